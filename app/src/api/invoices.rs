@@ -1,0 +1,151 @@
+//! Invoices: drafts, issuing, voiding, reading.
+
+use super::customers::PER_PAGE;
+use super::error::AppError;
+use super::types::{DocumentDefaults, DraftForm, InvoiceDetail, InvoiceSummary, Page};
+use crate::domain::{CustomerId, InvoiceId};
+use leptos::prelude::*;
+use server_fn::codec::Json;
+
+#[cfg(feature = "ssr")]
+fn invoice_error(e: crate::store::invoices::InvoiceError) -> AppError {
+    use crate::store::invoices::InvoiceError;
+    match e {
+        InvoiceError::NotFound => AppError::NotFound("The invoice".into()),
+        InvoiceError::Conflict(why) => AppError::Conflict(why),
+        InvoiceError::Store(e) => super::context::internal(e),
+    }
+}
+
+/// One page of invoices. `status` is a status slug ("overdue") or empty for all.
+#[server(endpoint = "list_invoices", input = Json)]
+pub async fn list_invoices(
+    status: String,
+    search: String,
+    customer: Option<CustomerId>,
+    page: u32,
+) -> Result<Page<InvoiceSummary>, AppError> {
+    use super::context::{business, internal, require_user};
+    use crate::domain::InvoiceStatus;
+    use crate::store::invoices::InvoiceFilter;
+    let (state, _) = require_user().await?;
+    let today = business(&state).await?.today();
+    let status = match status.as_str() {
+        "" | "all" => None,
+        slug => Some(InvoiceStatus::from_slug(slug).ok_or_else(|| AppError::invalid("status", "unknown status"))?),
+    };
+    let filter = InvoiceFilter { status, customer, search };
+    let mut conn = state.pool.acquire().await.map_err(internal)?;
+    crate::store::invoices::list_invoices(&mut conn, &filter, today, page.max(1), PER_PAGE).await.map_err(internal)
+}
+
+#[server(endpoint = "get_invoice", input = Json)]
+pub async fn get_invoice(id: InvoiceId) -> Result<InvoiceDetail, AppError> {
+    use super::context::{business, internal, require_user};
+    let (state, _) = require_user().await?;
+    let today = business(&state).await?.today();
+    let mut conn = state.pool.acquire().await.map_err(internal)?;
+    crate::store::invoices::get_invoice(&mut conn, id, today).await.map_err(internal)?.ok_or(AppError::NotFound("The invoice".into()))
+}
+
+/// Everything a new invoice or payment form needs: today, the currency, the revenue accounts
+/// and the customers.
+#[server(endpoint = "get_document_defaults", input = Json)]
+pub async fn get_document_defaults() -> Result<DocumentDefaults, AppError> {
+    use super::context::{business, internal, require_user};
+    use crate::store::accounts::{customer_options, revenue_accounts};
+    let (state, _) = require_user().await?;
+    let settings = business(&state).await?;
+    let mut conn = state.pool.acquire().await.map_err(internal)?;
+    Ok(DocumentDefaults {
+        today: settings.today(),
+        currency: settings.base_currency,
+        revenue_accounts: revenue_accounts(&mut conn).await.map_err(internal)?,
+        customers: customer_options(&mut conn).await.map_err(internal)?,
+    })
+}
+/// Saves a draft (new or existing) and returns its id. Nothing is posted.
+#[server(endpoint = "save_draft", input = Json)]
+pub async fn save_draft(form: DraftForm) -> Result<InvoiceId, AppError> {
+    use super::context::{business, internal, require_writer};
+    use super::{parse, FieldErrors};
+    use crate::store::invoices::Draft;
+    let (state, _) = require_writer().await?;
+    let settings = business(&state).await?;
+    let mut tx = crate::store::begin_write(&state.pool).await.map_err(internal)?;
+    let accounts: Vec<String> =
+        crate::store::accounts::revenue_accounts(&mut tx).await.map_err(internal)?.into_iter().map(|a| a.code).collect();
+    let mut errors = FieldErrors::default();
+    let customer = match form.customer_id {
+        Some(id) => crate::store::customers::get_customer(&mut tx, id).await.map_err(internal)?,
+        None => None,
+    };
+    if customer.is_none() {
+        errors.add("customer_id", "choose a customer");
+    }
+    let issue_date = parse::date(&mut errors, "issue_date", &form.issue_date);
+    let due_date = parse::date(&mut errors, "due_date", &form.due_date);
+    if let (Some(issue), Some(due)) = (issue_date, due_date) {
+        if due < issue {
+            errors.add("due_date", "the due date cannot be before the issue date");
+        }
+    }
+    let currency = parse::currency(&mut errors, "currency", &form.currency, settings.base_currency);
+    let lines = parse::lines(&mut errors, &form.lines, &accounts);
+    errors.into_result()?;
+    let (Some(customer), Some(issue_date), Some(due_date), Some(currency)) = (customer, issue_date, due_date, currency) else {
+        return Err(AppError::invalid("customer_id", "check the form"));
+    };
+    let draft = Draft {
+        id: form.id,
+        customer_id: customer.id,
+        issue_date,
+        due_date,
+        currency,
+        rounding: settings.tax_rounding,
+        notes: form.notes.trim().to_string(),
+        lines,
+    };
+    let id = crate::store::invoices::save_draft(&mut tx, &draft).await.map_err(invoice_error)?;
+    tx.commit().await.map_err(internal)?;
+    state.publish("invoice");
+    Ok(id)
+}
+
+/// Issues a draft: assigns its number and posts it. Returns the number.
+#[server(endpoint = "issue_invoice", input = Json)]
+pub async fn issue_invoice(id: InvoiceId) -> Result<String, AppError> {
+    use super::context::{internal, require_writer};
+    let (state, _) = require_writer().await?;
+    let mut tx = crate::store::begin_write(&state.pool).await.map_err(internal)?;
+    let number = crate::store::invoices::issue_invoice(&mut tx, id).await.map_err(invoice_error)?;
+    tx.commit().await.map_err(internal)?;
+    state.publish("invoice");
+    tracing::info!(invoice = id.0, number = %number, "invoice issued");
+    Ok(number)
+}
+
+/// Voids an issued invoice without payments, posting the reversal today.
+#[server(endpoint = "void_invoice", input = Json)]
+pub async fn void_invoice(id: InvoiceId) -> Result<(), AppError> {
+    use super::context::{business, internal, require_writer};
+    let (state, _) = require_writer().await?;
+    let today = business(&state).await?.today();
+    let mut tx = crate::store::begin_write(&state.pool).await.map_err(internal)?;
+    crate::store::invoices::void_invoice(&mut tx, id, today).await.map_err(invoice_error)?;
+    tx.commit().await.map_err(internal)?;
+    state.publish("invoice");
+    tracing::info!(invoice = id.0, "invoice voided");
+    Ok(())
+}
+
+#[server(endpoint = "delete_draft", input = Json)]
+pub async fn delete_draft(id: InvoiceId) -> Result<(), AppError> {
+    use super::context::{internal, require_writer};
+    let (state, _) = require_writer().await?;
+    let mut tx = crate::store::begin_write(&state.pool).await.map_err(internal)?;
+    crate::store::invoices::delete_draft(&mut tx, id).await.map_err(invoice_error)?;
+    tx.commit().await.map_err(internal)?;
+    state.publish("invoice");
+    Ok(())
+}

@@ -1,0 +1,15 @@
+//! Server functions, one file per aggregate. Each checks the session, parses the input into
+//! domain types, runs one store transaction, publishes a change and maps errors.
+
+pub mod auth;
+#[cfg(feature = "ssr")]
+pub mod context;
+pub mod customers;
+pub mod error;
+pub mod invoices;
+pub mod parse;
+pub mod payments;
+pub mod reports;
+pub mod types;
+
+pub use error::{AppError, FieldErrors};

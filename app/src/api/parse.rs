@@ -1,0 +1,114 @@
+//! Turning what people typed into domain values, collecting every problem by field so the
+//! form can show each one next to its input. Nothing is saved unless all of it parses.
+
+use super::error::FieldErrors;
+use super::types::{CustomerForm, LineForm};
+use crate::domain::money::parse_decimal;
+use crate::domain::totals::validate_line;
+use crate::domain::{AccountCode, Currency, LineInput, Money};
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+pub fn date(errors: &mut FieldErrors, field: &str, text: &str) -> Option<NaiveDate> {
+    let parsed = NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok();
+    if parsed.is_none() {
+        errors.add(field, "enter a date like 2026-03-02");
+    }
+    parsed
+}
+
+pub fn currency(errors: &mut FieldErrors, field: &str, text: &str, base: Currency) -> Option<Currency> {
+    match Currency::parse(text) {
+        Err(e) => {
+            errors.add(field, e.to_string());
+            None
+        }
+        // Foreign-currency documents need exchange-rate postings (realised gains and losses),
+        // which are not built yet; until then every document is in the base currency.
+        Ok(c) if c != base => {
+            errors.add(field, format!("only {base} is supported for now (your base currency)"));
+            None
+        }
+        Ok(c) => Some(c),
+    }
+}
+
+pub fn money(errors: &mut FieldErrors, field: &str, text: &str, currency: Currency) -> Option<Money> {
+    match Money::parse(text, currency) {
+        Ok(m) => Some(m),
+        Err(e) => {
+            errors.add(field, e.to_string());
+            None
+        }
+    }
+}
+
+fn decimal(errors: &mut FieldErrors, field: &str, text: &str, places: u32, empty: Option<Decimal>) -> Option<Decimal> {
+    if text.trim().is_empty() {
+        if empty.is_none() {
+            errors.add(field, "required");
+        }
+        return empty;
+    }
+    match parse_decimal(text, places) {
+        Ok(d) => Some(d),
+        Err(e) => {
+            errors.add(field, e);
+            None
+        }
+    }
+}
+
+/// Parses the lines of a document; fields are named `lines.N.field`.
+pub fn lines(errors: &mut FieldErrors, forms: &[LineForm], accounts: &[String]) -> Vec<LineInput> {
+    if forms.is_empty() {
+        errors.add("lines", "add at least one line");
+    }
+    let mut parsed = Vec::new();
+    for (i, form) in forms.iter().enumerate() {
+        let field = |name: &str| format!("lines.{i}.{name}");
+        let quantity = decimal(errors, &field("quantity"), &form.quantity, 4, None);
+        let unit_price = decimal(errors, &field("unit_price"), &form.unit_price, 4, None);
+        let discount = decimal(errors, &field("discount_percent"), &form.discount_percent, 2, Some(Decimal::ZERO));
+        let tax_rate = decimal(errors, &field("tax_rate"), &form.tax_rate, 2, Some(Decimal::ZERO));
+        if !accounts.contains(&form.revenue_account) {
+            errors.add(field("revenue_account"), "choose a revenue account");
+        }
+        let (Some(quantity), Some(unit_price), Some(discount_percent), Some(tax_rate)) = (quantity, unit_price, discount, tax_rate) else {
+            continue;
+        };
+        let line = LineInput {
+            description: form.description.trim().to_string(),
+            quantity,
+            unit_price,
+            discount_percent,
+            tax_rate,
+            revenue_account: AccountCode(form.revenue_account.clone()),
+        };
+        for (name, message) in validate_line(&line) {
+            errors.add(field(name), message);
+        }
+        parsed.push(line);
+    }
+    parsed
+}
+
+/// A customer's details, validated. Returns the terms in days.
+pub fn customer(errors: &mut FieldErrors, form: &CustomerForm, base: Currency) -> Option<(Currency, u32)> {
+    if form.name.trim().is_empty() {
+        errors.add("name", "enter the customer's name");
+    }
+    let email = form.email.trim();
+    if !email.is_empty() && (!email.contains('@') || email.contains(char::is_whitespace)) {
+        errors.add("email", "enter a valid email address, or leave it empty");
+    }
+    let currency = currency(errors, "currency", &form.currency, base);
+    let terms = match form.payment_terms_days.trim().parse::<u32>() {
+        Ok(days) if days <= 365 => Some(days),
+        _ => {
+            errors.add("payment_terms_days", "enter a number of days from 0 to 365");
+            None
+        }
+    };
+    Some((currency?, terms?))
+}

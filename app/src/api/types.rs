@@ -1,0 +1,290 @@
+//! What travels between the browser and the server. Amounts are `Money` (decimal strings);
+//! forms carry the text people typed, parsed on the server into domain types.
+
+use crate::domain::aging::AgingReport;
+use crate::domain::cash_flow::MonthFlow;
+use crate::domain::{Currency, CustomerId, InvoiceId, InvoiceStatus, InvoiceTotals, Money, PaymentId};
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+/// The signed-in person.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct UserInfo {
+    pub email: String,
+    pub role: String,
+    pub business_name: String,
+}
+
+/// What the sign-in page needs to know before anyone is signed in.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SessionState {
+    pub user: Option<UserInfo>,
+    /// True on a fresh installation: the first person to sign up becomes the owner.
+    pub needs_owner: bool,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct CustomerForm {
+    pub name: String,
+    pub email: String,
+    pub billing_address: String,
+    pub tax_id: String,
+    pub currency: String,
+    pub payment_terms_days: String,
+    pub notes: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Customer {
+    pub id: CustomerId,
+    pub name: String,
+    pub email: String,
+    pub billing_address: String,
+    pub tax_id: String,
+    pub currency: Currency,
+    pub payment_terms_days: u32,
+    pub notes: String,
+    /// Sum of the open balances of the customer's issued invoices.
+    pub open_balance: Money,
+    /// Money the customer has paid beyond what they owed.
+    pub credit: Money,
+}
+
+impl Customer {
+    pub fn to_form(&self) -> CustomerForm {
+        CustomerForm {
+            name: self.name.clone(),
+            email: self.email.clone(),
+            billing_address: self.billing_address.clone(),
+            tax_id: self.tax_id.clone(),
+            currency: self.currency.code().to_string(),
+            payment_terms_days: self.payment_terms_days.to_string(),
+            notes: self.notes.clone(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct LineForm {
+    pub description: String,
+    pub quantity: String,
+    pub unit_price: String,
+    pub discount_percent: String,
+    pub tax_rate: String,
+    pub revenue_account: String,
+}
+
+/// A draft invoice as edited. `id` is `None` for a new draft.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct DraftForm {
+    pub id: Option<InvoiceId>,
+    pub customer_id: Option<CustomerId>,
+    pub issue_date: String,
+    pub due_date: String,
+    pub currency: String,
+    pub notes: String,
+    pub lines: Vec<LineForm>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct InvoiceSummary {
+    pub id: InvoiceId,
+    pub number: Option<String>,
+    pub customer_id: CustomerId,
+    pub customer_name: String,
+    pub issue_date: NaiveDate,
+    pub due_date: NaiveDate,
+    pub total: Money,
+    pub open: Money,
+    pub status: InvoiceStatus,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct InvoiceLineView {
+    pub description: String,
+    pub quantity: Decimal,
+    pub unit_price: Decimal,
+    pub discount_percent: Decimal,
+    pub tax_rate: Decimal,
+    pub revenue_account: String,
+    pub net: Money,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AllocationView {
+    pub payment_id: PaymentId,
+    pub received_on: NaiveDate,
+    pub method: String,
+    pub reference: String,
+    pub amount: Money,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct InvoiceDetail {
+    pub summary: InvoiceSummary,
+    pub customer_email: String,
+    pub customer_address: String,
+    pub currency: Currency,
+    pub notes: String,
+    pub lines: Vec<InvoiceLineView>,
+    pub totals: InvoiceTotals,
+    pub paid: Money,
+    pub payments: Vec<AllocationView>,
+    /// The business's today, for forms that default to it.
+    pub today: NaiveDate,
+}
+
+impl InvoiceDetail {
+    /// The draft form to edit this invoice with.
+    pub fn to_form(&self) -> DraftForm {
+        DraftForm {
+            id: Some(self.summary.id),
+            customer_id: Some(self.summary.customer_id),
+            issue_date: self.summary.issue_date.to_string(),
+            due_date: self.summary.due_date.to_string(),
+            currency: self.currency.code().to_string(),
+            notes: self.notes.clone(),
+            lines: self
+                .lines
+                .iter()
+                .map(|l| LineForm {
+                    description: l.description.clone(),
+                    quantity: l.quantity.normalize().to_string(),
+                    unit_price: l.unit_price.normalize().to_string(),
+                    discount_percent: l.discount_percent.normalize().to_string(),
+                    tax_rate: l.tax_rate.normalize().to_string(),
+                    revenue_account: l.revenue_account.clone(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// One page of a list, cut on the server.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: u64,
+    pub page: u32,
+    pub per_page: u32,
+}
+
+impl<T> Page<T> {
+    pub fn pages(&self) -> u32 {
+        (self.total.div_ceil(u64::from(self.per_page.max(1))) as u32).max(1)
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PaymentMethod {
+    #[default]
+    BankTransfer,
+    Card,
+    Cash,
+    Cheque,
+    Other,
+}
+
+impl PaymentMethod {
+    pub const ALL: [PaymentMethod; 5] =
+        [PaymentMethod::BankTransfer, PaymentMethod::Card, PaymentMethod::Cash, PaymentMethod::Cheque, PaymentMethod::Other];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            PaymentMethod::BankTransfer => "bank_transfer",
+            PaymentMethod::Card => "card",
+            PaymentMethod::Cash => "cash",
+            PaymentMethod::Cheque => "cheque",
+            PaymentMethod::Other => "other",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            PaymentMethod::BankTransfer => "Bank transfer",
+            PaymentMethod::Card => "Card",
+            PaymentMethod::Cash => "Cash",
+            PaymentMethod::Cheque => "Cheque",
+            PaymentMethod::Other => "Other",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<PaymentMethod> {
+        PaymentMethod::ALL.into_iter().find(|m| m.key() == key)
+    }
+}
+
+/// A payment as entered. With no allocations, the amount goes to the customer's open
+/// invoices, oldest due first.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct PaymentForm {
+    pub customer_id: Option<CustomerId>,
+    pub amount: String,
+    pub received_on: String,
+    pub method: PaymentMethod,
+    pub reference: String,
+    pub allocations: Vec<(InvoiceId, String)>,
+    pub keep_excess_as_credit: bool,
+    /// Generated once per form; a repeated submission with the same key records nothing new.
+    pub idempotency_key: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PaymentReceipt {
+    pub payment_id: PaymentId,
+    pub amount: Money,
+    pub allocated: Vec<(InvoiceId, Money)>,
+    pub credit: Money,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Dashboard {
+    pub today: NaiveDate,
+    pub currency: Currency,
+    pub outstanding: Money,
+    pub overdue: Money,
+    pub collected_this_month: Money,
+    pub bank_balance: Money,
+    pub cash_flow: Vec<MonthFlow>,
+    pub aging: AgingReport,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TrialBalanceRow {
+    pub code: String,
+    pub name: String,
+    pub kind: String,
+    /// Debit-positive balance.
+    pub balance: Money,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TrialBalance {
+    pub as_of: NaiveDate,
+    pub rows: Vec<TrialBalanceRow>,
+    pub total_debit: Money,
+    pub total_credit: Money,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AccountOption {
+    pub code: String,
+    pub name: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CustomerOption {
+    pub id: CustomerId,
+    pub name: String,
+    pub payment_terms_days: u32,
+}
+
+/// What a new document's form starts from.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DocumentDefaults {
+    pub today: NaiveDate,
+    pub currency: Currency,
+    pub revenue_accounts: Vec<AccountOption>,
+    pub customers: Vec<CustomerOption>,
+}

@@ -1,0 +1,20 @@
+//! The accounting rules of Settle, free of I/O: money and rounding, invoice totals and tax,
+//! derived invoice status, payment allocation, posting rules, receivables aging, cash flow.
+//! Everything here takes `today` as an argument; nothing reads a clock.
+
+pub mod aging;
+pub mod allocation;
+pub mod cash_flow;
+pub mod ids;
+pub mod money;
+pub mod posting;
+pub mod status;
+pub mod totals;
+
+pub use aging::{AgingBucket, AgingReport};
+pub use allocation::{allocate_payment, AllocationError, AllocationPlan, Excess, OpenInvoice};
+pub use ids::{CustomerId, InvoiceId, PaymentId};
+pub use money::{round_money, Currency, Money, MoneyError};
+pub use posting::{AccountCode, JournalEntry, Posting, PostingError};
+pub use status::{derive_status, InvoiceStatus, Lifecycle};
+pub use totals::{invoice_totals, InvoiceTotals, LineInput, TaxLine, TaxRounding};

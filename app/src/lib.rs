@@ -1,0 +1,10 @@
+//! Settle's application: the accounting rules (`domain`), the server functions (`api`),
+//! the SQLite store (`store`, server only) and the pages (`ui`).
+
+pub mod api;
+pub mod domain;
+#[cfg(feature = "ssr")]
+pub mod store;
+pub mod ui;
+
+pub use ui::{shell, App};

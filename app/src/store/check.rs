@@ -1,0 +1,196 @@
+//! `settle check`: every invariant of DESIGN.md verified against the data, each violation
+//! described in plain words.
+
+use super::business::get_business;
+use crate::domain::posting::accounts;
+use crate::domain::{Currency, Money};
+use sqlx::SqliteConnection;
+
+/// Runs every check; an empty list means the books are sound.
+pub async fn check_books(conn: &mut SqliteConnection) -> anyhow::Result<Vec<String>> {
+    let business = get_business(conn).await?;
+    let currency = business.base_currency;
+    let mut problems = Vec::new();
+    problems.extend(entries_balance(conn, currency).await?);
+    problems.extend(trial_balance_zero(conn, currency).await?);
+    problems.extend(receivables_match_invoices(conn, currency).await?);
+    problems.extend(allocations_within_totals(conn, currency).await?);
+    problems.extend(lifecycle_consistent(conn).await?);
+    problems.extend(numbers_gapless(conn).await?);
+    problems.extend(immutability_enforced(conn).await?);
+    Ok(problems)
+}
+
+async fn entries_balance(conn: &mut SqliteConnection, currency: Currency) -> sqlx::Result<Vec<String>> {
+    let rows: Vec<(i64, String, i64, i64)> = sqlx::query_as(
+        "SELECT e.id, e.memo, COALESCE(SUM(p.amount_minor), 0), COUNT(p.id) FROM journal_entries e
+         LEFT JOIN postings p ON p.entry_id = e.id GROUP BY e.id HAVING SUM(p.amount_minor) <> 0 OR COUNT(p.id) < 2",
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, memo, sum, count)| {
+            format!("journal entry {id} (\"{memo}\") has {count} postings that sum to {} instead of zero", Money::from_minor(sum, currency))
+        })
+        .collect())
+}
+
+async fn trial_balance_zero(conn: &mut SqliteConnection, currency: Currency) -> sqlx::Result<Vec<String>> {
+    let sum: i64 = sqlx::query_scalar("SELECT COALESCE(SUM(amount_minor), 0) FROM postings").fetch_one(conn).await?;
+    Ok((sum != 0)
+        .then(|| format!("the trial balance sums to {} instead of zero", Money::from_minor(sum, currency)))
+        .into_iter()
+        .collect())
+}
+
+async fn receivables_match_invoices(conn: &mut SqliteConnection, currency: Currency) -> sqlx::Result<Vec<String>> {
+    let rows: Vec<(i64, String, i64, i64)> = sqlx::query_as(
+        "SELECT c.id, c.name,
+            COALESCE((SELECT SUM(amount_minor) FROM postings WHERE customer_id = c.id AND account_code = ?), 0),
+            COALESCE((SELECT SUM(i.total_minor - COALESCE((SELECT SUM(a.amount_minor) FROM allocations a WHERE a.invoice_id = i.id), 0))
+                FROM invoices i WHERE i.customer_id = c.id AND i.lifecycle = 'issued'), 0)
+         FROM customers c",
+    )
+    .bind(accounts::RECEIVABLES)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut problems: Vec<String> = rows
+        .iter()
+        .filter(|(_, _, ledger, open)| ledger != open)
+        .map(|(id, name, ledger, open)| {
+            format!(
+                "customer {id} ({name}): receivables in the ledger are {} but their open invoices add up to {}",
+                Money::from_minor(*ledger, currency),
+                Money::from_minor(*open, currency)
+            )
+        })
+        .collect();
+    let control: i64 = sqlx::query_scalar("SELECT COALESCE(SUM(amount_minor), 0) FROM postings WHERE account_code = ?")
+        .bind(accounts::RECEIVABLES)
+        .fetch_one(conn)
+        .await?;
+    let open_total: i64 = rows.iter().map(|r| r.3).sum();
+    if control != open_total {
+        problems.push(format!(
+            "the receivables control account is {} but open invoices add up to {}",
+            Money::from_minor(control, currency),
+            Money::from_minor(open_total, currency)
+        ));
+    }
+    Ok(problems)
+}
+
+async fn allocations_within_totals(conn: &mut SqliteConnection, currency: Currency) -> sqlx::Result<Vec<String>> {
+    let mut problems = Vec::new();
+    let over: Vec<(i64, Option<String>, i64, i64)> = sqlx::query_as(
+        "SELECT i.id, i.number, i.total_minor, SUM(a.amount_minor) FROM invoices i JOIN allocations a ON a.invoice_id = i.id
+         GROUP BY i.id HAVING SUM(a.amount_minor) > i.total_minor OR i.lifecycle <> 'issued'",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    for (id, number, total, paid) in over {
+        problems.push(format!(
+            "invoice {} has {} allocated against a total of {} (or is not issued)",
+            number.unwrap_or_else(|| format!("#{id}")),
+            Money::from_minor(paid, currency),
+            Money::from_minor(total, currency)
+        ));
+    }
+    let payments: Vec<(i64, i64, i64, i64)> = sqlx::query_as(
+        "SELECT p.id, p.amount_minor, COALESCE((SELECT SUM(amount_minor) FROM allocations WHERE payment_id = p.id), 0),
+            COALESCE((SELECT SUM(amount_minor) FROM postings WHERE entry_id = p.entry_id AND account_code = ?), 0)
+         FROM payments p",
+    )
+    .bind(accounts::BANK)
+    .fetch_all(conn)
+    .await?;
+    for (id, amount, allocated, banked) in payments {
+        if allocated > amount || banked != amount {
+            problems.push(format!(
+                "payment {id} of {} has {} allocated and {} posted to the bank",
+                Money::from_minor(amount, currency),
+                Money::from_minor(allocated, currency),
+                Money::from_minor(banked, currency)
+            ));
+        }
+    }
+    Ok(problems)
+}
+
+/// Status is derived, so it agrees with balance and date by construction; what can go wrong
+/// is the stored lifecycle disagreeing with the ledger.
+async fn lifecycle_consistent(conn: &mut SqliteConnection) -> sqlx::Result<Vec<String>> {
+    let rows: Vec<(i64, Option<String>, String, i64, i64, Option<i64>, Option<i64>)> = sqlx::query_as(
+        "SELECT i.id, i.number, i.lifecycle, i.total_minor,
+            COALESCE((SELECT SUM(a.amount_minor) FROM allocations a WHERE a.invoice_id = i.id), 0),
+            (SELECT SUM(p.amount_minor) FROM postings p WHERE p.entry_id = i.issue_entry_id AND p.account_code = ?1),
+            (SELECT SUM(p.amount_minor) FROM postings p WHERE p.entry_id = i.void_entry_id AND p.account_code = ?1)
+         FROM invoices i",
+    )
+    .bind(accounts::RECEIVABLES)
+    .fetch_all(conn)
+    .await?;
+    let mut problems = Vec::new();
+    for (id, number, lifecycle, total, paid, issued, voided) in rows {
+        let name = number.unwrap_or_else(|| format!("draft #{id}"));
+        if lifecycle != "draft" && issued != Some(total) {
+            problems.push(format!("invoice {name}: its issue entry does not debit receivables with its total"));
+        }
+        if lifecycle == "void" && (voided != Some(-total) || paid != 0) {
+            problems.push(format!("invoice {name} is void but its issue entry is not exactly reversed, or it has payments"));
+        }
+        if lifecycle == "draft" && paid != 0 {
+            problems.push(format!("invoice {name} is a draft but has payments"));
+        }
+    }
+    Ok(problems)
+}
+
+async fn numbers_gapless(conn: &mut SqliteConnection) -> sqlx::Result<Vec<String>> {
+    let rows: Vec<(String, i64, i64, i64, i64)> = sqlx::query_as(
+        "SELECT i.series, COUNT(*), COUNT(DISTINCT i.sequence), MIN(i.sequence), MAX(i.sequence)
+         FROM invoices i WHERE i.series IS NOT NULL GROUP BY i.series",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut problems = Vec::new();
+    for (series, count, distinct, min, max) in rows {
+        if count != distinct {
+            problems.push(format!("series {series}: {} numbers are used twice", count - distinct));
+        }
+        if min != 1 || max != count {
+            problems.push(format!("series {series}: {count} invoices numbered {min} to {max}, so numbers are missing"));
+        }
+        let next: i64 = sqlx::query_scalar("SELECT next_value FROM number_series WHERE name = ?")
+            .bind(&series)
+            .fetch_one(&mut *conn)
+            .await?;
+        if next != max + 1 {
+            problems.push(format!("series {series}: the next number is {next} but the last issued is {max}"));
+        }
+    }
+    Ok(problems)
+}
+
+/// Nothing posted may change: the triggers that refuse it must all be in place.
+async fn immutability_enforced(conn: &mut SqliteConnection) -> sqlx::Result<Vec<String>> {
+    const REQUIRED: [&str; 10] = [
+        "journal_entries_no_update",
+        "journal_entries_no_delete",
+        "postings_no_update",
+        "postings_no_delete",
+        "payments_no_update",
+        "payments_no_delete",
+        "allocations_no_update",
+        "allocations_no_delete",
+        "invoices_issued_immutable",
+        "invoices_issued_no_delete",
+    ];
+    let present: Vec<String> = sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetch_all(conn).await?;
+    Ok(REQUIRED
+        .iter()
+        .filter(|name| !present.iter().any(|p| p == *name))
+        .map(|name| format!("the safeguard {name} is missing, so posted records could be changed"))
+        .collect())
+}

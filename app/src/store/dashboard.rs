@@ -1,0 +1,60 @@
+//! The dashboard's figures, read from the ledger and the open invoices.
+
+use super::ledger::account_balance;
+use crate::api::types::Dashboard;
+use crate::domain::aging::AgingReport;
+use crate::domain::cash_flow::{last_months, month_start, monthly_flows};
+use crate::domain::posting::accounts;
+use crate::domain::{Currency, Money};
+use chrono::NaiveDate;
+use sqlx::SqliteConnection;
+
+const MONTHS: u32 = 12;
+
+pub async fn dashboard(conn: &mut SqliteConnection, currency: Currency, today: NaiveDate) -> anyhow::Result<Dashboard> {
+    let money = |minor| Money::from_minor(minor, currency);
+    let outstanding = account_balance(conn, accounts::RECEIVABLES, NaiveDate::MAX).await?;
+    let bank = account_balance(conn, accounts::BANK, NaiveDate::MAX).await?;
+    let open: Vec<(NaiveDate, i64)> = sqlx::query_as(
+        "SELECT i.due_date, i.total_minor - COALESCE((SELECT SUM(a.amount_minor) FROM allocations a WHERE a.invoice_id = i.id), 0) AS open
+         FROM invoices i WHERE i.lifecycle = 'issued' AND open > 0",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let aging = AgingReport::build(currency, today, open.into_iter().map(|(due, minor)| (due, money(minor))));
+    let collected_this_month: i64 =
+        sqlx::query_scalar("SELECT COALESCE(SUM(amount_minor), 0) FROM payments WHERE received_on BETWEEN ? AND ?")
+            .bind(month_start(today))
+            .bind(today)
+            .fetch_one(&mut *conn)
+            .await?;
+    let first = last_months(today, MONTHS)[0];
+    let invoiced = per_month(
+        conn,
+        "SELECT issue_date, SUM(total_minor) FROM invoices WHERE lifecycle = 'issued' AND issue_date >= ?
+         GROUP BY strftime('%Y-%m', issue_date)",
+        first,
+    )
+    .await?;
+    let collected = per_month(
+        conn,
+        "SELECT received_on, SUM(amount_minor) FROM payments WHERE received_on >= ? GROUP BY strftime('%Y-%m', received_on)",
+        first,
+    )
+    .await?;
+    let to_money = |rows: Vec<(NaiveDate, i64)>| rows.into_iter().map(|(d, m)| (d, money(m))).collect::<Vec<_>>();
+    Ok(Dashboard {
+        today,
+        currency,
+        outstanding: money(outstanding),
+        overdue: aging.overdue(),
+        collected_this_month: money(collected_this_month),
+        bank_balance: money(bank),
+        cash_flow: monthly_flows(currency, today, MONTHS, &to_money(invoiced), &to_money(collected)),
+        aging,
+    })
+}
+
+async fn per_month(conn: &mut SqliteConnection, sql: &'static str, from: NaiveDate) -> sqlx::Result<Vec<(NaiveDate, i64)>> {
+    sqlx::query_as(sql).bind(from).fetch_all(conn).await
+}

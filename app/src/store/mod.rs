@@ -1,0 +1,65 @@
+//! SQLite storage. Every function takes `&mut SqliteConnection` so the caller owns the
+//! transaction; rows become domain types here and nowhere else.
+
+pub mod accounts;
+pub mod business;
+pub mod check;
+pub mod customers;
+pub mod dashboard;
+pub mod demo;
+pub mod invoices;
+pub mod ledger;
+pub mod payments;
+pub mod users;
+
+use anyhow::Context;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Sqlite, SqlitePool, Transaction};
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+/// Opens (creating if missing) the database file and applies pending migrations.
+pub async fn open(path: &Path) -> anyhow::Result<SqlitePool> {
+    let url = format!("sqlite://{}", path.display());
+    let options = SqliteConnectOptions::from_str(&url)
+        .with_context(|| format!("bad database path {}", path.display()))?
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        // FULL: a payment the server has acknowledged survives a power cut.
+        .synchronous(SqliteSynchronous::Full)
+        .foreign_keys(true)
+        .busy_timeout(Duration::from_secs(10));
+    let pool = SqlitePoolOptions::new()
+        .max_connections(8)
+        .connect_with(options)
+        .await
+        .with_context(|| format!("cannot open database {}", path.display()))?;
+    sqlx::migrate!("../migrations").run(&pool).await.context("cannot migrate the database")?;
+    Ok(pool)
+}
+
+/// Starts a write transaction that holds SQLite's write lock from the start, so a
+/// read-then-write sequence (next invoice number, open balance) cannot be interleaved.
+pub async fn begin_write(pool: &SqlitePool) -> sqlx::Result<Transaction<'static, Sqlite>> {
+    pool.begin_with("BEGIN IMMEDIATE").await
+}
+
+/// Now, as stored in `created_at` columns.
+pub fn now_text() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+/// Scaled integer ↔ decimal, for quantities and prices (scale 4) and rates (scale 2).
+pub fn to_scaled(value: rust_decimal::Decimal, scale: u32) -> Option<i64> {
+    let mut v = value;
+    if v.scale() > scale {
+        return None;
+    }
+    v.rescale(scale);
+    i64::try_from(v.mantissa()).ok()
+}
+
+pub fn from_scaled(value: i64, scale: u32) -> rust_decimal::Decimal {
+    rust_decimal::Decimal::new(value, scale).normalize()
+}

@@ -1,0 +1,108 @@
+//! Payments: recorded once (idempotency key), allocated to open invoices, posted in the same
+//! transaction.
+
+use super::{invoices, ledger};
+use crate::api::types::{PaymentMethod, PaymentReceipt};
+use crate::domain::posting::payment_entry;
+use crate::domain::{allocate_payment, AllocationError, Currency, CustomerId, Excess, InvoiceId, Money, PaymentId};
+use chrono::NaiveDate;
+use sqlx::SqliteConnection;
+
+/// A payment as validated, before it is allocated.
+#[derive(Clone, Debug)]
+pub struct NewPayment {
+    pub customer: CustomerId,
+    pub amount: Money,
+    pub received_on: NaiveDate,
+    pub method: PaymentMethod,
+    pub reference: String,
+    pub requested: Vec<(InvoiceId, Money)>,
+    pub excess: Excess,
+    pub idempotency_key: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PaymentError {
+    #[error("customer not found")]
+    CustomerNotFound,
+    #[error("this customer is billed in {0}; record the payment in that currency")]
+    WrongCurrency(Currency),
+    #[error(transparent)]
+    Allocation(#[from] AllocationError),
+    #[error("this request was already used for a different payment")]
+    KeyReused,
+    #[error(transparent)]
+    Store(#[from] anyhow::Error),
+}
+
+impl From<sqlx::Error> for PaymentError {
+    fn from(e: sqlx::Error) -> Self {
+        PaymentError::Store(e.into())
+    }
+}
+
+/// Records a payment and its allocations and posts its entry. A repeated call with the same
+/// idempotency key returns the first result and records nothing new.
+pub async fn record_payment(conn: &mut SqliteConnection, payment: &NewPayment) -> Result<PaymentReceipt, PaymentError> {
+    if let Some(receipt) = find_by_key(conn, payment).await? {
+        return Ok(receipt);
+    }
+    let currency: Option<String> = sqlx::query_scalar("SELECT currency FROM customers WHERE id = ?")
+        .bind(payment.customer.0)
+        .fetch_optional(&mut *conn)
+        .await?;
+    let currency = Currency::parse(&currency.ok_or(PaymentError::CustomerNotFound)?).map_err(anyhow::Error::from)?;
+    if currency != payment.amount.currency() {
+        return Err(PaymentError::WrongCurrency(currency));
+    }
+    let open = invoices::open_invoices(conn, payment.customer, currency).await?;
+    let plan = allocate_payment(payment.amount, &payment.requested, &open, payment.excess)?;
+    let memo = format!("Payment received ({})", payment.method.label());
+    let entry = payment_entry(payment.received_on, memo, payment.amount, &plan).map_err(anyhow::Error::from)?;
+    let entry_id = ledger::insert_entry(conn, &entry, "payment", Some(payment.customer), None).await?;
+    let payment_id: i64 = sqlx::query_scalar(
+        "INSERT INTO payments (customer_id, received_on, amount_minor, currency, method, reference, idempotency_key,
+            entry_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(payment.customer.0)
+    .bind(payment.received_on)
+    .bind(payment.amount.to_minor())
+    .bind(currency.code())
+    .bind(payment.method.key())
+    .bind(&payment.reference)
+    .bind(&payment.idempotency_key)
+    .bind(entry_id)
+    .bind(super::now_text())
+    .fetch_one(&mut *conn)
+    .await?;
+    for (invoice, amount) in &plan.allocations {
+        sqlx::query("INSERT INTO allocations (payment_id, invoice_id, amount_minor) VALUES (?, ?, ?)")
+            .bind(payment_id)
+            .bind(invoice.0)
+            .bind(amount.to_minor())
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(PaymentReceipt { payment_id: PaymentId(payment_id), amount: payment.amount, allocated: plan.allocations, credit: plan.credit })
+}
+
+async fn find_by_key(conn: &mut SqliteConnection, payment: &NewPayment) -> Result<Option<PaymentReceipt>, PaymentError> {
+    let row: Option<(i64, i64, i64, String)> =
+        sqlx::query_as("SELECT id, customer_id, amount_minor, currency FROM payments WHERE idempotency_key = ?")
+            .bind(&payment.idempotency_key)
+            .fetch_optional(&mut *conn)
+            .await?;
+    let Some((id, customer, amount_minor, currency)) = row else { return Ok(None) };
+    let currency = Currency::parse(&currency).map_err(anyhow::Error::from)?;
+    let amount = Money::from_minor(amount_minor, currency);
+    if customer != payment.customer.0 || amount != payment.amount {
+        return Err(PaymentError::KeyReused);
+    }
+    let rows: Vec<(i64, i64)> = sqlx::query_as("SELECT invoice_id, amount_minor FROM allocations WHERE payment_id = ? ORDER BY id")
+        .bind(id)
+        .fetch_all(conn)
+        .await?;
+    let allocated: Vec<(InvoiceId, Money)> = rows.into_iter().map(|(i, m)| (InvoiceId(i), Money::from_minor(m, currency))).collect();
+    let credit = amount - Money::sum(currency, allocated.iter().map(|(_, m)| *m));
+    Ok(Some(PaymentReceipt { payment_id: PaymentId(id), amount, allocated, credit }))
+}

@@ -1,0 +1,99 @@
+//! Users and their sessions. Passwords are argon2id hashes; session tokens are stored only
+//! as SHA-256 hashes.
+
+use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+use sqlx::SqliteConnection;
+
+/// How long a session lasts without signing in again.
+pub const SESSION_DAYS: i64 = 30;
+
+#[derive(Clone, Debug)]
+pub struct User {
+    pub id: i64,
+    pub email: String,
+    pub role: String,
+}
+
+pub fn hash_password(password: &str) -> anyhow::Result<String> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| anyhow::anyhow!("cannot hash password: {e}"))
+}
+
+fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash).is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+}
+
+/// Refuses passwords that are too short to protect money.
+pub fn password_problem(password: &str) -> Option<&'static str> {
+    (password.chars().count() < 10).then_some("use at least 10 characters")
+}
+
+pub async fn count_users(conn: &mut SqliteConnection) -> sqlx::Result<i64> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(conn).await
+}
+
+pub async fn create_user(conn: &mut SqliteConnection, email: &str, password: &str, role: &str) -> anyhow::Result<i64> {
+    let hash = hash_password(password)?;
+    let id = sqlx::query_scalar("INSERT INTO users (email, password_hash, role, created_at) VALUES (?, ?, ?, ?) RETURNING id")
+        .bind(email.trim())
+        .bind(hash)
+        .bind(role)
+        .bind(super::now_text())
+        .fetch_one(conn)
+        .await?;
+    Ok(id)
+}
+
+/// Checks an email and password; `None` when either is wrong.
+pub async fn authenticate(conn: &mut SqliteConnection, email: &str, password: &str) -> sqlx::Result<Option<User>> {
+    let row: Option<(i64, String, String, String)> =
+        sqlx::query_as("SELECT id, email, role, password_hash FROM users WHERE email = ?")
+            .bind(email.trim())
+            .fetch_optional(conn)
+            .await?;
+    Ok(row.and_then(|(id, email, role, hash)| verify_password(password, &hash).then_some(User { id, email, role })))
+}
+
+fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// Opens a session and returns its secret token (for the cookie).
+pub async fn create_session(conn: &mut SqliteConnection, user_id: i64) -> sqlx::Result<String> {
+    let mut bytes = [0u8; 32];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    let token = hex::encode(bytes);
+    let now = chrono::Utc::now();
+    let expires = now + chrono::Duration::days(SESSION_DAYS);
+    sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)")
+        .bind(token_hash(&token))
+        .bind(user_id)
+        .bind(now.to_rfc3339())
+        .bind(expires.to_rfc3339())
+        .execute(conn)
+        .await?;
+    Ok(token)
+}
+
+pub async fn session_user(conn: &mut SqliteConnection, token: &str) -> sqlx::Result<Option<User>> {
+    let row: Option<(i64, String, String)> = sqlx::query_as(
+        "SELECT u.id, u.email, u.role FROM sessions s JOIN users u ON u.id = s.user_id
+         WHERE s.token_hash = ? AND s.expires_at > ?",
+    )
+    .bind(token_hash(token))
+    .bind(chrono::Utc::now().to_rfc3339())
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.map(|(id, email, role)| User { id, email, role }))
+}
+
+pub async fn delete_session(conn: &mut SqliteConnection, token: &str) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM sessions WHERE token_hash = ?").bind(token_hash(token)).execute(conn).await?;
+    Ok(())
+}

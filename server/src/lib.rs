@@ -1,0 +1,1 @@
+//! The `settle` binary's library: configuration, start-up, routes.
