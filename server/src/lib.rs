@@ -1,1 +1,10 @@
-//! The `settle` binary's library: configuration, start-up, routes.
+//! The `settle` binary's library: command line, start-up, routes, live updates, embedded
+//! assets. `startup::router` builds the whole app without a socket, for tests.
+
+pub mod assets;
+pub mod auth;
+pub mod cli;
+pub mod commands;
+pub mod events;
+pub mod startup;
+pub mod telemetry;

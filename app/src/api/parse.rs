@@ -74,19 +74,20 @@ pub fn lines(errors: &mut FieldErrors, forms: &[LineForm], accounts: &[String]) 
         if !accounts.contains(&form.revenue_account) {
             errors.add(field("revenue_account"), "choose a revenue account");
         }
-        let (Some(quantity), Some(unit_price), Some(discount_percent), Some(tax_rate)) = (quantity, unit_price, discount, tax_rate) else {
-            continue;
-        };
+        // Check what did parse even when a neighbour did not, so every problem shows at once.
         let line = LineInput {
             description: form.description.trim().to_string(),
-            quantity,
-            unit_price,
-            discount_percent,
-            tax_rate,
+            quantity: quantity.unwrap_or(Decimal::ONE),
+            unit_price: unit_price.unwrap_or(Decimal::ZERO),
+            discount_percent: discount.unwrap_or(Decimal::ZERO),
+            tax_rate: tax_rate.unwrap_or(Decimal::ZERO),
             revenue_account: AccountCode(form.revenue_account.clone()),
         };
         for (name, message) in validate_line(&line) {
             errors.add(field(name), message);
+        }
+        if quantity.is_none() || unit_price.is_none() || discount.is_none() || tax_rate.is_none() {
+            continue;
         }
         parsed.push(line);
     }

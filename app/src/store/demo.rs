@@ -100,19 +100,21 @@ pub async fn fill_demo(conn: &mut SqliteConnection, currency: Currency, today: N
             excess,
             idempotency_key: key,
         };
+        // Most customers pay; the ones who have not yet are mostly recent.
+        let long_ago = issue_date < today - Days::new(75);
         if roll < 0.03 {
             void_invoice(conn, id, issue_date + Days::new(3)).await?;
             summary.voided += 1;
         } else if paid_on > today {
             continue;
-        } else if roll < 0.60 {
+        } else if roll < 0.72 || (roll >= 0.88 && long_ago) {
             record_payment(conn, &pay(total, Excess::Refuse, format!("demo-{n}-full"))).await?;
             summary.payments += 1;
-        } else if roll < 0.66 {
+        } else if roll < 0.77 {
             let extra = Money::from_minor(rng.gen_range(1..50) * 100, currency);
             record_payment(conn, &pay(total + extra, Excess::KeepAsCredit, format!("demo-{n}-over"))).await?;
             summary.payments += 1;
-        } else if roll < 0.82 {
+        } else if roll < 0.88 {
             let part = Money::new(total.amount() * Decimal::new(rng.gen_range(30..70), 2), currency);
             record_payment(conn, &pay(part, Excess::Refuse, format!("demo-{n}-part"))).await?;
             summary.payments += 1;

@@ -1,0 +1,79 @@
+//! The one-shot commands: `demo`, `check`, `user add`.
+
+use anyhow::{bail, Context};
+use app::store;
+use std::io::BufRead;
+use std::path::Path;
+use std::process::ExitCode;
+
+pub async fn demo(db: &Path, seed: u64) -> anyhow::Result<ExitCode> {
+    let pool = store::open(db).await?;
+    let mut tx = store::begin_write(&pool).await?;
+    let customers: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM customers").fetch_one(&mut *tx).await?;
+    if customers > 0 {
+        bail!("{} already has data; the demo fills only an empty database", db.display());
+    }
+    let business = store::business::get_business(&mut tx).await?;
+    store::business::update_business(&mut tx, "Brightwater Design Studio", business.base_currency, business.time_zone.name()).await?;
+    let summary = store::demo::fill_demo(&mut tx, business.base_currency, business.today(), seed).await?;
+    tx.commit().await.context("cannot save the demo data")?;
+    println!(
+        "Filled {}: {} customers, {} issued invoices ({} voided), {} drafts, {} payments.",
+        db.display(),
+        summary.customers,
+        summary.invoices,
+        summary.voided,
+        summary.drafts,
+        summary.payments
+    );
+    let mut conn = pool.acquire().await?;
+    if store::users::count_users(&mut conn).await? == 0 {
+        println!("No user yet: open the app to create the owner, or run `settle user add --db {} --email you@example.com`.", db.display());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn check(db: &Path) -> anyhow::Result<ExitCode> {
+    if !db.exists() {
+        bail!("{} does not exist", db.display());
+    }
+    let pool = store::open(db).await?;
+    let mut conn = pool.acquire().await?;
+    let problems = store::check::check_books(&mut conn).await?;
+    if problems.is_empty() {
+        println!("All checks passed: entries balance, receivables match open invoices, numbers are gapless, posted records are protected.");
+        return Ok(ExitCode::SUCCESS);
+    }
+    for problem in &problems {
+        println!("- {problem}");
+    }
+    println!("{} problem(s) found.", problems.len());
+    Ok(ExitCode::FAILURE)
+}
+
+pub async fn add_user(db: &Path, email: &str, role: &str, password_stdin: bool) -> anyhow::Result<ExitCode> {
+    if !email.contains('@') {
+        bail!("\"{email}\" is not an email address");
+    }
+    let password = if password_stdin {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line)?;
+        line.trim_end_matches(['\r', '\n']).to_string()
+    } else {
+        let first = rpassword::prompt_password("Password: ")?;
+        let second = rpassword::prompt_password("Repeat password: ")?;
+        if first != second {
+            bail!("the passwords differ");
+        }
+        first
+    };
+    if let Some(problem) = store::users::password_problem(&password) {
+        bail!("password refused: {problem}");
+    }
+    let pool = store::open(db).await?;
+    let mut tx = store::begin_write(&pool).await?;
+    let id = store::users::create_user(&mut tx, email, &password, role).await.context("cannot add the user (is the email already used?)")?;
+    tx.commit().await?;
+    println!("Added {role} {email} (user {id}).");
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,81 @@
+//! Building and running the web app: database, Leptos routes with shared state, live
+//! updates, health check, embedded assets, security headers, graceful shutdown.
+
+use crate::cli::ServeArgs;
+use app::api::context::AppState;
+use axum::http::{header, HeaderValue};
+use axum::routing::get;
+use axum::Router;
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::net::SocketAddr;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+/// Leptos options for the embedded site (no Cargo.toml is needed at run time).
+pub fn leptos_options(addr: SocketAddr) -> LeptosOptions {
+    LeptosOptions::builder().output_name("settle").site_pkg_dir("pkg").site_addr(addr).build()
+}
+
+/// The whole app as a router, for the binary and for tests.
+pub fn router(state: AppState, options: LeptosOptions) -> Router {
+    let routes = generate_route_list(app::App);
+    let context_state = state.clone();
+    let leptos = Router::new()
+        .leptos_routes_with_context(
+            &options,
+            routes,
+            move || provide_context(context_state.clone()),
+            {
+                let options = options.clone();
+                move || app::shell(options.clone())
+            },
+        )
+        .with_state(options);
+    let service = Router::new()
+        .route("/healthz", get(crate::events::health))
+        .route("/events", get(crate::events::stream))
+        .with_state(state.clone());
+    leptos
+        .merge(service)
+        .fallback(crate::assets::serve_asset)
+        .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("frame-ancestors 'none'"),
+        ))
+        .layer(axum::middleware::from_fn_with_state(state, crate::auth::require_session))
+        .layer(TraceLayer::new_for_http())
+}
+
+/// Opens the database (creating and migrating it) and serves until Ctrl-C or SIGTERM.
+pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    let pool = app::store::open(&args.db).await?;
+    let state = AppState::new(pool.clone());
+    let app = router(state, leptos_options(args.addr));
+    let listener = tokio::net::TcpListener::bind(args.addr).await?;
+    tracing::info!(addr = %listener.local_addr()?, db = %args.db.display(), "Settle is listening");
+    axum::serve(listener, app.into_make_service()).with_graceful_shutdown(shutdown_signal()).await?;
+    pool.close().await;
+    tracing::info!("stopped cleanly");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut signal) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            signal.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+}

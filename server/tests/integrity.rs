@@ -1,0 +1,110 @@
+//! What the database itself guarantees: concurrency never over-allocates or duplicates
+//! numbers, posted rows cannot change, nothing answers without a session, and the demo
+//! books pass every check.
+
+mod support;
+
+use serde_json::json;
+use support::TestApp;
+
+#[tokio::test]
+async fn two_concurrent_payments_to_one_invoice_never_over_allocate() {
+    let app = TestApp::signed_in().await;
+    let customer = app.customer("Race Ltd").await;
+    let invoice = app.harbor_draft(customer).await;
+    app.ok("issue_invoice", json!({"id": invoice})).await;
+    let pay = |key: &'static str| {
+        let form = json!({"customer_id": customer, "amount": "839.96", "received_on": "2026-03-10", "method": "Card",
+            "reference": "", "allocations": [[invoice, "839.96"]], "keep_excess_as_credit": false, "idempotency_key": key});
+        app.call("record_payment", json!({"form": form}))
+    };
+
+    let (a, b) = tokio::join!(pay("race-key-one"), pay("race-key-two"));
+
+    assert!(a.is_ok() != b.is_ok(), "exactly one payment may succeed: {a:?} {b:?}");
+    assert_eq!(app.scalar("SELECT SUM(amount_minor) FROM allocations").await, 839_96);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM payments").await, 1);
+}
+
+#[tokio::test]
+async fn concurrent_issues_get_consecutive_unique_numbers() {
+    let app = TestApp::signed_in().await;
+    let customer = app.customer("Busy Ltd").await;
+    let mut drafts = Vec::new();
+    for _ in 0..8 {
+        drafts.push(app.harbor_draft(customer).await);
+    }
+
+    let results = futures::future::join_all(drafts.iter().map(|id| app.call("issue_invoice", json!({"id": id})))).await;
+
+    let mut numbers: Vec<String> = results.into_iter().map(|r| r.expect("issued").as_str().unwrap().to_string()).collect();
+    numbers.sort();
+    let expected: Vec<String> = (1..=8).map(|n| format!("INV-{n:05}")).collect();
+    assert_eq!(numbers, expected);
+}
+
+#[tokio::test]
+async fn the_database_refuses_to_change_or_delete_postings() {
+    let app = TestApp::signed_in().await;
+    let customer = app.customer("Ledger Ltd").await;
+    let invoice = app.harbor_draft(customer).await;
+    app.ok("issue_invoice", json!({"id": invoice})).await;
+
+    let update = sqlx::query("UPDATE postings SET amount_minor = amount_minor + 1").execute(&app.pool).await;
+    let delete = sqlx::query("DELETE FROM journal_entries").execute(&app.pool).await;
+    let edit_issued = sqlx::query("UPDATE invoices SET total_minor = 1").execute(&app.pool).await;
+
+    assert!(update.unwrap_err().to_string().contains("postings cannot be changed"));
+    assert!(delete.unwrap_err().to_string().contains("cannot be deleted"));
+    assert!(edit_issued.unwrap_err().to_string().contains("issued invoices cannot be changed"));
+}
+
+#[tokio::test]
+async fn no_server_function_answers_without_a_session() {
+    let app = TestApp::start().await;
+    let public = settle::auth::PUBLIC_FUNCTIONS;
+
+    let paths: Vec<String> = server_fn::axum::server_fn_paths().map(|(path, _)| path.to_string()).collect();
+
+    assert!(paths.len() >= 15, "expected every server function to be registered, got {paths:?}");
+    for path in paths.iter().filter(|p| !public.contains(&p.as_str())) {
+        let response = app.client.post(format!("http://{}{path}", app.addr)).json(&json!({})).send().await.unwrap();
+        assert_eq!(response.status(), 401, "{path} answered without a session");
+    }
+    let events = app.client.get(format!("http://{}/events", app.addr)).send().await.unwrap();
+    assert_eq!(events.status(), 401);
+}
+
+#[tokio::test]
+async fn demo_books_pass_every_check() {
+    let app = TestApp::start().await;
+    let mut tx = app::store::begin_write(&app.pool).await.unwrap();
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 4).unwrap();
+    let gbp = app::domain::Currency::parse("GBP").unwrap();
+
+    let summary = app::store::demo::fill_demo(&mut tx, gbp, today, 42).await.unwrap();
+    tx.commit().await.unwrap();
+    let mut conn = app.pool.acquire().await.unwrap();
+    let problems = app::store::check::check_books(&mut conn).await.unwrap();
+
+    assert_eq!(summary.customers, 25);
+    assert_eq!(summary.invoices + summary.drafts, 300);
+    assert!(summary.voided > 0 && summary.payments > 100);
+    assert!(problems.is_empty(), "{problems:#?}");
+}
+
+#[tokio::test]
+async fn check_reports_a_tampered_ledger() {
+    let app = TestApp::signed_in().await;
+    let customer = app.customer("Tamper Ltd").await;
+    let invoice = app.harbor_draft(customer).await;
+    app.ok("issue_invoice", json!({"id": invoice})).await;
+    sqlx::query("DROP TRIGGER postings_no_update").execute(&app.pool).await.unwrap();
+    sqlx::query("UPDATE postings SET amount_minor = amount_minor + 1 WHERE account_code = '4000'").execute(&app.pool).await.unwrap();
+
+    let mut conn = app.pool.acquire().await.unwrap();
+    let problems = app::store::check::check_books(&mut conn).await.unwrap();
+
+    assert!(problems.iter().any(|p| p.contains("instead of zero")), "{problems:#?}");
+    assert!(problems.iter().any(|p| p.contains("postings_no_update")), "{problems:#?}");
+}
