@@ -108,3 +108,24 @@ async fn check_reports_a_tampered_ledger() {
     assert!(problems.iter().any(|p| p.contains("instead of zero")), "{problems:#?}");
     assert!(problems.iter().any(|p| p.contains("postings_no_update")), "{problems:#?}");
 }
+
+#[tokio::test]
+async fn the_status_filter_in_sql_agrees_with_the_domain_rule() {
+    let app = TestApp::start().await;
+    let mut tx = app::store::begin_write(&app.pool).await.unwrap();
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 4).unwrap();
+    let gbp = app::domain::Currency::parse("GBP").unwrap();
+    app::store::demo::fill_demo(&mut tx, gbp, today, 3).await.unwrap();
+    tx.commit().await.unwrap();
+    let mut conn = app.pool.acquire().await.unwrap();
+    let mut counted = 0;
+
+    for status in app::domain::InvoiceStatus::ALL {
+        let filter = app::store::invoices::InvoiceFilter { status: Some(status), ..Default::default() };
+        let page = app::store::invoices::list_invoices(&mut conn, &filter, today, 1, 1000).await.unwrap();
+        assert!(page.items.iter().all(|i| i.status == status), "{status:?} filter returned other statuses");
+        counted += page.total;
+    }
+
+    assert_eq!(counted, 300, "every invoice has exactly one status");
+}
