@@ -5,6 +5,8 @@
 pub mod aging;
 pub mod allocation;
 pub mod cash_flow;
+#[cfg(test)]
+mod fixtures;
 pub mod ids;
 pub mod money;
 pub mod posting;

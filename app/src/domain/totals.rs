@@ -112,3 +112,176 @@ pub fn validate_line(line: &LineInput) -> Vec<(&'static str, String)> {
     }
     problems
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::fixtures::{
+        any_currency, any_line, any_rounding, currency, dec, gbp, harbor_cafe_lines, line,
+    };
+    use crate::domain::posting::accounts;
+    use proptest::prelude::*;
+
+    #[test]
+    fn harbor_cafe_line_nets_are_quantity_times_price_less_discount() {
+        let lines = harbor_cafe_lines();
+
+        let totals = invoice_totals(&lines, currency("GBP"), TaxRounding::PerDocument);
+
+        assert_eq!(
+            totals.line_nets,
+            vec![gbp("546.00"), gbp("53.97"), gbp("120.00")]
+        );
+    }
+
+    #[test]
+    fn harbor_cafe_net_is_the_sum_of_its_line_nets() {
+        let lines = harbor_cafe_lines();
+
+        let totals = invoice_totals(&lines, currency("GBP"), TaxRounding::PerDocument);
+
+        assert_eq!(totals.net, gbp("719.97"));
+    }
+
+    #[test]
+    fn harbor_cafe_vat_is_rounded_once_on_the_twenty_percent_base() {
+        let lines = harbor_cafe_lines();
+
+        let totals = invoice_totals(&lines, currency("GBP"), TaxRounding::PerDocument);
+
+        // 20% of 599.97 is 119.994; the zero-rated call-out fee keeps its own tax line.
+        let expected = vec![
+            TaxLine {
+                rate: dec("0"),
+                base: gbp("120.00"),
+                tax: gbp("0.00"),
+            },
+            TaxLine {
+                rate: dec("20"),
+                base: gbp("599.97"),
+                tax: gbp("119.99"),
+            },
+        ];
+        assert_eq!(totals.taxes, expected);
+        assert_eq!(totals.tax, gbp("119.99"));
+    }
+
+    #[test]
+    fn harbor_cafe_total_is_net_plus_vat() {
+        let lines = harbor_cafe_lines();
+
+        let totals = invoice_totals(&lines, currency("GBP"), TaxRounding::PerDocument);
+
+        assert_eq!(totals.gross, gbp("839.96"));
+    }
+
+    #[test]
+    fn per_document_and_per_line_rounding_differ_when_half_pennies_add_up() {
+        let lines = vec![line("Stamp", "1", "0.05", "0", "10"); 3];
+
+        let per_document = invoice_totals(&lines, currency("GBP"), TaxRounding::PerDocument);
+        let per_line = invoice_totals(&lines, currency("GBP"), TaxRounding::PerLine);
+
+        // Per document: 10% of 0.15 is 0.015, rounded once to 0.02. Per line: 0.005 rounds
+        // to 0.01 three times.
+        assert_eq!(per_document.tax, gbp("0.02"));
+        assert_eq!(per_line.tax, gbp("0.03"));
+        assert_eq!(per_document.net, per_line.net);
+    }
+
+    #[test]
+    fn a_rate_written_two_ways_is_one_tax_line() {
+        let lines = vec![
+            line("Tea", "1", "10", "0", "20"),
+            line("Cake", "1", "5", "0", "20.00"),
+        ];
+
+        let totals = invoice_totals(&lines, currency("GBP"), TaxRounding::PerDocument);
+
+        assert_eq!(totals.taxes.len(), 1);
+        assert_eq!(totals.taxes[0].base, gbp("15.00"));
+        assert_eq!(totals.taxes[0].tax, gbp("3.00"));
+    }
+
+    #[test]
+    fn yen_line_nets_and_tax_are_whole_yen() {
+        let lines = vec![line("Consulting", "1.5", "333", "0", "10")];
+
+        let totals = invoice_totals(&lines, currency("JPY"), TaxRounding::PerDocument);
+
+        // 499.5 rounds to 500; 10% of 500 is 50.
+        assert_eq!(totals.net.to_minor(), 500);
+        assert_eq!(totals.tax.to_minor(), 50);
+        assert_eq!(totals.gross.to_minor(), 550);
+    }
+
+    #[test]
+    fn net_by_account_sums_lines_per_revenue_account() {
+        let mut lines = harbor_cafe_lines();
+        lines[2].revenue_account = AccountCode::new("4100");
+        let totals = invoice_totals(&lines, currency("GBP"), TaxRounding::PerDocument);
+
+        let by_account = totals.net_by_account(&lines);
+
+        assert_eq!(
+            by_account,
+            vec![
+                (AccountCode::new(accounts::SALES), gbp("599.97")),
+                (AccountCode::new("4100"), gbp("120.00"))
+            ]
+        );
+    }
+
+    #[test]
+    fn a_sensible_line_has_no_problems() {
+        let problems = validate_line(&line("Service hours", "12", "45.50", "0", "20"));
+
+        assert!(problems.is_empty(), "{problems:?}");
+    }
+
+    #[test]
+    fn each_wrong_field_of_a_line_is_named() {
+        let wrong = line(" ", "0", "-1", "101", "-5");
+
+        let fields: Vec<&str> = validate_line(&wrong)
+            .into_iter()
+            .map(|(field, _)| field)
+            .collect();
+
+        assert_eq!(
+            fields,
+            vec![
+                "description",
+                "quantity",
+                "unit_price",
+                "discount_percent",
+                "tax_rate"
+            ]
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn each_tax_line_is_its_rate_of_its_base_within_the_rounding(
+            lines in prop::collection::vec(any_line(), 1..=10),
+            currency in any_currency(),
+            rounding in any_rounding(),
+        ) {
+            let totals = invoice_totals(&lines, currency, rounding);
+
+            // Rounded once the tax is off by at most half a minor unit; rounded per line, by
+            // at most half a minor unit per line.
+            let unit = Decimal::new(1, currency.minor_units());
+            let lines_at_most = match rounding {
+                TaxRounding::PerDocument => Decimal::ONE,
+                TaxRounding::PerLine => Decimal::from(lines.len()),
+            };
+            for tax in &totals.taxes {
+                let exact = tax.base.amount() * tax.rate / Decimal::ONE_HUNDRED;
+                let gap = (tax.tax.amount() - exact).abs();
+                prop_assert!(gap * Decimal::TWO <= unit * lines_at_most, "{:?}", tax);
+            }
+            prop_assert_eq!(totals.tax, Money::sum(currency, totals.taxes.iter().map(|t| t.tax)));
+        }
+    }
+}

@@ -180,6 +180,9 @@ pub async fn issue_invoice(conn: &mut SqliteConnection, id: InvoiceId) -> Result
         return Err(InvoiceError::Conflict("add at least one line before issuing".into()));
     }
     let totals = invoice_totals(&lines, currency, super::business::rounding_from_text(&rounding));
+    if !totals.gross.is_positive() {
+        return Err(InvoiceError::Conflict("an invoice for nothing cannot be issued; give a line a price".into()));
+    }
     let (prefix, sequence): (String, i64) =
         sqlx::query_as("UPDATE number_series SET next_value = next_value + 1 WHERE name = 'invoice' RETURNING prefix, next_value - 1")
             .fetch_one(&mut *conn)
