@@ -91,6 +91,9 @@ async fn demo_books_pass_every_check() {
     assert_eq!(summary.invoices + summary.drafts, 300);
     assert!(summary.voided > 0 && summary.payments > 100);
     assert!(problems.is_empty(), "{problems:#?}");
+    let dashboard = app::store::dashboard::dashboard(&mut conn, gbp, today).await.unwrap();
+    assert_eq!(dashboard.outstanding, dashboard.aging.total());
+    assert!(dashboard.outstanding.is_positive() && dashboard.bank_balance.is_positive());
 }
 
 #[tokio::test]

@@ -22,6 +22,10 @@ async fn issue_then_pay_part_then_rest_posts_the_books_of_the_issue() {
     assert_eq!(detail["totals"]["tax"]["amount"], "119.99");
     assert_eq!(detail["totals"]["gross"]["amount"], "839.96");
     assert_eq!(detail["summary"]["open"]["amount"], "439.96");
+    let dashboard = app.ok("get_dashboard", json!({})).await;
+    assert_eq!(dashboard["outstanding"]["amount"], "439.96");
+    assert_eq!(dashboard["overdue"]["amount"], "439.96");
+    assert_eq!(dashboard["bank_balance"]["amount"], "400.00");
     // The invoice was due in March 2026; "today" is later, so the partly paid invoice is overdue.
     assert_eq!(detail["summary"]["status"], "Overdue");
 

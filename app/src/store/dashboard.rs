@@ -13,8 +13,8 @@ const MONTHS: u32 = 12;
 
 pub async fn dashboard(conn: &mut SqliteConnection, currency: Currency, today: NaiveDate) -> anyhow::Result<Dashboard> {
     let money = |minor| Money::from_minor(minor, currency);
-    let outstanding = account_balance(conn, accounts::RECEIVABLES, NaiveDate::MAX).await?;
-    let bank = account_balance(conn, accounts::BANK, NaiveDate::MAX).await?;
+    let outstanding = account_balance(conn, accounts::RECEIVABLES, None).await?;
+    let bank = account_balance(conn, accounts::BANK, None).await?;
     let open: Vec<(NaiveDate, i64)> = sqlx::query_as(
         "SELECT i.due_date, i.total_minor - COALESCE((SELECT SUM(a.amount_minor) FROM allocations a WHERE a.invoice_id = i.id), 0) AS open
          FROM invoices i WHERE i.lifecycle = 'issued' AND open > 0",

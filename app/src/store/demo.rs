@@ -118,6 +118,13 @@ pub async fn fill_demo(conn: &mut SqliteConnection, currency: Currency, today: N
             let part = Money::new(total.amount() * Decimal::new(rng.gen_range(30..70), 2), currency);
             record_payment(conn, &pay(part, Excess::Refuse, format!("demo-{n}-part"))).await?;
             summary.payments += 1;
+            // Older part-payers have usually settled the rest by now.
+            let rest_on = paid_on + Days::new(30);
+            if long_ago && rest_on <= today {
+                let rest = NewPayment { amount: total - part, received_on: rest_on, requested: vec![(id, total - part)], ..pay(part, Excess::Refuse, format!("demo-{n}-rest")) };
+                record_payment(conn, &rest).await?;
+                summary.payments += 1;
+            }
         }
     }
     Ok(summary)

@@ -61,12 +61,13 @@ pub async fn get_entry(conn: &mut SqliteConnection, entry_id: i64) -> anyhow::Re
     Ok(JournalEntry::new(date, memo, postings)?)
 }
 
-/// The debit-positive balance of one account up to and including `as_of`.
-pub async fn account_balance(conn: &mut SqliteConnection, code: &str, as_of: NaiveDate) -> sqlx::Result<i64> {
+/// The debit-positive balance of one account, over every posting or up to and including
+/// `as_of`.
+pub async fn account_balance(conn: &mut SqliteConnection, code: &str, as_of: Option<NaiveDate>) -> sqlx::Result<i64> {
     sqlx::query_scalar(
         "SELECT COALESCE(SUM(p.amount_minor), 0) FROM postings p
          JOIN journal_entries e ON e.id = p.entry_id
-         WHERE p.account_code = ? AND e.date <= ?",
+         WHERE p.account_code = ?1 AND (?2 IS NULL OR e.date <= ?2)",
     )
     .bind(code)
     .bind(as_of)
