@@ -1,9 +1,22 @@
-//! Pages and components.
+//! Pages and components: the document shell, the router and one module per screen.
+
+mod auth;
+mod books;
+mod browser;
+mod charts;
+mod components;
+mod customers;
+mod dashboard;
+mod fields;
+mod invoices;
+mod layout;
+mod live;
+mod payments;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
-use leptos_router::components::{Route, Router, Routes};
-use leptos_router::StaticSegment;
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
+use leptos_router::path;
 
 /// The HTML document the server renders around the app.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -12,7 +25,12 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
         <html lang="en">
             <head>
                 <meta charset="utf-8" />
-                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover" />
+                <meta name="theme-color" content="#1f4b3f" />
+                <meta name="color-scheme" content="light dark" />
+                <link rel="manifest" href="/manifest.webmanifest" />
+                <link rel="icon" type="image/svg+xml" href="/favicon.svg" />
+                <link rel="apple-touch-icon" href="/icons/icon-192.png" />
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
                 <MetaTags />
@@ -27,15 +45,27 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    live::provide_live_version();
+    Effect::new(|_| browser::register_service_worker());
     view! {
         <Stylesheet id="leptos" href="/pkg/settle.css" />
-        <Title text="Settle" />
+        <Title formatter=|page: String| if page.is_empty() { "Settle".to_string() } else { format!("{page} · Settle") } />
         <Router>
-            <main>
-                <Routes fallback=|| "Page not found.".into_view()>
-                    <Route path=StaticSegment("") view=|| view! { <h1>"Settle"</h1> } />
-                </Routes>
-            </main>
+            <Routes fallback=|| view! { <components::NotFound what="This page" /> }>
+                <Route path=path!("/login") view=auth::LoginPage />
+                <ParentRoute path=path!("") view=layout::AppLayout>
+                    <Route path=path!("") view=dashboard::DashboardPage />
+                    <Route path=path!("/customers") view=customers::CustomersPage />
+                    <Route path=path!("/customers/new") view=customers::NewCustomerPage />
+                    <Route path=path!("/customers/:id") view=customers::CustomerPage />
+                    <Route path=path!("/invoices") view=invoices::InvoicesPage />
+                    <Route path=path!("/invoices/new") view=invoices::NewInvoicePage />
+                    <Route path=path!("/invoices/:id") view=invoices::InvoicePage />
+                    <Route path=path!("/invoices/:id/edit") view=invoices::EditInvoicePage />
+                    <Route path=path!("/payments/new") view=payments::RecordPaymentPage />
+                    <Route path=path!("/books") view=books::TrialBalancePage />
+                </ParentRoute>
+            </Routes>
         </Router>
     }
 }

@@ -1,0 +1,134 @@
+//! The books: the trial balance as of a day, with a visible check that debits equal credits.
+
+use super::components::{day, load_error, Amount, EmptyState, Loading, PageHeader};
+use super::live::use_live_version;
+use crate::api::reports::get_trial_balance;
+use crate::api::types::TrialBalance;
+use crate::domain::Money;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_navigate, use_query_map};
+
+#[component]
+pub fn TrialBalancePage() -> impl IntoView {
+    let query = use_query_map();
+    let live = use_live_version();
+    let as_of = Memo::new(move |_| query.read().get("as_of").unwrap_or_default());
+    let balance = Resource::new(
+        move || (live.get(), as_of.get()),
+        |(_, as_of)| get_trial_balance(as_of),
+    );
+    view! {
+        <Title text="Trial balance" />
+        <PageHeader title="Trial balance" />
+        <Transition fallback=Loading>
+            {move || Suspend::new(async move {
+                match balance.await {
+                    Ok(tb) => view! { <AsOfPicker date=tb.as_of.to_string() /> <BalanceTable tb /> }.into_any(),
+                    Err(e) => load_error(e),
+                }
+            })}
+        </Transition>
+    }
+}
+
+/// The day the balances are taken at; changing it reloads the page's figures for that day.
+#[component]
+fn AsOfPicker(date: String) -> impl IntoView {
+    let navigate = use_navigate();
+    let on_change = move |ev: leptos::ev::Event| {
+        let date = event_target_value(&ev);
+        let url = if date.is_empty() {
+            "/books".to_string()
+        } else {
+            format!("/books?as_of={date}")
+        };
+        navigate(&url, Default::default());
+    };
+    view! {
+        <div class="toolbar">
+            <div class="field inline-field">
+                <label for="as_of">"As of"</label>
+                <input id="as_of" type="date" value=date on:change=on_change />
+            </div>
+        </div>
+    }
+}
+
+#[component]
+fn BalanceTable(tb: TrialBalance) -> impl IntoView {
+    if tb.rows.is_empty() {
+        return view! {
+            <EmptyState title="Nothing posted yet"
+                text="Issuing an invoice or recording a payment posts its journal entry here." />
+        }
+        .into_any();
+    }
+    let balanced = tb.total_debit == tb.total_credit;
+    let difference = tb.total_debit - tb.total_credit;
+    view! {
+        {if balanced {
+            view! {
+                <div class="banner banner-success" role="status" data-testid="trial-balance-check">
+                    <p>
+                        <span aria-hidden="true">"✓ "</span>
+                        {format!("Balanced: debits equal credits as of {}.", day(tb.as_of))}
+                    </p>
+                </div>
+            }.into_any()
+        } else {
+            view! {
+                <div class="banner banner-error" role="alert" data-testid="trial-balance-check">
+                    <p>"Out of balance by " <Amount value=difference.abs() /> ". Run "
+                        <code>"settle check"</code> " and tell whoever maintains this installation."</p>
+                </div>
+            }.into_any()
+        }}
+        <div class="table-card">
+            <table class="list trial-balance">
+                <thead>
+                    <tr>
+                        <th scope="col">"Account"</th>
+                        <th scope="col" class="num">"Debit"</th>
+                        <th scope="col" class="num">"Credit"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {tb.rows.into_iter().map(|row| {
+                        let debit = row.balance.is_positive().then_some(row.balance);
+                        let credit = row.balance.is_negative().then(|| -row.balance);
+                        view! {
+                            <tr>
+                                <td class="primary-cell">
+                                    <span class="account-code">{row.code}</span>
+                                    " "
+                                    <span class="account-name">{row.name}</span>
+                                    <span class="kind-tag">{row.kind}</span>
+                                </td>
+                                <td data-label="Debit" class="num wide-cell">{amount_or_dash(debit, row.balance.is_zero())}</td>
+                                <td data-label="Credit" class="num wide-cell">{amount_or_dash(credit, row.balance.is_zero())}</td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+                <tfoot>
+                    <tr class="grand">
+                        <th scope="row">"Total"</th>
+                        <td data-label="Total debit" class="num wide-cell" data-testid="total-debit"><Amount value=tb.total_debit /></td>
+                        <td data-label="Total credit" class="num wide-cell" data-testid="total-credit"><Amount value=tb.total_credit /></td>
+                    </tr>
+                </tfoot>
+            </table>
+        </div>
+    }
+    .into_any()
+}
+
+/// A column's amount; a zero balance shows a dash in both columns so the row is not blank.
+fn amount_or_dash(amount: Option<Money>, zero: bool) -> impl IntoView {
+    match amount {
+        Some(m) => view! { <Amount value=m /> }.into_any(),
+        None if zero => view! { <span class="muted">"—"</span> }.into_any(),
+        None => ().into_any(),
+    }
+}

@@ -1,0 +1,100 @@
+//! The few browser facilities the pages use directly: the service worker and random
+//! request keys. On the server these do nothing (or something harmless).
+
+/// Registers `/sw.js` so the installed app opens offline. Browsers without service workers
+/// (or pages served over plain HTTP from another host) simply skip it.
+pub fn register_service_worker() {
+    #[cfg(feature = "hydrate")]
+    with_service_worker_container(|container| {
+        use wasm_bindgen::{closure::Closure, JsCast, JsValue};
+        // The cache inside the worker is named after `v`, so a new release gets a fresh one.
+        let url = JsValue::from_str(concat!("/sw.js?v=", env!("CARGO_PKG_VERSION")));
+        let promise = call_method(container, "register", &url)?;
+        let promise: js_sys::Promise = promise.dyn_into().ok()?;
+        // A refused registration (private window, blocked by policy) is not worth a console error.
+        let ignore_failure = Closure::<dyn FnMut(JsValue)>::new(|_: JsValue| {});
+        let _ = promise.catch(&ignore_failure);
+        ignore_failure.forget();
+        Some(())
+    });
+}
+
+/// Asks the service worker to forget its cached pages, which may show a signed-in screen.
+pub fn clear_offline_cache() {
+    #[cfg(feature = "hydrate")]
+    with_service_worker_container(|container| {
+        let controller = js_sys::Reflect::get(container, &"controller".into()).ok()?;
+        if controller.is_null() || controller.is_undefined() {
+            return None;
+        }
+        let message = js_sys::Object::new();
+        js_sys::Reflect::set(&message, &"type".into(), &"clear".into()).ok()?;
+        call_method(&controller, "postMessage", &message.into())?;
+        Some(())
+    });
+}
+
+#[cfg(feature = "hydrate")]
+fn with_service_worker_container(work: impl FnOnce(&wasm_bindgen::JsValue) -> Option<()>) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let Ok(navigator) = js_sys::Reflect::get(&window, &"navigator".into()) else {
+        return;
+    };
+    if !js_sys::Reflect::has(&navigator, &"serviceWorker".into()).unwrap_or(false) {
+        return;
+    }
+    if let Ok(container) = js_sys::Reflect::get(&navigator, &"serviceWorker".into()) {
+        let _ = work(&container);
+    }
+}
+
+#[cfg(feature = "hydrate")]
+fn call_method(
+    target: &wasm_bindgen::JsValue,
+    name: &str,
+    argument: &wasm_bindgen::JsValue,
+) -> Option<wasm_bindgen::JsValue> {
+    use wasm_bindgen::JsCast;
+    let method: js_sys::Function = js_sys::Reflect::get(target, &name.into())
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    method.call1(target, argument).ok()
+}
+
+/// A random key of 32 hex digits, made once per form so that a repeated submission of the
+/// same form is recognised by the server and recorded only once.
+pub fn request_key() -> String {
+    let mut bytes = [0u8; 16];
+    fill_random(&mut bytes);
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(feature = "hydrate")]
+fn fill_random(bytes: &mut [u8]) {
+    let from_crypto = web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .is_some_and(|crypto| crypto.get_random_values_with_u8_array(bytes).is_ok());
+    if !from_crypto {
+        for byte in bytes.iter_mut() {
+            *byte = (js_sys::Math::random() * 256.0) as u8;
+        }
+    }
+}
+
+// The server never submits forms; its key is only a placeholder the browser replaces when
+// the page hydrates, so it needs to be distinct rather than unpredictable.
+#[cfg(not(feature = "hydrate"))]
+fn fill_random(bytes: &mut [u8]) {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    let mixed = nanos ^ u128::from(COUNTER.fetch_add(1, Ordering::Relaxed)) << 64;
+    for (byte, source) in bytes.iter_mut().zip(mixed.to_le_bytes()) {
+        *byte = source;
+    }
+}

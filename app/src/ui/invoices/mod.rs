@@ -1,0 +1,11 @@
+//! Invoices: the list, one invoice, and the draft editor.
+
+mod actions;
+mod edit;
+mod lines;
+mod list;
+mod view;
+
+pub use edit::{EditInvoicePage, NewInvoicePage};
+pub use list::{InvoiceTable, InvoicesPage};
+pub use view::InvoicePage;

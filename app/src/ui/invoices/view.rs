@@ -1,0 +1,206 @@
+//! One invoice as a document: who, when, lines, tax per rate, totals, payments. Prints
+//! cleanly (the app's frame and the buttons are hidden on paper).
+
+use super::actions::InvoiceActions;
+use crate::api::invoices::get_invoice;
+use crate::api::types::{InvoiceDetail, PaymentMethod};
+use crate::domain::money::group_thousands;
+use crate::domain::{Currency, InvoiceId, Money};
+use crate::ui::components::{day, load_error, Amount, Loading, StatusBadge};
+use crate::ui::layout::BusinessName;
+use crate::ui::live::use_live_version;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+use rust_decimal::Decimal;
+
+#[component]
+pub fn InvoicePage() -> impl IntoView {
+    let params = use_params_map();
+    let live = use_live_version();
+    let id = Memo::new(move |_| {
+        params
+            .read()
+            .get("id")
+            .and_then(|id| id.parse().ok())
+            .map(InvoiceId)
+    });
+    let invoice = Resource::new(
+        move || (live.get(), id.get()),
+        |(_, id)| async move {
+            match id {
+                Some(id) => get_invoice(id).await,
+                None => Err(crate::api::AppError::NotFound("The invoice".into())),
+            }
+        },
+    );
+    view! {
+        <Transition fallback=Loading>
+            {move || Suspend::new(async move {
+                match invoice.await {
+                    Ok(detail) => view! { <InvoiceDocument detail /> }.into_any(),
+                    Err(e) => load_error(e),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn InvoiceDocument(detail: InvoiceDetail) -> impl IntoView {
+    let s = detail.summary.clone();
+    let title = s.number.clone().unwrap_or_else(|| "Draft".to_string());
+    let currency = detail.currency;
+    view! {
+        <Title text=title.clone() />
+        <header class="page-header invoice-header">
+            <div class="title-with-badge">
+                <h1>{title.clone()}</h1>
+                <StatusBadge status=s.status />
+            </div>
+            <div class="page-actions no-print">
+                <InvoiceActions detail=detail.clone() />
+            </div>
+        </header>
+        <article class="panel invoice-doc" aria-label="Invoice">
+            <div class="print-only print-from">
+                <h2 class="eyebrow">"From"</h2>
+                <p class="party-name"><BusinessName /></p>
+            </div>
+            <div class="doc-top">
+                <div class="doc-party">
+                    <h2 class="eyebrow">"Billed to"</h2>
+                    <p class="party-name">
+                        <A href=format!("/customers/{}", s.customer_id)>{s.customer_name.clone()}</A>
+                    </p>
+                    {(!detail.customer_email.is_empty()).then(|| view! { <p class="muted">{detail.customer_email.clone()}</p> })}
+                    {(!detail.customer_address.is_empty()).then(|| view! { <p class="address">{detail.customer_address.clone()}</p> })}
+                </div>
+                <dl class="doc-meta">
+                    <div><dt>"Invoice number"</dt><dd>{s.number.clone().unwrap_or_else(|| "Not issued yet".into())}</dd></div>
+                    <div><dt>"Issue date"</dt><dd>{day(s.issue_date)}</dd></div>
+                    <div><dt>"Due date"</dt><dd>{day(s.due_date)}</dd></div>
+                    <div><dt>"Currency"</dt><dd>{currency.code().to_string()}</dd></div>
+                </dl>
+            </div>
+            <LinesTable detail=detail.clone() />
+            <Totals detail=detail.clone() />
+            {(!detail.notes.is_empty()).then(|| view! {
+                <div class="doc-notes"><h2 class="eyebrow">"Notes"</h2><p>{detail.notes.clone()}</p></div>
+            })}
+        </article>
+        <Payments detail />
+    }
+}
+
+#[component]
+fn LinesTable(detail: InvoiceDetail) -> impl IntoView {
+    let currency = detail.currency;
+    view! {
+        <table class="list lines-table">
+            <thead>
+                <tr>
+                    <th scope="col">"Description"</th>
+                    <th scope="col" class="num">"Quantity"</th>
+                    <th scope="col" class="num">"Unit price"</th>
+                    <th scope="col" class="num">"Discount"</th>
+                    <th scope="col" class="num">"Tax"</th>
+                    <th scope="col" class="num">"Net"</th>
+                </tr>
+            </thead>
+            <tbody>
+                {detail.lines.into_iter().map(|line| view! {
+                    <tr>
+                        <td class="primary-cell">{line.description}</td>
+                        <td data-label="Quantity" class="num">{group_thousands(line.quantity.normalize())}</td>
+                        <td data-label="Unit price" class="num">{price(line.unit_price, currency)}</td>
+                        <td data-label="Discount" class="num">{percent(line.discount_percent)}</td>
+                        <td data-label="Tax" class="num">{percent(line.tax_rate)}</td>
+                        <td data-label="Net" class="num wide-cell"><Amount value=line.net /></td>
+                    </tr>
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
+/// Net, the tax of each rate on its base, total, and what is still due.
+#[component]
+fn Totals(detail: InvoiceDetail) -> impl IntoView {
+    let totals = detail.totals;
+    let due = detail.summary.open;
+    view! {
+        <table class="totals">
+            <tbody>
+                <tr><th scope="row">"Net"</th><td class="num"><Amount value=totals.net /></td></tr>
+                {totals.taxes.into_iter().map(|t| view! {
+                    <tr class="tax-row">
+                        <th scope="row">{format!("Tax {} on {}", percent(t.rate), group_thousands(t.base.amount()))}</th>
+                        <td class="num"><Amount value=t.tax /></td>
+                    </tr>
+                }).collect_view()}
+                <tr class="grand"><th scope="row">"Total"</th><td class="num"><Amount value=totals.gross /></td></tr>
+                <tr><th scope="row">"Paid"</th><td class="num"><Amount value=detail.paid /></td></tr>
+                <tr class="due"><th scope="row">"Amount due"</th><td class="num" data-testid="amount-due"><Amount value=due /></td></tr>
+            </tbody>
+        </table>
+    }
+}
+
+#[component]
+fn Payments(detail: InvoiceDetail) -> impl IntoView {
+    if detail.payments.is_empty() {
+        return ().into_any();
+    }
+    let total = Money::sum(detail.currency, detail.payments.iter().map(|p| p.amount));
+    view! {
+        <section class="panel payments" aria-labelledby="payments-heading">
+            <h2 id="payments-heading">"Payments"</h2>
+            <table class="list payments-table">
+                <thead>
+                    <tr>
+                        <th scope="col">"Received"</th>
+                        <th scope="col">"Method"</th>
+                        <th scope="col">"Reference"</th>
+                        <th scope="col" class="num">"Applied"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {detail.payments.into_iter().map(|p| view! {
+                        <tr>
+                            <td class="primary-cell">{day(p.received_on)}</td>
+                            <td data-label="Method">{method_label(&p.method)}</td>
+                            <td data-label="Reference" class="wide-cell">{if p.reference.is_empty() { "—".to_string() } else { p.reference }}</td>
+                            <td data-label="Applied" class="num"><Amount value=p.amount /></td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+                <tfoot>
+                    <tr>
+                        <th scope="row" colspan="3">"Total received"</th>
+                        <td data-label="Total received" class="num wide-cell"><Amount value=total /></td>
+                    </tr>
+                </tfoot>
+            </table>
+        </section>
+    }
+    .into_any()
+}
+
+/// A unit price with at least the currency's decimals: 12.5 GBP shows as "12.50".
+pub fn price(value: Decimal, currency: Currency) -> String {
+    let mut value = value.normalize();
+    if value.scale() < currency.minor_units() {
+        value.rescale(currency.minor_units());
+    }
+    group_thousands(value)
+}
+
+fn method_label(key: &str) -> String {
+    PaymentMethod::from_key(key).map_or_else(|| key.to_string(), |m| m.label().to_string())
+}
+
+pub fn percent(value: Decimal) -> String {
+    format!("{}%", value.normalize())
+}

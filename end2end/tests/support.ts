@@ -1,0 +1,48 @@
+// Shared steps for the browser journeys.
+
+import { expect, type Locator, type Page, type TestInfo } from '@playwright/test';
+
+export const OWNER = { email: 'owner@example.com', password: 'correct horse battery staple' };
+
+/** Signs in, creating the owner first on a fresh database. */
+export async function signIn(page: Page) {
+  await page.goto('/login');
+  const create = page.getByRole('button', { name: 'Create owner account' });
+  const signIn = page.getByRole('button', { name: 'Sign in' });
+  await expect(create.or(signIn)).toBeVisible();
+  if (await create.isVisible()) {
+    await page.getByLabel('Business name').fill('Harbour Studio');
+    await page.getByLabel('Email').fill(OWNER.email);
+    await page.getByLabel('Password').fill(OWNER.password);
+    await create.click();
+  } else {
+    await page.getByLabel('Email').fill(OWNER.email);
+    await page.getByLabel('Password').fill(OWNER.password);
+    await signIn.click();
+  }
+  await expect(page.getByTestId('kpi-outstanding')).toBeVisible();
+}
+
+export function uniqueSuffix(info: TestInfo): string {
+  return `${info.project.name} ${Date.now().toString(36)}`;
+}
+
+/** The one visible match: the desktop sidebar and the phone tab bar hold the same links. */
+export function visible(locator: Locator): Locator {
+  return locator.filter({ visible: true }).first();
+}
+
+/** "1,234.50 GBP" → 1234.5 */
+export function money(text: string): number {
+  const match = text.replace(/,/g, '').match(/-?\d+(\.\d+)?/);
+  if (!match) throw new Error(`no amount in "${text}"`);
+  return Number(match[0]);
+}
+
+/** The date `offset` days from today in the browser's zone, as the date inputs take it. */
+export function isoDay(offset: number): string {
+  const d = new Date();
+  d.setDate(d.getDate() + offset);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
