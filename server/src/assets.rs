@@ -7,31 +7,42 @@ use axum::response::{IntoResponse, Response};
 use rust_embed::RustEmbed;
 
 #[derive(RustEmbed)]
-#[folder = "$CARGO_MANIFEST_DIR/../target/site/"]
+#[folder = "../target/site/"]
 #[allow_missing = true]
 struct Site;
 
-/// Serves a file, preferring a precompressed `.br` or `.gz` sibling the browser accepts.
-pub async fn serve_asset(uri: Uri, headers: HeaderMap) -> Response {
+/// A site file, preferring a precompressed `.br` or `.gz` sibling the browser accepts;
+/// `None` when there is no such file.
+pub fn asset_response(uri: &Uri, headers: &HeaderMap) -> Option<Response> {
     let path = uri.path().trim_start_matches('/');
-    let path = if path.is_empty() { "index.html" } else { path };
-    let Some(file) = Site::get(path) else {
-        return (StatusCode::NOT_FOUND, "Not found").into_response();
-    };
+    let file = Site::get(path).filter(|_| !path.is_empty())?;
     let etag = format!("\"{}\"", hex_prefix(&file.metadata.sha256_hash()));
-    if headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) == Some(etag.as_str()) {
-        return StatusCode::NOT_MODIFIED.into_response();
+    if headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        == Some(etag.as_str())
+    {
+        return Some(StatusCode::NOT_MODIFIED.into_response());
     }
-    let accepts = headers.get(header::ACCEPT_ENCODING).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let accepts = headers
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
     let mime = mime_guess::from_path(path).first_or_octet_stream();
     let (body, encoding) = [("br", ".br"), ("gzip", ".gz")]
         .iter()
         .filter(|(name, _)| accepts.contains(name))
-        .find_map(|(name, suffix)| Site::get(&format!("{path}{suffix}")).map(|f| (f.data, Some(*name))))
+        .find_map(|(name, suffix)| {
+            Site::get(&format!("{path}{suffix}")).map(|f| (f.data, Some(*name)))
+        })
         .unwrap_or((file.data, None));
     let mut response = Response::new(Body::from(body.into_owned()));
     let h = response.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_str(mime.as_ref()).unwrap_or(HeaderValue::from_static("application/octet-stream")));
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_str(mime.as_ref())
+            .unwrap_or(HeaderValue::from_static("application/octet-stream")),
+    );
     // File names are not content-hashed, so browsers revalidate with the ETag each time.
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
@@ -41,7 +52,7 @@ pub async fn serve_asset(uri: Uri, headers: HeaderMap) -> Response {
     if let Some(encoding) = encoding {
         h.insert(header::CONTENT_ENCODING, HeaderValue::from_static(encoding));
     }
-    response
+    Some(response)
 }
 
 fn hex_prefix(hash: &[u8]) -> String {

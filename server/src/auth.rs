@@ -10,7 +10,12 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 /// Server functions that answer without a session.
-pub const PUBLIC_FUNCTIONS: [&str; 4] = ["/api/get_session", "/api/sign_in", "/api/create_owner", "/api/sign_out"];
+pub const PUBLIC_FUNCTIONS: [&str; 4] = [
+    "/api/get_session",
+    "/api/sign_in",
+    "/api/create_owner",
+    "/api/sign_out",
+];
 
 pub fn session_token(headers: &HeaderMap) -> Option<String> {
     headers
@@ -18,23 +23,42 @@ pub fn session_token(headers: &HeaderMap) -> Option<String> {
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
-        .find_map(|pair| pair.trim().strip_prefix(&format!("{SESSION_COOKIE}=")).map(str::to_string))
+        .find_map(|pair| {
+            pair.trim()
+                .strip_prefix(&format!("{SESSION_COOKIE}="))
+                .map(str::to_string)
+        })
 }
 
 pub async fn has_session(state: &AppState, headers: &HeaderMap) -> bool {
-    let Some(token) = session_token(headers) else { return false };
+    let Some(token) = session_token(headers) else {
+        return false;
+    };
     match state.pool.acquire().await {
-        Ok(mut conn) => app::store::users::session_user(&mut conn, &token).await.ok().flatten().is_some(),
+        Ok(mut conn) => app::store::users::session_user(&mut conn, &token)
+            .await
+            .ok()
+            .flatten()
+            .is_some(),
         Err(_) => false,
     }
 }
 
-pub async fn require_session(State(state): State<AppState>, request: Request, next: Next) -> Response {
+pub async fn require_session(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
     let path = request.uri().path();
     let guarded = path.starts_with("/api/") && !PUBLIC_FUNCTIONS.contains(&path);
     if guarded && !has_session(&state, request.headers()).await {
         let body = serde_json::to_string(&AppError::Unauthorised).unwrap_or_default();
-        return (StatusCode::UNAUTHORIZED, [(header::CONTENT_TYPE, "application/json")], body).into_response();
+        return (
+            StatusCode::UNAUTHORIZED,
+            [(header::CONTENT_TYPE, "application/json")],
+            body,
+        )
+            .into_response();
     }
     next.run(request).await
 }

@@ -6,7 +6,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser, Debug)]
-#[command(name = "settle", version, about = "Invoices, payments and books in one place")]
+#[command(
+    name = "settle",
+    version,
+    about = "Invoices, payments and books in one place"
+)]
 #[command(args_conflicts_with_subcommands = true)]
 pub struct Cli {
     #[command(subcommand)]
@@ -56,7 +60,12 @@ pub enum UserCommand {
 #[derive(Args, Debug, Clone)]
 pub struct ServeArgs {
     /// The SQLite database file; created and migrated on first start.
-    #[arg(long, env = "SETTLE_DB", default_value = "settle.sqlite", global = false)]
+    #[arg(
+        long,
+        env = "SETTLE_DB",
+        default_value = "settle.sqlite",
+        global = false
+    )]
     pub db: PathBuf,
     /// Address to listen on.
     #[arg(long, env = "SETTLE_ADDR", default_value = "127.0.0.1:3000")]
@@ -65,12 +74,17 @@ pub struct ServeArgs {
 
 pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
-        None => crate::startup::serve(cli.serve).await.map(|_| ExitCode::SUCCESS),
+        None => crate::startup::serve(cli.serve)
+            .await
+            .map(|_| ExitCode::SUCCESS),
         Some(Command::Serve(args)) => crate::startup::serve(args).await.map(|_| ExitCode::SUCCESS),
         Some(Command::Demo { db, seed }) => crate::commands::demo(&db, seed).await,
         Some(Command::Check { db }) => crate::commands::check(&db).await,
-        Some(Command::User(UserCommand::Add { db, email, role, password_stdin })) => {
-            crate::commands::add_user(&db, &email, &role, password_stdin).await
-        }
+        Some(Command::User(UserCommand::Add {
+            db,
+            email,
+            role,
+            password_stdin,
+        })) => crate::commands::add_user(&db, &email, &role, password_stdin).await,
     }
 }

@@ -9,13 +9,25 @@ use std::process::ExitCode;
 pub async fn demo(db: &Path, seed: u64) -> anyhow::Result<ExitCode> {
     let pool = store::open(db).await?;
     let mut tx = store::begin_write(&pool).await?;
-    let customers: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM customers").fetch_one(&mut *tx).await?;
+    let customers: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM customers")
+        .fetch_one(&mut *tx)
+        .await?;
     if customers > 0 {
-        bail!("{} already has data; the demo fills only an empty database", db.display());
+        bail!(
+            "{} already has data; the demo fills only an empty database",
+            db.display()
+        );
     }
     let business = store::business::get_business(&mut tx).await?;
-    store::business::update_business(&mut tx, "Brightwater Design Studio", business.base_currency, business.time_zone.name()).await?;
-    let summary = store::demo::fill_demo(&mut tx, business.base_currency, business.today(), seed).await?;
+    store::business::update_business(
+        &mut tx,
+        "Brightwater Design Studio",
+        business.base_currency,
+        business.time_zone.name(),
+    )
+    .await?;
+    let summary =
+        store::demo::fill_demo(&mut tx, business.base_currency, business.today(), seed).await?;
     tx.commit().await.context("cannot save the demo data")?;
     println!(
         "Filled {}: {} customers, {} issued invoices ({} voided), {} drafts, {} payments.",
@@ -51,7 +63,12 @@ pub async fn check(db: &Path) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::FAILURE)
 }
 
-pub async fn add_user(db: &Path, email: &str, role: &str, password_stdin: bool) -> anyhow::Result<ExitCode> {
+pub async fn add_user(
+    db: &Path,
+    email: &str,
+    role: &str,
+    password_stdin: bool,
+) -> anyhow::Result<ExitCode> {
     if !email.contains('@') {
         bail!("\"{email}\" is not an email address");
     }
@@ -72,7 +89,9 @@ pub async fn add_user(db: &Path, email: &str, role: &str, password_stdin: bool) 
     }
     let pool = store::open(db).await?;
     let mut tx = store::begin_write(&pool).await?;
-    let id = store::users::create_user(&mut tx, email, &password, role).await.context("cannot add the user (is the email already used?)")?;
+    let id = store::users::create_user(&mut tx, email, &password, role)
+        .await
+        .context("cannot add the user (is the email already used?)")?;
     tx.commit().await?;
     println!("Added {role} {email} (user {id}).");
     Ok(ExitCode::SUCCESS)

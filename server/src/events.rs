@@ -16,7 +16,9 @@ pub async fn stream(State(state): State<AppState>, headers: HeaderMap) -> Respon
     if !crate::auth::has_session(&state, &headers).await {
         return StatusCode::UNAUTHORIZED.into_response();
     }
-    Sse::new(changes(&state)).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))).into_response()
+    Sse::new(changes(&state))
+        .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+        .into_response()
 }
 
 fn changes(state: &AppState) -> impl Stream<Item = Result<Event, Infallible>> {
@@ -24,13 +26,19 @@ fn changes(state: &AppState) -> impl Stream<Item = Result<Event, Infallible>> {
     // and a refetch reads everything anew, so nothing is lost.
     BroadcastStream::new(state.changes.subscribe()).filter_map(|change| {
         let change = change.ok()?;
-        Some(Ok(Event::default().event("change").json_data(&change).unwrap_or_default()))
+        Some(Ok(Event::default()
+            .event("change")
+            .json_data(&change)
+            .unwrap_or_default()))
     })
 }
 
 /// 200 when the database answers.
 pub async fn health(State(state): State<AppState>) -> Response {
-    match sqlx::query_scalar::<_, i64>("SELECT 1").fetch_one(&state.pool).await {
+    match sqlx::query_scalar::<_, i64>("SELECT 1")
+        .fetch_one(&state.pool)
+        .await
+    {
         Ok(_) => (StatusCode::OK, "ok").into_response(),
         Err(error) => {
             tracing::error!(%error, "health check failed");

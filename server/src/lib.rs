@@ -7,4 +7,5 @@ pub mod cli;
 pub mod commands;
 pub mod events;
 pub mod startup;
+pub mod status;
 pub mod telemetry;

@@ -3,7 +3,8 @@
 
 use crate::cli::ServeArgs;
 use app::api::context::AppState;
-use axum::http::{header, HeaderValue};
+use axum::body::Body;
+use axum::http::{header, HeaderValue, Request, StatusCode};
 use axum::routing::get;
 use axum::Router;
 use leptos::prelude::*;
@@ -14,7 +15,11 @@ use tower_http::trace::TraceLayer;
 
 /// Leptos options for the embedded site (no Cargo.toml is needed at run time).
 pub fn leptos_options(addr: SocketAddr) -> LeptosOptions {
-    LeptosOptions::builder().output_name("settle").site_pkg_dir("pkg").site_addr(addr).build()
+    LeptosOptions::builder()
+        .output_name("settle")
+        .site_pkg_dir("pkg")
+        .site_addr(addr)
+        .build()
 }
 
 /// The whole app as a router, for the binary and for tests.
@@ -31,21 +36,49 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
                 move || app::shell(options.clone())
             },
         )
-        .with_state(options);
+        .with_state(options.clone());
     let service = Router::new()
         .route("/healthz", get(crate::events::health))
         .route("/events", get(crate::events::stream))
         .with_state(state.clone());
+    let not_found = leptos_axum::render_app_to_stream_with_context(
+        {
+            let (state, options) = (state.clone(), options.clone());
+            move || {
+                provide_context(state.clone());
+                provide_context(options.clone());
+            }
+        },
+        move || app::shell(options.clone()),
+    );
     leptos
         .merge(service)
-        .fallback(crate::assets::serve_asset)
-        .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
-        .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
+        .fallback(move |request: Request<Body>| async move {
+            if let Some(asset) = crate::assets::asset_response(request.uri(), request.headers()) {
+                return asset;
+            }
+            // Not a file: the app renders its own "page not found" inside the usual layout.
+            let mut page = not_found(request).await;
+            *page.status_mut() = StatusCode::NOT_FOUND;
+            page
+        })
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static("frame-ancestors 'none'"),
         ))
-        .layer(axum::middleware::from_fn_with_state(state, crate::auth::require_session))
+        .layer(axum::middleware::from_fn(crate::status::map_error_status))
+        .layer(axum::middleware::from_fn_with_state(
+            state,
+            crate::auth::require_session,
+        ))
         .layer(TraceLayer::new_for_http())
 }
 
@@ -56,7 +89,9 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let app = router(state, leptos_options(args.addr));
     let listener = tokio::net::TcpListener::bind(args.addr).await?;
     tracing::info!(addr = %listener.local_addr()?, db = %args.db.display(), "Settle is listening");
-    axum::serve(listener, app.into_make_service()).with_graceful_shutdown(shutdown_signal()).await?;
+    axum::serve(listener, app.into_make_service())
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
     pool.close().await;
     tracing::info!("stopped cleanly");
     Ok(())
@@ -68,7 +103,9 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let terminate = async {
-        if let Ok(mut signal) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut signal) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             signal.recv().await;
         }
     };

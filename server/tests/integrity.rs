@@ -21,8 +21,15 @@ async fn two_concurrent_payments_to_one_invoice_never_over_allocate() {
 
     let (a, b) = tokio::join!(pay("race-key-one"), pay("race-key-two"));
 
-    assert!(a.is_ok() != b.is_ok(), "exactly one payment may succeed: {a:?} {b:?}");
-    assert_eq!(app.scalar("SELECT SUM(amount_minor) FROM allocations").await, 839_96);
+    assert!(
+        a.is_ok() != b.is_ok(),
+        "exactly one payment may succeed: {a:?} {b:?}"
+    );
+    assert_eq!(
+        app.scalar("SELECT SUM(amount_minor) FROM allocations")
+            .await,
+        839_96
+    );
     assert_eq!(app.scalar("SELECT COUNT(*) FROM payments").await, 1);
 }
 
@@ -35,9 +42,17 @@ async fn concurrent_issues_get_consecutive_unique_numbers() {
         drafts.push(app.harbor_draft(customer).await);
     }
 
-    let results = futures::future::join_all(drafts.iter().map(|id| app.call("issue_invoice", json!({"id": id})))).await;
+    let results = futures::future::join_all(
+        drafts
+            .iter()
+            .map(|id| app.call("issue_invoice", json!({"id": id}))),
+    )
+    .await;
 
-    let mut numbers: Vec<String> = results.into_iter().map(|r| r.expect("issued").as_str().unwrap().to_string()).collect();
+    let mut numbers: Vec<String> = results
+        .into_iter()
+        .map(|r| r.expect("issued").as_str().unwrap().to_string())
+        .collect();
     numbers.sort();
     let expected: Vec<String> = (1..=8).map(|n| format!("INV-{n:05}")).collect();
     assert_eq!(numbers, expected);
@@ -50,13 +65,28 @@ async fn the_database_refuses_to_change_or_delete_postings() {
     let invoice = app.harbor_draft(customer).await;
     app.ok("issue_invoice", json!({"id": invoice})).await;
 
-    let update = sqlx::query("UPDATE postings SET amount_minor = amount_minor + 1").execute(&app.pool).await;
-    let delete = sqlx::query("DELETE FROM journal_entries").execute(&app.pool).await;
-    let edit_issued = sqlx::query("UPDATE invoices SET total_minor = 1").execute(&app.pool).await;
+    let update = sqlx::query("UPDATE postings SET amount_minor = amount_minor + 1")
+        .execute(&app.pool)
+        .await;
+    let delete = sqlx::query("DELETE FROM journal_entries")
+        .execute(&app.pool)
+        .await;
+    let edit_issued = sqlx::query("UPDATE invoices SET total_minor = 1")
+        .execute(&app.pool)
+        .await;
 
-    assert!(update.unwrap_err().to_string().contains("postings cannot be changed"));
-    assert!(delete.unwrap_err().to_string().contains("cannot be deleted"));
-    assert!(edit_issued.unwrap_err().to_string().contains("issued invoices cannot be changed"));
+    assert!(update
+        .unwrap_err()
+        .to_string()
+        .contains("postings cannot be changed"));
+    assert!(delete
+        .unwrap_err()
+        .to_string()
+        .contains("cannot be deleted"));
+    assert!(edit_issued
+        .unwrap_err()
+        .to_string()
+        .contains("issued invoices cannot be changed"));
 }
 
 #[tokio::test]
@@ -64,14 +94,30 @@ async fn no_server_function_answers_without_a_session() {
     let app = TestApp::start().await;
     let public = settle::auth::PUBLIC_FUNCTIONS;
 
-    let paths: Vec<String> = server_fn::axum::server_fn_paths().map(|(path, _)| path.to_string()).collect();
+    let paths: Vec<String> = server_fn::axum::server_fn_paths()
+        .map(|(path, _)| path.to_string())
+        .collect();
 
-    assert!(paths.len() >= 15, "expected every server function to be registered, got {paths:?}");
+    assert!(
+        paths.len() >= 15,
+        "expected every server function to be registered, got {paths:?}"
+    );
     for path in paths.iter().filter(|p| !public.contains(&p.as_str())) {
-        let response = app.client.post(format!("http://{}{path}", app.addr)).json(&json!({})).send().await.unwrap();
+        let response = app
+            .client
+            .post(format!("http://{}{path}", app.addr))
+            .json(&json!({}))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(response.status(), 401, "{path} answered without a session");
     }
-    let events = app.client.get(format!("http://{}/events", app.addr)).send().await.unwrap();
+    let events = app
+        .client
+        .get(format!("http://{}/events", app.addr))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(events.status(), 401);
 }
 
@@ -82,7 +128,9 @@ async fn demo_books_pass_every_check() {
     let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 4).unwrap();
     let gbp = app::domain::Currency::parse("GBP").unwrap();
 
-    let summary = app::store::demo::fill_demo(&mut tx, gbp, today, 42).await.unwrap();
+    let summary = app::store::demo::fill_demo(&mut tx, gbp, today, 42)
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
     let mut conn = app.pool.acquire().await.unwrap();
     let problems = app::store::check::check_books(&mut conn).await.unwrap();
@@ -91,7 +139,9 @@ async fn demo_books_pass_every_check() {
     assert_eq!(summary.invoices + summary.drafts, 300);
     assert!(summary.voided > 0 && summary.payments > 100);
     assert!(problems.is_empty(), "{problems:#?}");
-    let dashboard = app::store::dashboard::dashboard(&mut conn, gbp, today).await.unwrap();
+    let dashboard = app::store::dashboard::dashboard(&mut conn, gbp, today)
+        .await
+        .unwrap();
     assert_eq!(dashboard.outstanding, dashboard.aging.total());
     assert!(dashboard.outstanding.is_positive() && dashboard.bank_balance.is_positive());
 }
@@ -102,14 +152,26 @@ async fn check_reports_a_tampered_ledger() {
     let customer = app.customer("Tamper Ltd").await;
     let invoice = app.harbor_draft(customer).await;
     app.ok("issue_invoice", json!({"id": invoice})).await;
-    sqlx::query("DROP TRIGGER postings_no_update").execute(&app.pool).await.unwrap();
-    sqlx::query("UPDATE postings SET amount_minor = amount_minor + 1 WHERE account_code = '4000'").execute(&app.pool).await.unwrap();
+    sqlx::query("DROP TRIGGER postings_no_update")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE postings SET amount_minor = amount_minor + 1 WHERE account_code = '4000'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
 
     let mut conn = app.pool.acquire().await.unwrap();
     let problems = app::store::check::check_books(&mut conn).await.unwrap();
 
-    assert!(problems.iter().any(|p| p.contains("instead of zero")), "{problems:#?}");
-    assert!(problems.iter().any(|p| p.contains("postings_no_update")), "{problems:#?}");
+    assert!(
+        problems.iter().any(|p| p.contains("instead of zero")),
+        "{problems:#?}"
+    );
+    assert!(
+        problems.iter().any(|p| p.contains("postings_no_update")),
+        "{problems:#?}"
+    );
 }
 
 #[tokio::test]
@@ -118,15 +180,25 @@ async fn the_status_filter_in_sql_agrees_with_the_domain_rule() {
     let mut tx = app::store::begin_write(&app.pool).await.unwrap();
     let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 4).unwrap();
     let gbp = app::domain::Currency::parse("GBP").unwrap();
-    app::store::demo::fill_demo(&mut tx, gbp, today, 3).await.unwrap();
+    app::store::demo::fill_demo(&mut tx, gbp, today, 3)
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
     let mut conn = app.pool.acquire().await.unwrap();
     let mut counted = 0;
 
     for status in app::domain::InvoiceStatus::ALL {
-        let filter = app::store::invoices::InvoiceFilter { status: Some(status), ..Default::default() };
-        let page = app::store::invoices::list_invoices(&mut conn, &filter, today, 1, 1000).await.unwrap();
-        assert!(page.items.iter().all(|i| i.status == status), "{status:?} filter returned other statuses");
+        let filter = app::store::invoices::InvoiceFilter {
+            status: Some(status),
+            ..Default::default()
+        };
+        let page = app::store::invoices::list_invoices(&mut conn, &filter, today, 1, 1000)
+            .await
+            .unwrap();
+        assert!(
+            page.items.iter().all(|i| i.status == status),
+            "{status:?} filter returned other statuses"
+        );
         counted += page.total;
     }
 

@@ -13,7 +13,9 @@ async fn issue_then_pay_part_then_rest_posts_the_books_of_the_issue() {
     let invoice = app.harbor_draft(customer).await;
 
     let number = app.ok("issue_invoice", json!({"id": invoice})).await;
-    let first = app.pay(customer, "400.00", "2026-03-10", "key-first-payment", false).await;
+    let first = app
+        .pay(customer, "400.00", "2026-03-10", "key-first-payment", false)
+        .await;
     let detail = app.ok("get_invoice", json!({"id": invoice})).await;
 
     assert_eq!(number, "INV-00001");
@@ -29,16 +31,35 @@ async fn issue_then_pay_part_then_rest_posts_the_books_of_the_issue() {
     // The invoice was due in March 2026; "today" is later, so the partly paid invoice is overdue.
     assert_eq!(detail["summary"]["status"], "Overdue");
 
-    let refused = app.pay(customer, "500.00", "2026-03-20", "key-second-payment", false).await;
-    let second = app.pay(customer, "500.00", "2026-03-20", "key-second-payment", true).await.expect("overpayment accepted");
+    let refused = app
+        .pay(
+            customer,
+            "500.00",
+            "2026-03-20",
+            "key-second-payment",
+            false,
+        )
+        .await;
+    let second = app
+        .pay(customer, "500.00", "2026-03-20", "key-second-payment", true)
+        .await
+        .expect("overpayment accepted");
     let detail = app.ok("get_invoice", json!({"id": invoice})).await;
     let trial = app.ok("get_trial_balance", json!({"as_of": ""})).await;
 
-    assert!(refused.is_err(), "an overpayment without consent must be refused");
+    assert!(
+        refused.is_err(),
+        "an overpayment without consent must be refused"
+    );
     assert_eq!(second["credit"]["amount"], "60.04");
     assert_eq!(detail["summary"]["status"], "Paid");
     let balance = |code: &str| {
-        trial["rows"].as_array().unwrap().iter().find(|r| r["code"] == code).map(|r| r["balance"]["amount"].as_str().unwrap().to_string())
+        trial["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["code"] == code)
+            .map(|r| r["balance"]["amount"].as_str().unwrap().to_string())
     };
     assert_eq!(balance("1000").as_deref(), Some("900.00"));
     assert_eq!(balance("2100").as_deref(), Some("-60.04"));
@@ -46,7 +67,10 @@ async fn issue_then_pay_part_then_rest_posts_the_books_of_the_issue() {
     assert_eq!(balance("2200").as_deref(), Some("-119.99"));
     assert_eq!(balance("1100").as_deref(), Some("0.00"));
     assert_eq!(trial["total_debit"], trial["total_credit"]);
-    assert_eq!(app.scalar("SELECT SUM(amount_minor) FROM postings").await, 0);
+    assert_eq!(
+        app.scalar("SELECT SUM(amount_minor) FROM postings").await,
+        0
+    );
     assert_eq!(app.scalar("SELECT COUNT(*) FROM payments").await, 2);
 }
 
@@ -62,9 +86,16 @@ async fn a_repeated_payment_request_records_one_payment() {
         app.pay(customer, "100.00", "2026-03-10", "same-key-twice", false)
     );
 
-    assert_eq!(a.expect("first")["payment_id"], b.expect("second")["payment_id"]);
+    assert_eq!(
+        a.expect("first")["payment_id"],
+        b.expect("second")["payment_id"]
+    );
     assert_eq!(app.scalar("SELECT COUNT(*) FROM payments").await, 1);
-    assert_eq!(app.scalar("SELECT SUM(amount_minor) FROM allocations").await, 100_00);
+    assert_eq!(
+        app.scalar("SELECT SUM(amount_minor) FROM allocations")
+            .await,
+        100_00
+    );
 }
 
 #[tokio::test]
@@ -76,13 +107,35 @@ async fn bad_input_is_refused_with_field_messages_and_saves_nothing() {
     let form = json!({"id": null, "customer_id": null, "issue_date": "2026-03-02", "due_date": "2026-03-16",
         "currency": "XYZ", "notes": "", "lines": [bad_line]});
 
-    let error = app.call("save_draft", json!({"form": form})).await.expect_err("refused");
-    let overpaid = app.pay(customer, "10.00", "2026-03-10", "no-open-invoices", false).await.expect_err("refused");
-    let malformed = app.pay(customer, "12,50", "2026-03-10", "malformed-amount", false).await.expect_err("refused");
+    let error = app
+        .call("save_draft", json!({"form": form}))
+        .await
+        .expect_err("refused");
+    let overpaid = app
+        .pay(customer, "10.00", "2026-03-10", "no-open-invoices", false)
+        .await
+        .expect_err("refused");
+    let malformed = app
+        .pay(customer, "12,50", "2026-03-10", "malformed-amount", false)
+        .await
+        .expect_err("refused");
 
-    let fields: Vec<String> = error["Invalid"].as_array().unwrap().iter().map(|f| f[0].as_str().unwrap().to_string()).collect();
-    for field in ["customer_id", "currency", "lines.0.quantity", "lines.0.unit_price"] {
-        assert!(fields.contains(&field.to_string()), "{field} missing from {fields:?}");
+    let fields: Vec<String> = error["Invalid"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f[0].as_str().unwrap().to_string())
+        .collect();
+    for field in [
+        "customer_id",
+        "currency",
+        "lines.0.quantity",
+        "lines.0.unit_price",
+    ] {
+        assert!(
+            fields.contains(&field.to_string()),
+            "{field} missing from {fields:?}"
+        );
     }
     assert!(overpaid.to_string().contains("amount"), "{overpaid}");
     assert!(malformed.to_string().contains("amount"), "{malformed}");
@@ -109,7 +162,47 @@ async fn voiding_posts_the_exact_reversal_and_refuses_paid_invoices() {
 
     assert!(refused.is_err());
     assert_eq!(detail["summary"]["status"], "Void");
-    assert_eq!(app.scalar("SELECT COUNT(*) FROM journal_entries WHERE reverses IS NOT NULL").await, 1);
-    let receivables = app.scalar("SELECT SUM(amount_minor) FROM postings WHERE account_code = '1100'").await;
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM journal_entries WHERE reverses IS NOT NULL")
+            .await,
+        1
+    );
+    let receivables = app
+        .scalar("SELECT SUM(amount_minor) FROM postings WHERE account_code = '1100'")
+        .await;
     assert_eq!(receivables, 839_96 - 10_00);
+}
+
+#[tokio::test]
+async fn refused_input_answers_422_and_an_unknown_page_404() {
+    let app = TestApp::signed_in().await;
+
+    let refused = app
+        .client
+        .post(format!("http://{}/api/get_invoice", app.addr))
+        .json(&json!({"id": 999}))
+        .send()
+        .await
+        .unwrap();
+    let invalid = app
+        .client
+        .post(format!("http://{}/api/get_trial_balance", app.addr))
+        .json(&json!({"as_of": "yesterday"}))
+        .send()
+        .await
+        .unwrap();
+    let page = app
+        .client
+        .get(format!("http://{}/no/such/page", app.addr))
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(refused.status(), 404);
+    assert_eq!(invalid.status(), 422);
+    assert_eq!(page.status(), 404);
+    assert!(
+        page.text().await.unwrap().contains("<html"),
+        "the app renders its own not-found page"
+    );
 }

@@ -17,13 +17,18 @@ mod server {
     pub fn set_session_cookie(token: &str, max_age_seconds: i64) -> Result<(), AppError> {
         let secure = use_context::<http::request::Parts>().is_some_and(|parts| {
             parts.uri.scheme_str() == Some("https")
-                || parts.headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok()) == Some("https")
+                || parts
+                    .headers
+                    .get("x-forwarded-proto")
+                    .and_then(|v| v.to_str().ok())
+                    == Some("https")
         });
         let cookie = format!(
             "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_seconds}{}",
             if secure { "; Secure" } else { "" }
         );
-        let response = use_context::<leptos_axum::ResponseOptions>().ok_or_else(|| internal(anyhow::anyhow!("no response options")))?;
+        let response = use_context::<leptos_axum::ResponseOptions>()
+            .ok_or_else(|| internal(anyhow::anyhow!("no response options")))?;
         let value = http::HeaderValue::from_str(&cookie).map_err(internal)?;
         response.append_header(http::header::SET_COOKIE, value);
         Ok(())
@@ -40,10 +45,17 @@ pub async fn get_session() -> Result<SessionState, AppError> {
     use super::context::{business, internal, require_user, state};
     let state = state()?;
     let mut conn = state.pool.acquire().await.map_err(internal)?;
-    let needs_owner = crate::store::users::count_users(&mut conn).await.map_err(internal)? == 0;
+    let needs_owner = crate::store::users::count_users(&mut conn)
+        .await
+        .map_err(internal)?
+        == 0;
     drop(conn);
     let user = match require_user().await {
-        Ok((state, user)) => Some(super::types::UserInfo { email: user.email, role: user.role, business_name: business(&state).await?.name }),
+        Ok((state, user)) => Some(super::types::UserInfo {
+            email: user.email,
+            role: user.role,
+            business_name: business(&state).await?.name,
+        }),
         Err(AppError::Unauthorised) => None,
         Err(other) => return Err(other),
     };
@@ -56,9 +68,15 @@ pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
     use crate::store::users::{authenticate, create_session};
     let state = state()?;
     let mut conn = state.pool.acquire().await.map_err(internal)?;
-    let Some(user) = authenticate(&mut conn, &email, &password).await.map_err(internal)? else {
+    let Some(user) = authenticate(&mut conn, &email, &password)
+        .await
+        .map_err(internal)?
+    else {
         tracing::warn!("failed sign-in attempt");
-        return Err(AppError::invalid("password", "That email and password do not match an account."));
+        return Err(AppError::invalid(
+            "password",
+            "That email and password do not match an account.",
+        ));
     };
     let token = create_session(&mut conn, user.id).await.map_err(internal)?;
     server::set_session_cookie(&token, server::session_seconds())?;
@@ -68,7 +86,11 @@ pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
 
 /// Creates the owner account and the business on a fresh installation, then signs in.
 #[server(endpoint = "create_owner", input = Json)]
-pub async fn create_owner(business_name: String, email: String, password: String) -> Result<(), AppError> {
+pub async fn create_owner(
+    business_name: String,
+    email: String,
+    password: String,
+) -> Result<(), AppError> {
     use super::context::{internal, state};
     use super::FieldErrors;
     use crate::store::{begin_write, business, users};
@@ -86,14 +108,25 @@ pub async fn create_owner(business_name: String, email: String, password: String
     let state = state()?;
     let mut tx = begin_write(&state.pool).await.map_err(internal)?;
     if users::count_users(&mut tx).await.map_err(internal)? > 0 {
-        return Err(AppError::Conflict("This installation already has an owner; sign in instead.".into()));
+        return Err(AppError::Conflict(
+            "This installation already has an owner; sign in instead.".into(),
+        ));
     }
     let settings = business::get_business(&mut tx).await.map_err(internal)?;
-    business::update_business(&mut tx, business_name.trim(), settings.base_currency, settings.time_zone.name())
+    business::update_business(
+        &mut tx,
+        business_name.trim(),
+        settings.base_currency,
+        settings.time_zone.name(),
+    )
+    .await
+    .map_err(internal)?;
+    let user_id = users::create_user(&mut tx, &email, &password, "owner")
         .await
         .map_err(internal)?;
-    let user_id = users::create_user(&mut tx, &email, &password, "owner").await.map_err(internal)?;
-    let token = users::create_session(&mut tx, user_id).await.map_err(internal)?;
+    let token = users::create_session(&mut tx, user_id)
+        .await
+        .map_err(internal)?;
     tx.commit().await.map_err(internal)?;
     server::set_session_cookie(&token, server::session_seconds())?;
     tracing::info!(user = user_id, "owner account created");
@@ -106,7 +139,9 @@ pub async fn sign_out() -> Result<(), AppError> {
     let state = state()?;
     if let Some(token) = session_token() {
         let mut conn = state.pool.acquire().await.map_err(internal)?;
-        crate::store::users::delete_session(&mut conn, &token).await.map_err(internal)?;
+        crate::store::users::delete_session(&mut conn, &token)
+            .await
+            .map_err(internal)?;
     }
     server::set_session_cookie("", 0)
 }

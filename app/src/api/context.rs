@@ -26,24 +26,32 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(pool: SqlitePool) -> AppState {
-        AppState { pool, changes: broadcast::channel(256).0 }
+        AppState {
+            pool,
+            changes: broadcast::channel(256).0,
+        }
     }
 
     /// Tells every open screen that something changed. Nobody listening is fine.
     pub fn publish(&self, kind: &str) {
-        let _ = self.changes.send(Change { kind: kind.to_string() });
+        let _ = self.changes.send(Change {
+            kind: kind.to_string(),
+        });
     }
 }
 
 pub fn state() -> Result<AppState, AppError> {
-    use_context::<AppState>().ok_or_else(|| internal(anyhow::anyhow!("application state missing from context")))
+    use_context::<AppState>()
+        .ok_or_else(|| internal(anyhow::anyhow!("application state missing from context")))
 }
 
 /// Logs an unexpected failure with its cause chain once and gives the person a plain sentence.
 pub fn internal(error: impl Into<anyhow::Error>) -> AppError {
     let error = error.into();
     tracing::error!(error = format!("{error:#}"), "request failed");
-    AppError::Internal("Something went wrong on the server; nothing was saved. Please try again.".into())
+    AppError::Internal(
+        "Something went wrong on the server; nothing was saved. Please try again.".into(),
+    )
 }
 
 /// The session token from the request's cookie, if any.
@@ -61,7 +69,10 @@ pub async fn require_user() -> Result<(AppState, User), AppError> {
     let state = state()?;
     let token = session_token().ok_or(AppError::Unauthorised)?;
     let mut conn = state.pool.acquire().await.map_err(internal)?;
-    let user = session_user(&mut conn, &token).await.map_err(internal)?.ok_or(AppError::Unauthorised)?;
+    let user = session_user(&mut conn, &token)
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::Unauthorised)?;
     Ok((state, user))
 }
 
@@ -69,7 +80,9 @@ pub async fn require_user() -> Result<(AppState, User), AppError> {
 pub async fn require_writer() -> Result<(AppState, User), AppError> {
     let (state, user) = require_user().await?;
     if user.role == "viewer" {
-        return Err(AppError::Conflict("Your account can only view the books.".into()));
+        return Err(AppError::Conflict(
+            "Your account can only view the books.".into(),
+        ));
     }
     Ok((state, user))
 }

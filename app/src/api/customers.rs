@@ -14,7 +14,9 @@ pub async fn list_customers(search: String, page: u32) -> Result<Page<Customer>,
     use super::context::{internal, require_user};
     let (state, _) = require_user().await?;
     let mut conn = state.pool.acquire().await.map_err(internal)?;
-    crate::store::customers::list_customers(&mut conn, &search, page.max(1), PER_PAGE).await.map_err(internal)
+    crate::store::customers::list_customers(&mut conn, &search, page.max(1), PER_PAGE)
+        .await
+        .map_err(internal)
 }
 
 #[server(endpoint = "get_customer", input = Json)]
@@ -22,12 +24,18 @@ pub async fn get_customer(id: CustomerId) -> Result<Customer, AppError> {
     use super::context::{internal, require_user};
     let (state, _) = require_user().await?;
     let mut conn = state.pool.acquire().await.map_err(internal)?;
-    crate::store::customers::get_customer(&mut conn, id).await.map_err(internal)?.ok_or(AppError::NotFound("The customer".into()))
+    crate::store::customers::get_customer(&mut conn, id)
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::NotFound("The customer".into()))
 }
 
 /// Creates a customer (`id` is `None`) or updates one; returns its id.
 #[server(endpoint = "save_customer", input = Json)]
-pub async fn save_customer(id: Option<CustomerId>, form: CustomerForm) -> Result<CustomerId, AppError> {
+pub async fn save_customer(
+    id: Option<CustomerId>,
+    form: CustomerForm,
+) -> Result<CustomerId, AppError> {
     use super::context::{business, internal, require_writer};
     use super::FieldErrors;
     use crate::store::customers::{create_customer, update_customer, NewCustomer};
@@ -36,7 +44,9 @@ pub async fn save_customer(id: Option<CustomerId>, form: CustomerForm) -> Result
     let mut errors = FieldErrors::default();
     let parsed = super::parse::customer(&mut errors, &form, base);
     errors.into_result()?;
-    let Some((currency, payment_terms_days)) = parsed else { return Err(AppError::invalid("name", "check the form")) };
+    let Some((currency, payment_terms_days)) = parsed else {
+        return Err(AppError::invalid("name", "check the form"));
+    };
     let customer = NewCustomer {
         name: form.name.trim().to_string(),
         email: form.email.trim().to_string(),
@@ -46,10 +56,20 @@ pub async fn save_customer(id: Option<CustomerId>, form: CustomerForm) -> Result
         payment_terms_days,
         notes: form.notes.trim().to_string(),
     };
-    let mut tx = crate::store::begin_write(&state.pool).await.map_err(internal)?;
+    let mut tx = crate::store::begin_write(&state.pool)
+        .await
+        .map_err(internal)?;
     let id = match id {
-        None => create_customer(&mut tx, &customer).await.map_err(internal)?,
-        Some(id) if update_customer(&mut tx, id, &customer).await.map_err(internal)? => id,
+        None => create_customer(&mut tx, &customer)
+            .await
+            .map_err(internal)?,
+        Some(id)
+            if update_customer(&mut tx, id, &customer)
+                .await
+                .map_err(internal)? =>
+        {
+            id
+        }
         Some(_) => return Err(AppError::NotFound("The customer".into())),
     };
     tx.commit().await.map_err(internal)?;

@@ -16,7 +16,10 @@ impl FieldErrors {
     }
 
     pub fn get(&self, field: &str) -> Option<String> {
-        self.0.iter().find(|(f, _)| f == field).map(|(_, m)| m.clone())
+        self.0
+            .iter()
+            .find(|(f, _)| f == field)
+            .map(|(_, m)| m.clone())
     }
 
     pub fn is_empty(&self) -> bool {
@@ -25,7 +28,11 @@ impl FieldErrors {
 
     /// `Ok(())` when nothing was wrong, otherwise the collected problems.
     pub fn into_result(self) -> Result<(), AppError> {
-        if self.0.is_empty() { Ok(()) } else { Err(AppError::Invalid(self)) }
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(AppError::Invalid(self))
+        }
     }
 }
 

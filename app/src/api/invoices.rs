@@ -1,5 +1,6 @@
 //! Invoices: drafts, issuing, voiding, reading.
 
+#[cfg(feature = "ssr")]
 use super::customers::PER_PAGE;
 use super::error::AppError;
 use super::types::{DocumentDefaults, DraftForm, InvoiceDetail, InvoiceSummary, Page};
@@ -32,11 +33,20 @@ pub async fn list_invoices(
     let today = business(&state).await?.today();
     let status = match status.as_str() {
         "" | "all" => None,
-        slug => Some(InvoiceStatus::from_slug(slug).ok_or_else(|| AppError::invalid("status", "unknown status"))?),
+        slug => Some(
+            InvoiceStatus::from_slug(slug)
+                .ok_or_else(|| AppError::invalid("status", "unknown status"))?,
+        ),
     };
-    let filter = InvoiceFilter { status, customer, search };
+    let filter = InvoiceFilter {
+        status,
+        customer,
+        search,
+    };
     let mut conn = state.pool.acquire().await.map_err(internal)?;
-    crate::store::invoices::list_invoices(&mut conn, &filter, today, page.max(1), PER_PAGE).await.map_err(internal)
+    crate::store::invoices::list_invoices(&mut conn, &filter, today, page.max(1), PER_PAGE)
+        .await
+        .map_err(internal)
 }
 
 #[server(endpoint = "get_invoice", input = Json)]
@@ -45,7 +55,10 @@ pub async fn get_invoice(id: InvoiceId) -> Result<InvoiceDetail, AppError> {
     let (state, _) = require_user().await?;
     let today = business(&state).await?.today();
     let mut conn = state.pool.acquire().await.map_err(internal)?;
-    crate::store::invoices::get_invoice(&mut conn, id, today).await.map_err(internal)?.ok_or(AppError::NotFound("The invoice".into()))
+    crate::store::invoices::get_invoice(&mut conn, id, today)
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::NotFound("The invoice".into()))
 }
 
 /// Everything a new invoice or payment form needs: today, the currency, the revenue accounts
@@ -60,6 +73,7 @@ pub async fn get_document_defaults() -> Result<DocumentDefaults, AppError> {
     Ok(DocumentDefaults {
         today: settings.today(),
         currency: settings.base_currency,
+        tax_rounding: settings.tax_rounding,
         revenue_accounts: revenue_accounts(&mut conn).await.map_err(internal)?,
         customers: customer_options(&mut conn).await.map_err(internal)?,
     })
@@ -72,12 +86,20 @@ pub async fn save_draft(form: DraftForm) -> Result<InvoiceId, AppError> {
     use crate::store::invoices::Draft;
     let (state, _) = require_writer().await?;
     let settings = business(&state).await?;
-    let mut tx = crate::store::begin_write(&state.pool).await.map_err(internal)?;
-    let accounts: Vec<String> =
-        crate::store::accounts::revenue_accounts(&mut tx).await.map_err(internal)?.into_iter().map(|a| a.code).collect();
+    let mut tx = crate::store::begin_write(&state.pool)
+        .await
+        .map_err(internal)?;
+    let accounts: Vec<String> = crate::store::accounts::revenue_accounts(&mut tx)
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .map(|a| a.code)
+        .collect();
     let mut errors = FieldErrors::default();
     let customer = match form.customer_id {
-        Some(id) => crate::store::customers::get_customer(&mut tx, id).await.map_err(internal)?,
+        Some(id) => crate::store::customers::get_customer(&mut tx, id)
+            .await
+            .map_err(internal)?,
         None => None,
     };
     if customer.is_none() {
@@ -90,10 +112,17 @@ pub async fn save_draft(form: DraftForm) -> Result<InvoiceId, AppError> {
             errors.add("due_date", "the due date cannot be before the issue date");
         }
     }
-    let currency = parse::currency(&mut errors, "currency", &form.currency, settings.base_currency);
+    let currency = parse::currency(
+        &mut errors,
+        "currency",
+        &form.currency,
+        settings.base_currency,
+    );
     let lines = parse::lines(&mut errors, &form.lines, &accounts);
     errors.into_result()?;
-    let (Some(customer), Some(issue_date), Some(due_date), Some(currency)) = (customer, issue_date, due_date, currency) else {
+    let (Some(customer), Some(issue_date), Some(due_date), Some(currency)) =
+        (customer, issue_date, due_date, currency)
+    else {
         return Err(AppError::invalid("customer_id", "check the form"));
     };
     let draft = Draft {
@@ -106,7 +135,9 @@ pub async fn save_draft(form: DraftForm) -> Result<InvoiceId, AppError> {
         notes: form.notes.trim().to_string(),
         lines,
     };
-    let id = crate::store::invoices::save_draft(&mut tx, &draft).await.map_err(invoice_error)?;
+    let id = crate::store::invoices::save_draft(&mut tx, &draft)
+        .await
+        .map_err(invoice_error)?;
     tx.commit().await.map_err(internal)?;
     state.publish("invoice");
     Ok(id)
@@ -117,8 +148,12 @@ pub async fn save_draft(form: DraftForm) -> Result<InvoiceId, AppError> {
 pub async fn issue_invoice(id: InvoiceId) -> Result<String, AppError> {
     use super::context::{internal, require_writer};
     let (state, _) = require_writer().await?;
-    let mut tx = crate::store::begin_write(&state.pool).await.map_err(internal)?;
-    let number = crate::store::invoices::issue_invoice(&mut tx, id).await.map_err(invoice_error)?;
+    let mut tx = crate::store::begin_write(&state.pool)
+        .await
+        .map_err(internal)?;
+    let number = crate::store::invoices::issue_invoice(&mut tx, id)
+        .await
+        .map_err(invoice_error)?;
     tx.commit().await.map_err(internal)?;
     state.publish("invoice");
     tracing::info!(invoice = id.0, number = %number, "invoice issued");
@@ -131,8 +166,12 @@ pub async fn void_invoice(id: InvoiceId) -> Result<(), AppError> {
     use super::context::{business, internal, require_writer};
     let (state, _) = require_writer().await?;
     let today = business(&state).await?.today();
-    let mut tx = crate::store::begin_write(&state.pool).await.map_err(internal)?;
-    crate::store::invoices::void_invoice(&mut tx, id, today).await.map_err(invoice_error)?;
+    let mut tx = crate::store::begin_write(&state.pool)
+        .await
+        .map_err(internal)?;
+    crate::store::invoices::void_invoice(&mut tx, id, today)
+        .await
+        .map_err(invoice_error)?;
     tx.commit().await.map_err(internal)?;
     state.publish("invoice");
     tracing::info!(invoice = id.0, "invoice voided");
@@ -143,8 +182,12 @@ pub async fn void_invoice(id: InvoiceId) -> Result<(), AppError> {
 pub async fn delete_draft(id: InvoiceId) -> Result<(), AppError> {
     use super::context::{internal, require_writer};
     let (state, _) = require_writer().await?;
-    let mut tx = crate::store::begin_write(&state.pool).await.map_err(internal)?;
-    crate::store::invoices::delete_draft(&mut tx, id).await.map_err(invoice_error)?;
+    let mut tx = crate::store::begin_write(&state.pool)
+        .await
+        .map_err(internal)?;
+    crate::store::invoices::delete_draft(&mut tx, id)
+        .await
+        .map_err(invoice_error)?;
     tx.commit().await.map_err(internal)?;
     state.publish("invoice");
     Ok(())

@@ -17,7 +17,12 @@ pub fn date(errors: &mut FieldErrors, field: &str, text: &str) -> Option<NaiveDa
     parsed
 }
 
-pub fn currency(errors: &mut FieldErrors, field: &str, text: &str, base: Currency) -> Option<Currency> {
+pub fn currency(
+    errors: &mut FieldErrors,
+    field: &str,
+    text: &str,
+    base: Currency,
+) -> Option<Currency> {
     match Currency::parse(text) {
         Err(e) => {
             errors.add(field, e.to_string());
@@ -26,14 +31,22 @@ pub fn currency(errors: &mut FieldErrors, field: &str, text: &str, base: Currenc
         // Foreign-currency documents need exchange-rate postings (realised gains and losses),
         // which are not built yet; until then every document is in the base currency.
         Ok(c) if c != base => {
-            errors.add(field, format!("only {base} is supported for now (your base currency)"));
+            errors.add(
+                field,
+                format!("only {base} is supported for now (your base currency)"),
+            );
             None
         }
         Ok(c) => Some(c),
     }
 }
 
-pub fn money(errors: &mut FieldErrors, field: &str, text: &str, currency: Currency) -> Option<Money> {
+pub fn money(
+    errors: &mut FieldErrors,
+    field: &str,
+    text: &str,
+    currency: Currency,
+) -> Option<Money> {
     match Money::parse(text, currency) {
         Ok(m) => Some(m),
         Err(e) => {
@@ -43,7 +56,13 @@ pub fn money(errors: &mut FieldErrors, field: &str, text: &str, currency: Curren
     }
 }
 
-fn decimal(errors: &mut FieldErrors, field: &str, text: &str, places: u32, empty: Option<Decimal>) -> Option<Decimal> {
+fn decimal(
+    errors: &mut FieldErrors,
+    field: &str,
+    text: &str,
+    places: u32,
+    empty: Option<Decimal>,
+) -> Option<Decimal> {
     if text.trim().is_empty() {
         if empty.is_none() {
             errors.add(field, "required");
@@ -69,8 +88,20 @@ pub fn lines(errors: &mut FieldErrors, forms: &[LineForm], accounts: &[String]) 
         let field = |name: &str| format!("lines.{i}.{name}");
         let quantity = decimal(errors, &field("quantity"), &form.quantity, 4, None);
         let unit_price = decimal(errors, &field("unit_price"), &form.unit_price, 4, None);
-        let discount = decimal(errors, &field("discount_percent"), &form.discount_percent, 2, Some(Decimal::ZERO));
-        let tax_rate = decimal(errors, &field("tax_rate"), &form.tax_rate, 2, Some(Decimal::ZERO));
+        let discount = decimal(
+            errors,
+            &field("discount_percent"),
+            &form.discount_percent,
+            2,
+            Some(Decimal::ZERO),
+        );
+        let tax_rate = decimal(
+            errors,
+            &field("tax_rate"),
+            &form.tax_rate,
+            2,
+            Some(Decimal::ZERO),
+        );
         if !accounts.contains(&form.revenue_account) {
             errors.add(field("revenue_account"), "choose a revenue account");
         }
@@ -95,7 +126,11 @@ pub fn lines(errors: &mut FieldErrors, forms: &[LineForm], accounts: &[String]) 
 }
 
 /// A customer's details, validated. Returns the terms in days.
-pub fn customer(errors: &mut FieldErrors, form: &CustomerForm, base: Currency) -> Option<(Currency, u32)> {
+pub fn customer(
+    errors: &mut FieldErrors,
+    form: &CustomerForm,
+    base: Currency,
+) -> Option<(Currency, u32)> {
     if form.name.trim().is_empty() {
         errors.add("name", "enter the customer's name");
     }

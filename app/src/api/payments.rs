@@ -21,7 +21,10 @@ pub async fn record_payment(form: PaymentForm) -> Result<PaymentReceipt, AppErro
     }
     let key = form.idempotency_key.trim().to_string();
     if key.len() < 8 || key.len() > 100 {
-        errors.add("idempotency_key", "the form is missing its request key; reload the page");
+        errors.add(
+            "idempotency_key",
+            "the form is missing its request key; reload the page",
+        );
     }
     let amount = parse::money(&mut errors, "amount", &form.amount, currency);
     if amount.is_some_and(|a| !a.is_positive()) {
@@ -32,13 +35,23 @@ pub async fn record_payment(form: PaymentForm) -> Result<PaymentReceipt, AppErro
         errors.add("received_on", "a payment cannot be received in the future");
     }
     let mut requested = Vec::new();
-    for (invoice, text) in form.allocations.iter().filter(|(_, t)| !t.trim().is_empty()) {
-        if let Some(part) = parse::money(&mut errors, &format!("allocation.{invoice}"), text, currency) {
+    for (invoice, text) in form
+        .allocations
+        .iter()
+        .filter(|(_, t)| !t.trim().is_empty())
+    {
+        if let Some(part) = parse::money(
+            &mut errors,
+            &format!("allocation.{invoice}"),
+            text,
+            currency,
+        ) {
             requested.push((*invoice, part));
         }
     }
     errors.into_result()?;
-    let (Some(customer), Some(amount), Some(received_on)) = (form.customer_id, amount, received_on) else {
+    let (Some(customer), Some(amount), Some(received_on)) = (form.customer_id, amount, received_on)
+    else {
         return Err(AppError::invalid("amount", "check the form"));
     };
     let payment = NewPayment {
@@ -48,22 +61,41 @@ pub async fn record_payment(form: PaymentForm) -> Result<PaymentReceipt, AppErro
         method: form.method,
         reference: form.reference.trim().to_string(),
         requested,
-        excess: if form.keep_excess_as_credit { Excess::KeepAsCredit } else { Excess::Refuse },
+        excess: if form.keep_excess_as_credit {
+            Excess::KeepAsCredit
+        } else {
+            Excess::Refuse
+        },
         idempotency_key: key,
     };
-    let mut tx = crate::store::begin_write(&state.pool).await.map_err(internal)?;
-    let receipt = crate::store::payments::record_payment(&mut tx, &payment).await.map_err(|e| match e {
-        PaymentError::CustomerNotFound => AppError::invalid("customer_id", "choose the customer who paid"),
-        PaymentError::WrongCurrency(c) => AppError::invalid("amount", format!("this customer pays in {c}")),
-        PaymentError::Allocation(AllocationError::ExceedsOpenBalance { invoice, open, .. }) => {
-            AppError::invalid(&format!("allocation.{invoice}"), format!("only {open} is open on this invoice"))
-        }
-        PaymentError::Allocation(e) => AppError::invalid("amount", e.to_string()),
-        PaymentError::KeyReused => AppError::Conflict(e.to_string()),
-        PaymentError::Store(e) => internal(e),
-    })?;
+    let mut tx = crate::store::begin_write(&state.pool)
+        .await
+        .map_err(internal)?;
+    let receipt = crate::store::payments::record_payment(&mut tx, &payment)
+        .await
+        .map_err(|e| match e {
+            PaymentError::CustomerNotFound => {
+                AppError::invalid("customer_id", "choose the customer who paid")
+            }
+            PaymentError::WrongCurrency(c) => {
+                AppError::invalid("amount", format!("this customer pays in {c}"))
+            }
+            PaymentError::Allocation(AllocationError::ExceedsOpenBalance {
+                invoice, open, ..
+            }) => AppError::invalid(
+                &format!("allocation.{invoice}"),
+                format!("only {open} is open on this invoice"),
+            ),
+            PaymentError::Allocation(e) => AppError::invalid("amount", e.to_string()),
+            PaymentError::KeyReused => AppError::Conflict(e.to_string()),
+            PaymentError::Store(e) => internal(e),
+        })?;
     tx.commit().await.map_err(internal)?;
     state.publish("payment");
-    tracing::info!(payment = receipt.payment_id.0, customer = customer.0, "payment recorded");
+    tracing::info!(
+        payment = receipt.payment_id.0,
+        customer = customer.0,
+        "payment recorded"
+    );
     Ok(receipt)
 }

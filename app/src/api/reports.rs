@@ -11,7 +11,9 @@ pub async fn get_dashboard() -> Result<Dashboard, AppError> {
     let (state, _) = require_user().await?;
     let settings = business(&state).await?;
     let mut conn = state.pool.acquire().await.map_err(internal)?;
-    crate::store::dashboard::dashboard(&mut conn, settings.base_currency, settings.today()).await.map_err(internal)
+    crate::store::dashboard::dashboard(&mut conn, settings.base_currency, settings.today())
+        .await
+        .map_err(internal)
 }
 
 /// The trial balance as of a day (empty: today in the business's time zone).
@@ -30,5 +32,7 @@ pub async fn get_trial_balance(as_of: String) -> Result<TrialBalance, AppError> 
         date.unwrap_or_else(|| settings.today())
     };
     let mut conn = state.pool.acquire().await.map_err(internal)?;
-    crate::store::ledger::trial_balance(&mut conn, settings.base_currency, as_of).await.map_err(internal)
+    crate::store::ledger::trial_balance(&mut conn, settings.base_currency, as_of)
+        .await
+        .map_err(internal)
 }

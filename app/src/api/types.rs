@@ -3,7 +3,9 @@
 
 use crate::domain::aging::AgingReport;
 use crate::domain::cash_flow::MonthFlow;
-use crate::domain::{Currency, CustomerId, InvoiceId, InvoiceStatus, InvoiceTotals, Money, PaymentId};
+use crate::domain::{
+    Currency, CustomerId, InvoiceId, InvoiceStatus, InvoiceTotals, Money, PaymentId,
+};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -187,8 +189,13 @@ pub enum PaymentMethod {
 }
 
 impl PaymentMethod {
-    pub const ALL: [PaymentMethod; 5] =
-        [PaymentMethod::BankTransfer, PaymentMethod::Card, PaymentMethod::Cash, PaymentMethod::Cheque, PaymentMethod::Other];
+    pub const ALL: [PaymentMethod; 5] = [
+        PaymentMethod::BankTransfer,
+        PaymentMethod::Card,
+        PaymentMethod::Cash,
+        PaymentMethod::Cheque,
+        PaymentMethod::Other,
+    ];
 
     pub fn key(self) -> &'static str {
         match self {
@@ -285,6 +292,8 @@ pub struct CustomerOption {
 pub struct DocumentDefaults {
     pub today: NaiveDate,
     pub currency: Currency,
+    /// The business's tax rounding, so a preview computes what the server will.
+    pub tax_rounding: crate::domain::TaxRounding,
     pub revenue_accounts: Vec<AccountOption>,
     pub customers: Vec<CustomerOption>,
 }

@@ -52,8 +52,15 @@ pub struct AgingReport {
 
 impl AgingReport {
     /// Ages `(due date, open balance)` pairs.
-    pub fn build(currency: Currency, today: NaiveDate, open: impl IntoIterator<Item = (NaiveDate, Money)>) -> AgingReport {
-        let mut buckets: Vec<(AgingBucket, Money)> = AgingBucket::ALL.iter().map(|b| (*b, Money::zero(currency))).collect();
+    pub fn build(
+        currency: Currency,
+        today: NaiveDate,
+        open: impl IntoIterator<Item = (NaiveDate, Money)>,
+    ) -> AgingReport {
+        let mut buckets: Vec<(AgingBucket, Money)> = AgingBucket::ALL
+            .iter()
+            .map(|b| (*b, Money::zero(currency)))
+            .collect();
         for (due, balance) in open {
             let bucket = AgingBucket::of(due, today);
             if let Some(slot) = buckets.iter_mut().find(|(b, _)| *b == bucket) {
@@ -70,7 +77,13 @@ impl AgingReport {
 
     pub fn overdue(&self) -> Money {
         let currency = self.buckets[0].1.currency();
-        Money::sum(currency, self.buckets.iter().filter(|(b, _)| *b != AgingBucket::Current).map(|(_, m)| *m))
+        Money::sum(
+            currency,
+            self.buckets
+                .iter()
+                .filter(|(b, _)| *b != AgingBucket::Current)
+                .map(|(_, m)| *m),
+        )
     }
 }
 

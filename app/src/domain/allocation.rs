@@ -32,7 +32,10 @@ pub struct AllocationPlan {
 
 impl AllocationPlan {
     pub fn allocated(&self) -> Money {
-        Money::sum(self.credit.currency(), self.allocations.iter().map(|(_, m)| *m))
+        Money::sum(
+            self.credit.currency(),
+            self.allocations.iter().map(|(_, m)| *m),
+        )
     }
 }
 
@@ -43,7 +46,11 @@ pub enum AllocationError {
     #[error("invoice {0} is not open for this customer")]
     NotOpen(InvoiceId),
     #[error("{requested} is more than the {open} still open on that invoice")]
-    ExceedsOpenBalance { invoice: InvoiceId, requested: Money, open: Money },
+    ExceedsOpenBalance {
+        invoice: InvoiceId,
+        requested: Money,
+        open: Money,
+    },
     #[error("the allocations add up to {allocated}, more than the payment of {amount}")]
     ExceedsPayment { allocated: Money, amount: Money },
     #[error("this is {excess} more than the {open} open; keep the excess as customer credit or lower the amount")]
@@ -66,10 +73,16 @@ pub fn allocate_payment(
     } else {
         check_requested(amount, requested, open)?
     };
-    let plan = AllocationPlan { credit: amount - sum(amount, &allocations), allocations };
+    let plan = AllocationPlan {
+        credit: amount - sum(amount, &allocations),
+        allocations,
+    };
     if plan.credit.is_positive() && excess == Excess::Refuse {
         let open_total = Money::sum(amount.currency(), open.iter().map(|o| o.open));
-        return Err(AllocationError::ExcessRefused { excess: plan.credit, open: open_total });
+        return Err(AllocationError::ExcessRefused {
+            excess: plan.credit,
+            open: open_total,
+        });
     }
     Ok(plan)
 }
@@ -104,9 +117,20 @@ fn check_requested(
         }
         let open_balance = open.iter().find(|o| o.invoice == *invoice).map(|o| o.open);
         let open_balance = open_balance.ok_or(AllocationError::NotOpen(*invoice))?;
-        let already = sum(amount, &allocations.iter().filter(|(i, _)| i == invoice).copied().collect::<Vec<_>>());
+        let already = sum(
+            amount,
+            &allocations
+                .iter()
+                .filter(|(i, _)| i == invoice)
+                .copied()
+                .collect::<Vec<_>>(),
+        );
         if already + *part > open_balance {
-            return Err(AllocationError::ExceedsOpenBalance { invoice: *invoice, requested: *part, open: open_balance });
+            return Err(AllocationError::ExceedsOpenBalance {
+                invoice: *invoice,
+                requested: *part,
+                open: open_balance,
+            });
         }
         allocations.push((*invoice, *part));
     }

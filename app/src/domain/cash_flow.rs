@@ -20,7 +20,10 @@ pub fn month_start(day: NaiveDate) -> NaiveDate {
 /// The first days of the `count` months ending with the month of `today`, oldest first.
 pub fn last_months(today: NaiveDate, count: u32) -> Vec<NaiveDate> {
     let this_month = month_start(today);
-    (0..count).rev().filter_map(|back| this_month.checked_sub_months(Months::new(back))).collect()
+    (0..count)
+        .rev()
+        .filter_map(|back| this_month.checked_sub_months(Months::new(back)))
+        .collect()
 }
 
 /// Places per-month sums (keyed by the month's first day) on the last `count` months,
@@ -33,11 +36,20 @@ pub fn monthly_flows(
     collected: &[(NaiveDate, Money)],
 ) -> Vec<MonthFlow> {
     let find = |rows: &[(NaiveDate, Money)], month: NaiveDate| {
-        Money::sum(currency, rows.iter().filter(|(m, _)| month_start(*m) == month).map(|(_, v)| *v))
+        Money::sum(
+            currency,
+            rows.iter()
+                .filter(|(m, _)| month_start(*m) == month)
+                .map(|(_, v)| *v),
+        )
     };
     last_months(today, count)
         .into_iter()
-        .map(|month| MonthFlow { month, invoiced: find(invoiced, month), collected: find(collected, month) })
+        .map(|month| MonthFlow {
+            month,
+            invoiced: find(invoiced, month),
+            collected: find(collected, month),
+        })
         .collect()
 }
 

@@ -22,12 +22,47 @@ pub enum MoneyError {
 
 /// ISO 4217 codes Settle accepts, with the number of digits of their minor unit.
 const CURRENCIES: &[(&str, u8)] = &[
-    ("AED", 2), ("AUD", 2), ("BHD", 3), ("BRL", 2), ("CAD", 2), ("CHF", 2), ("CLP", 0),
-    ("CNY", 2), ("CZK", 2), ("DKK", 2), ("EUR", 2), ("GBP", 2), ("HKD", 2), ("HUF", 2),
-    ("IDR", 2), ("ILS", 2), ("INR", 2), ("ISK", 0), ("JOD", 3), ("JPY", 0), ("KRW", 0),
-    ("KWD", 3), ("MXN", 2), ("MYR", 2), ("NOK", 2), ("NZD", 2), ("OMR", 3), ("PHP", 2),
-    ("PLN", 2), ("RON", 2), ("SAR", 2), ("SEK", 2), ("SGD", 2), ("THB", 2), ("TND", 3),
-    ("TRY", 2), ("TWD", 2), ("UAH", 2), ("USD", 2), ("VND", 0), ("ZAR", 2),
+    ("AED", 2),
+    ("AUD", 2),
+    ("BHD", 3),
+    ("BRL", 2),
+    ("CAD", 2),
+    ("CHF", 2),
+    ("CLP", 0),
+    ("CNY", 2),
+    ("CZK", 2),
+    ("DKK", 2),
+    ("EUR", 2),
+    ("GBP", 2),
+    ("HKD", 2),
+    ("HUF", 2),
+    ("IDR", 2),
+    ("ILS", 2),
+    ("INR", 2),
+    ("ISK", 0),
+    ("JOD", 3),
+    ("JPY", 0),
+    ("KRW", 0),
+    ("KWD", 3),
+    ("MXN", 2),
+    ("MYR", 2),
+    ("NOK", 2),
+    ("NZD", 2),
+    ("OMR", 3),
+    ("PHP", 2),
+    ("PLN", 2),
+    ("RON", 2),
+    ("SAR", 2),
+    ("SEK", 2),
+    ("SGD", 2),
+    ("THB", 2),
+    ("TND", 3),
+    ("TRY", 2),
+    ("TWD", 2),
+    ("UAH", 2),
+    ("USD", 2),
+    ("VND", 0),
+    ("ZAR", 2),
 ];
 
 /// A currency and the number of decimal places of its minor unit (GBP 2, JPY 0, BHD 3).
@@ -45,7 +80,10 @@ impl Currency {
         CURRENCIES
             .iter()
             .find(|(c, _)| *c == upper)
-            .map(|(c, minor)| Currency { code: c.as_bytes().try_into().unwrap_or([b'?'; 3]), minor_units: *minor })
+            .map(|(c, minor)| Currency {
+                code: c.as_bytes().try_into().unwrap_or([b'?'; 3]),
+                minor_units: *minor,
+            })
             .ok_or(MoneyError::UnknownCurrency(code.trim().to_string()))
     }
 
@@ -60,7 +98,9 @@ impl Currency {
 
     /// Every currency Settle knows, for pickers.
     pub fn all() -> impl Iterator<Item = Currency> {
-        CURRENCIES.iter().filter_map(|(c, _)| Currency::parse(c).ok())
+        CURRENCIES
+            .iter()
+            .filter_map(|(c, _)| Currency::parse(c).ok())
     }
 }
 
@@ -86,7 +126,10 @@ impl fmt::Display for Currency {
 /// Rounds an amount to the currency's minor unit, half away from zero. The one place money
 /// is rounded.
 pub fn round_money(amount: Decimal, currency: Currency) -> Decimal {
-    amount.round_dp_with_strategy(currency.minor_units(), RoundingStrategy::MidpointAwayFromZero)
+    amount.round_dp_with_strategy(
+        currency.minor_units(),
+        RoundingStrategy::MidpointAwayFromZero,
+    )
 }
 
 /// Parses a decimal typed by a person: digits, an optional leading minus and an optional
@@ -94,7 +137,8 @@ pub fn round_money(amount: Decimal, currency: Currency) -> Decimal {
 /// separate thousands ("1,234.50"); any other comma ("12,50") is refused rather than guessed.
 pub fn parse_decimal(text: &str, max_places: u32) -> Result<Decimal, String> {
     let spaced: String = text.chars().filter(|c| !c.is_whitespace()).collect();
-    let cleaned = strip_thousands_commas(&spaced).ok_or_else(|| format!("\"{}\" is not a number; write it like 1234.50", text.trim()))?;
+    let cleaned = strip_thousands_commas(&spaced)
+        .ok_or_else(|| format!("\"{}\" is not a number; write it like 1234.50", text.trim()))?;
     let body = cleaned.strip_prefix('-').unwrap_or(&cleaned);
     let mut parts = body.splitn(2, '.');
     let whole = parts.next().unwrap_or("");
@@ -104,7 +148,10 @@ pub fn parse_decimal(text: &str, max_places: u32) -> Result<Decimal, String> {
         || !digits_ok(whole)
         || fraction.is_some_and(|f| f.is_empty() || !digits_ok(f))
     {
-        return Err(format!("\"{}\" is not a number; write it like 1234.50", text.trim()));
+        return Err(format!(
+            "\"{}\" is not a number; write it like 1234.50",
+            text.trim()
+        ));
     }
     if whole.len() > 15 {
         return Err("the number is too large".to_string());
@@ -165,14 +212,21 @@ impl Money {
 
     /// From an integer count of minor units, as stored in SQLite.
     pub fn from_minor(minor: i64, currency: Currency) -> Money {
-        Money { amount: Decimal::new(minor, currency.minor_units()), currency }
+        Money {
+            amount: Decimal::new(minor, currency.minor_units()),
+            currency,
+        }
     }
 
     /// The integer count of minor units, as stored in SQLite.
     pub fn to_minor(self) -> i64 {
         let mut scaled = self.amount;
         scaled.rescale(self.currency.minor_units());
-        i64::try_from(scaled.mantissa()).unwrap_or(if scaled.is_sign_negative() { i64::MIN } else { i64::MAX })
+        i64::try_from(scaled.mantissa()).unwrap_or(if scaled.is_sign_negative() {
+            i64::MIN
+        } else {
+            i64::MAX
+        })
     }
 
     pub fn amount(self) -> Decimal {
@@ -196,34 +250,53 @@ impl Money {
     }
 
     pub fn min(self, other: Money) -> Money {
-        if self.amount <= other.amount { self } else { other }
+        if self.amount <= other.amount {
+            self
+        } else {
+            other
+        }
     }
 
     pub fn max(self, other: Money) -> Money {
-        if self.amount >= other.amount { self } else { other }
+        if self.amount >= other.amount {
+            self
+        } else {
+            other
+        }
     }
 
     pub fn abs(self) -> Money {
-        Money { amount: self.amount.abs(), currency: self.currency }
+        Money {
+            amount: self.amount.abs(),
+            currency: self.currency,
+        }
     }
 
     /// Sums amounts of one currency.
     pub fn sum(currency: Currency, items: impl IntoIterator<Item = Money>) -> Money {
-        items.into_iter().fold(Money::zero(currency), |acc, m| acc + m)
+        items
+            .into_iter()
+            .fold(Money::zero(currency), |acc, m| acc + m)
     }
 }
 
 // Documents and entries are single-currency by construction, so mixing currencies is a
 // programming error rather than a user error.
 fn same_currency(a: Money, b: Money) {
-    assert_eq!(a.currency, b.currency, "money of different currencies combined");
+    assert_eq!(
+        a.currency, b.currency,
+        "money of different currencies combined"
+    );
 }
 
 impl Add for Money {
     type Output = Money;
     fn add(self, other: Money) -> Money {
         same_currency(self, other);
-        Money { amount: self.amount + other.amount, currency: self.currency }
+        Money {
+            amount: self.amount + other.amount,
+            currency: self.currency,
+        }
     }
 }
 
@@ -231,14 +304,20 @@ impl Sub for Money {
     type Output = Money;
     fn sub(self, other: Money) -> Money {
         same_currency(self, other);
-        Money { amount: self.amount - other.amount, currency: self.currency }
+        Money {
+            amount: self.amount - other.amount,
+            currency: self.currency,
+        }
     }
 }
 
 impl Neg for Money {
     type Output = Money;
     fn neg(self) -> Money {
-        Money { amount: -self.amount, currency: self.currency }
+        Money {
+            amount: -self.amount,
+            currency: self.currency,
+        }
     }
 }
 
@@ -258,7 +337,9 @@ impl fmt::Display for Money {
 /// `1234567.5` → `1,234,567.5`; keeps the scale it is given.
 pub fn group_thousands(amount: Decimal) -> String {
     let text = amount.abs().to_string();
-    let (whole, fraction) = text.split_once('.').map_or((text.as_str(), None), |(w, f)| (w, Some(f)));
+    let (whole, fraction) = text
+        .split_once('.')
+        .map_or((text.as_str(), None), |(w, f)| (w, Some(f)));
     let mut grouped = String::new();
     for (i, ch) in whole.chars().enumerate() {
         if i > 0 && (whole.len() - i) % 3 == 0 {
@@ -266,7 +347,11 @@ pub fn group_thousands(amount: Decimal) -> String {
         }
         grouped.push(ch);
     }
-    let sign = if amount.is_sign_negative() && !amount.is_zero() { "-" } else { "" };
+    let sign = if amount.is_sign_negative() && !amount.is_zero() {
+        "-"
+    } else {
+        ""
+    };
     match fraction {
         Some(f) => format!("{sign}{grouped}.{f}"),
         None => format!("{sign}{grouped}"),
@@ -286,7 +371,10 @@ pub fn split_largest_remainder(total: i64, weights: &[i64]) -> Vec<i64> {
         return parts;
     }
     let total = i128::from(total);
-    let mut parts: Vec<i128> = weights.iter().map(|w| total * i128::from(*w) / weight_sum).collect();
+    let mut parts: Vec<i128> = weights
+        .iter()
+        .map(|w| total * i128::from(*w) / weight_sum)
+        .collect();
     let mut order: Vec<usize> = (0..weights.len()).collect();
     let remainder = |i: usize| (total * i128::from(weights[i]) % weight_sum).abs();
     order.sort_by(|a, b| remainder(*b).cmp(&remainder(*a)).then(a.cmp(b)));

@@ -43,11 +43,17 @@ pub struct Posting {
 
 impl Posting {
     pub fn debit(account: &str, amount: Money) -> Posting {
-        Posting { account: AccountCode::new(account), amount }
+        Posting {
+            account: AccountCode::new(account),
+            amount,
+        }
     }
 
     pub fn credit(account: &str, amount: Money) -> Posting {
-        Posting { account: AccountCode::new(account), amount: -amount }
+        Posting {
+            account: AccountCode::new(account),
+            amount: -amount,
+        }
     }
 }
 
@@ -69,8 +75,15 @@ pub struct JournalEntry {
 
 impl JournalEntry {
     /// Drops zero postings, then checks the rest sum to zero.
-    pub fn new(date: NaiveDate, memo: String, postings: Vec<Posting>) -> Result<JournalEntry, PostingError> {
-        let postings: Vec<Posting> = postings.into_iter().filter(|p| !p.amount.is_zero()).collect();
+    pub fn new(
+        date: NaiveDate,
+        memo: String,
+        postings: Vec<Posting>,
+    ) -> Result<JournalEntry, PostingError> {
+        let postings: Vec<Posting> = postings
+            .into_iter()
+            .filter(|p| !p.amount.is_zero())
+            .collect();
         if postings.len() < 2 {
             return Err(PostingError::TooFewPostings);
         }
@@ -79,7 +92,11 @@ impl JournalEntry {
         if !difference.is_zero() {
             return Err(PostingError::Unbalanced(difference));
         }
-        Ok(JournalEntry { date, memo, postings })
+        Ok(JournalEntry {
+            date,
+            memo,
+            postings,
+        })
     }
 
     pub fn postings(&self) -> &[Posting] {
@@ -92,8 +109,19 @@ impl JournalEntry {
 
     /// The exact mirror of this entry: how a posted entry is corrected.
     pub fn reversal(&self, date: NaiveDate, memo: String) -> JournalEntry {
-        let postings = self.postings.iter().map(|p| Posting { account: p.account.clone(), amount: -p.amount }).collect();
-        JournalEntry { date, memo, postings }
+        let postings = self
+            .postings
+            .iter()
+            .map(|p| Posting {
+                account: p.account.clone(),
+                amount: -p.amount,
+            })
+            .collect();
+        JournalEntry {
+            date,
+            memo,
+            postings,
+        }
     }
 }
 
@@ -110,7 +138,10 @@ pub fn issue_entry(
 ) -> Result<JournalEntry, PostingError> {
     let mut postings = vec![Posting::debit(accounts::RECEIVABLES, totals.gross)];
     for (account, net) in totals.net_by_account(lines) {
-        postings.push(Posting { account, amount: -net });
+        postings.push(Posting {
+            account,
+            amount: -net,
+        });
     }
     for tax in &totals.taxes {
         postings.push(Posting::credit(accounts::TAX_PAYABLE, tax.tax));

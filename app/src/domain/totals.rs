@@ -55,7 +55,9 @@ impl InvoiceTotals {
     pub fn net_by_account(&self, lines: &[LineInput]) -> Vec<(AccountCode, Money)> {
         let mut by_account: BTreeMap<AccountCode, Money> = BTreeMap::new();
         for (line, net) in lines.iter().zip(&self.line_nets) {
-            let entry = by_account.entry(line.revenue_account.clone()).or_insert(Money::zero(net.currency()));
+            let entry = by_account
+                .entry(line.revenue_account.clone())
+                .or_insert(Money::zero(net.currency()));
             *entry = *entry + *net;
         }
         by_account.into_iter().collect()
@@ -70,7 +72,11 @@ pub fn line_net(line: &LineInput, currency: Currency) -> Money {
 }
 
 /// Computes a document's totals.
-pub fn invoice_totals(lines: &[LineInput], currency: Currency, rounding: TaxRounding) -> InvoiceTotals {
+pub fn invoice_totals(
+    lines: &[LineInput],
+    currency: Currency,
+    rounding: TaxRounding,
+) -> InvoiceTotals {
     let line_nets: Vec<Money> = lines.iter().map(|l| line_net(l, currency)).collect();
     let mut per_rate: BTreeMap<Decimal, (Money, Decimal)> = BTreeMap::new();
     for (line, net) in lines.iter().zip(&line_nets) {
@@ -79,17 +85,29 @@ pub fn invoice_totals(lines: &[LineInput], currency: Currency, rounding: TaxRoun
             TaxRounding::PerDocument => raw_tax,
             TaxRounding::PerLine => round_money(raw_tax, currency),
         };
-        let slot = per_rate.entry(line.tax_rate.normalize()).or_insert((Money::zero(currency), Decimal::ZERO));
+        let slot = per_rate
+            .entry(line.tax_rate.normalize())
+            .or_insert((Money::zero(currency), Decimal::ZERO));
         slot.0 = slot.0 + *net;
         slot.1 += tax;
     }
     let taxes: Vec<TaxLine> = per_rate
         .into_iter()
-        .map(|(rate, (base, tax))| TaxLine { rate, base, tax: Money::new(tax, currency) })
+        .map(|(rate, (base, tax))| TaxLine {
+            rate,
+            base,
+            tax: Money::new(tax, currency),
+        })
         .collect();
     let net = Money::sum(currency, line_nets.iter().copied());
     let tax = Money::sum(currency, taxes.iter().map(|t| t.tax));
-    InvoiceTotals { line_nets, taxes, net, tax, gross: net + tax }
+    InvoiceTotals {
+        line_nets,
+        taxes,
+        net,
+        tax,
+        gross: net + tax,
+    }
 }
 
 /// What is wrong with a line, by field name, in words for the person who typed it.
@@ -105,10 +123,16 @@ pub fn validate_line(line: &LineInput) -> Vec<(&'static str, String)> {
         problems.push(("unit_price", "unit price cannot be negative".to_string()));
     }
     if line.discount_percent < Decimal::ZERO || line.discount_percent > Decimal::ONE_HUNDRED {
-        problems.push(("discount_percent", "discount must be between 0 and 100%".to_string()));
+        problems.push((
+            "discount_percent",
+            "discount must be between 0 and 100%".to_string(),
+        ));
     }
     if line.tax_rate < Decimal::ZERO || line.tax_rate > Decimal::ONE_HUNDRED {
-        problems.push(("tax_rate", "tax rate must be between 0 and 100%".to_string()));
+        problems.push((
+            "tax_rate",
+            "tax rate must be between 0 and 100%".to_string(),
+        ));
     }
     problems
 }

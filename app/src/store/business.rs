@@ -26,20 +26,28 @@ pub fn day_in(zone: chrono_tz::Tz, instant: chrono::DateTime<chrono::Utc>) -> Na
 }
 
 pub async fn get_business(conn: &mut SqliteConnection) -> anyhow::Result<Business> {
-    let (name, currency, tz, rounding): (String, String, String, String) =
-        sqlx::query_as("SELECT name, base_currency, time_zone, tax_rounding FROM business WHERE id = 1")
-            .fetch_one(conn)
-            .await
-            .context("cannot read the business settings")?;
+    let (name, currency, tz, rounding): (String, String, String, String) = sqlx::query_as(
+        "SELECT name, base_currency, time_zone, tax_rounding FROM business WHERE id = 1",
+    )
+    .fetch_one(conn)
+    .await
+    .context("cannot read the business settings")?;
     Ok(Business {
         name,
         base_currency: Currency::parse(&currency)?,
-        time_zone: tz.parse().map_err(|_| anyhow::anyhow!("unknown time zone {tz}"))?,
+        time_zone: tz
+            .parse()
+            .map_err(|_| anyhow::anyhow!("unknown time zone {tz}"))?,
         tax_rounding: rounding_from_text(&rounding),
     })
 }
 
-pub async fn update_business(conn: &mut SqliteConnection, name: &str, currency: Currency, tz: &str) -> sqlx::Result<()> {
+pub async fn update_business(
+    conn: &mut SqliteConnection,
+    name: &str,
+    currency: Currency,
+    tz: &str,
+) -> sqlx::Result<()> {
     sqlx::query("UPDATE business SET name = ?, base_currency = ?, time_zone = ? WHERE id = 1")
         .bind(name)
         .bind(currency.code())
@@ -57,7 +65,11 @@ pub fn rounding_to_text(rounding: TaxRounding) -> &'static str {
 }
 
 pub fn rounding_from_text(text: &str) -> TaxRounding {
-    if text == "per_line" { TaxRounding::PerLine } else { TaxRounding::PerDocument }
+    if text == "per_line" {
+        TaxRounding::PerLine
+    } else {
+        TaxRounding::PerDocument
+    }
 }
 
 #[cfg(test)]

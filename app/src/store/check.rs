@@ -21,7 +21,10 @@ pub async fn check_books(conn: &mut SqliteConnection) -> anyhow::Result<Vec<Stri
     Ok(problems)
 }
 
-async fn entries_balance(conn: &mut SqliteConnection, currency: Currency) -> sqlx::Result<Vec<String>> {
+async fn entries_balance(
+    conn: &mut SqliteConnection,
+    currency: Currency,
+) -> sqlx::Result<Vec<String>> {
     let rows: Vec<(i64, String, i64, i64)> = sqlx::query_as(
         "SELECT e.id, e.memo, COALESCE(SUM(p.amount_minor), 0), COUNT(p.id) FROM journal_entries e
          LEFT JOIN postings p ON p.entry_id = e.id GROUP BY e.id HAVING SUM(p.amount_minor) <> 0 OR COUNT(p.id) < 2",
@@ -36,15 +39,28 @@ async fn entries_balance(conn: &mut SqliteConnection, currency: Currency) -> sql
         .collect())
 }
 
-async fn trial_balance_zero(conn: &mut SqliteConnection, currency: Currency) -> sqlx::Result<Vec<String>> {
-    let sum: i64 = sqlx::query_scalar("SELECT COALESCE(SUM(amount_minor), 0) FROM postings").fetch_one(conn).await?;
+async fn trial_balance_zero(
+    conn: &mut SqliteConnection,
+    currency: Currency,
+) -> sqlx::Result<Vec<String>> {
+    let sum: i64 = sqlx::query_scalar("SELECT COALESCE(SUM(amount_minor), 0) FROM postings")
+        .fetch_one(conn)
+        .await?;
     Ok((sum != 0)
-        .then(|| format!("the trial balance sums to {} instead of zero", Money::from_minor(sum, currency)))
+        .then(|| {
+            format!(
+                "the trial balance sums to {} instead of zero",
+                Money::from_minor(sum, currency)
+            )
+        })
         .into_iter()
         .collect())
 }
 
-async fn receivables_match_invoices(conn: &mut SqliteConnection, currency: Currency) -> sqlx::Result<Vec<String>> {
+async fn receivables_match_invoices(
+    conn: &mut SqliteConnection,
+    currency: Currency,
+) -> sqlx::Result<Vec<String>> {
     let rows: Vec<(i64, String, i64, i64)> = sqlx::query_as(
         "SELECT c.id, c.name,
             COALESCE((SELECT SUM(amount_minor) FROM postings WHERE customer_id = c.id AND account_code = ?), 0),
@@ -66,10 +82,12 @@ async fn receivables_match_invoices(conn: &mut SqliteConnection, currency: Curre
             )
         })
         .collect();
-    let control: i64 = sqlx::query_scalar("SELECT COALESCE(SUM(amount_minor), 0) FROM postings WHERE account_code = ?")
-        .bind(accounts::RECEIVABLES)
-        .fetch_one(conn)
-        .await?;
+    let control: i64 = sqlx::query_scalar(
+        "SELECT COALESCE(SUM(amount_minor), 0) FROM postings WHERE account_code = ?",
+    )
+    .bind(accounts::RECEIVABLES)
+    .fetch_one(conn)
+    .await?;
     let open_total: i64 = rows.iter().map(|r| r.3).sum();
     if control != open_total {
         problems.push(format!(
@@ -81,7 +99,10 @@ async fn receivables_match_invoices(conn: &mut SqliteConnection, currency: Curre
     Ok(problems)
 }
 
-async fn allocations_within_totals(conn: &mut SqliteConnection, currency: Currency) -> sqlx::Result<Vec<String>> {
+async fn allocations_within_totals(
+    conn: &mut SqliteConnection,
+    currency: Currency,
+) -> sqlx::Result<Vec<String>> {
     let mut problems = Vec::new();
     let over: Vec<(i64, Option<String>, i64, i64)> = sqlx::query_as(
         "SELECT i.id, i.number, i.total_minor, SUM(a.amount_minor) FROM invoices i JOIN allocations a ON a.invoice_id = i.id
@@ -135,7 +156,9 @@ async fn lifecycle_consistent(conn: &mut SqliteConnection) -> sqlx::Result<Vec<S
     for (id, number, lifecycle, total, paid, issued, voided) in rows {
         let name = number.unwrap_or_else(|| format!("draft #{id}"));
         if lifecycle != "draft" && issued != Some(total) {
-            problems.push(format!("invoice {name}: its issue entry does not debit receivables with its total"));
+            problems.push(format!(
+                "invoice {name}: its issue entry does not debit receivables with its total"
+            ));
         }
         if lifecycle == "void" && (voided != Some(-total) || paid != 0) {
             problems.push(format!("invoice {name} is void but its issue entry is not exactly reversed, or it has payments"));
@@ -157,17 +180,24 @@ async fn numbers_gapless(conn: &mut SqliteConnection) -> sqlx::Result<Vec<String
     let mut problems = Vec::new();
     for (series, count, distinct, min, max) in rows {
         if count != distinct {
-            problems.push(format!("series {series}: {} numbers are used twice", count - distinct));
+            problems.push(format!(
+                "series {series}: {} numbers are used twice",
+                count - distinct
+            ));
         }
         if min != 1 || max != count {
-            problems.push(format!("series {series}: {count} invoices numbered {min} to {max}, so numbers are missing"));
+            problems.push(format!(
+                "series {series}: {count} invoices numbered {min} to {max}, so numbers are missing"
+            ));
         }
         let next: i64 = sqlx::query_scalar("SELECT next_value FROM number_series WHERE name = ?")
             .bind(&series)
             .fetch_one(&mut *conn)
             .await?;
         if next != max + 1 {
-            problems.push(format!("series {series}: the next number is {next} but the last issued is {max}"));
+            problems.push(format!(
+                "series {series}: the next number is {next} but the last issued is {max}"
+            ));
         }
     }
     Ok(problems)
@@ -187,7 +217,10 @@ async fn immutability_enforced(conn: &mut SqliteConnection) -> sqlx::Result<Vec<
         "invoices_issued_immutable",
         "invoices_issued_no_delete",
     ];
-    let present: Vec<String> = sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetch_all(conn).await?;
+    let present: Vec<String> =
+        sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+            .fetch_all(conn)
+            .await?;
     Ok(REQUIRED
         .iter()
         .filter(|name| !present.iter().any(|p| p == *name))

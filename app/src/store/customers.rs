@@ -17,7 +17,18 @@ pub struct NewCustomer {
     pub notes: String,
 }
 
-type CustomerRow = (i64, String, String, String, String, String, i64, String, i64, i64);
+type CustomerRow = (
+    i64,
+    String,
+    String,
+    String,
+    String,
+    String,
+    i64,
+    String,
+    i64,
+    i64,
+);
 
 const SELECT: &str = "SELECT c.id, c.name, c.email, c.billing_address, c.tax_id, c.currency,
         c.payment_terms_days, c.notes,
@@ -42,23 +53,33 @@ fn to_customer(row: CustomerRow) -> anyhow::Result<Customer> {
     })
 }
 
-pub async fn get_customer(conn: &mut SqliteConnection, id: CustomerId) -> anyhow::Result<Option<Customer>> {
-    let row: Option<CustomerRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!("{SELECT} WHERE c.id = ?3")))
-        .bind(accounts::RECEIVABLES)
-        .bind(accounts::CUSTOMER_CREDITS)
-        .bind(id.0)
-        .fetch_optional(conn)
-        .await?;
+pub async fn get_customer(
+    conn: &mut SqliteConnection,
+    id: CustomerId,
+) -> anyhow::Result<Option<Customer>> {
+    let row: Option<CustomerRow> =
+        sqlx::query_as(sqlx::AssertSqlSafe(format!("{SELECT} WHERE c.id = ?3")))
+            .bind(accounts::RECEIVABLES)
+            .bind(accounts::CUSTOMER_CREDITS)
+            .bind(id.0)
+            .fetch_optional(conn)
+            .await?;
     row.map(to_customer).transpose()
 }
 
 /// Customers whose name or email contains `search`, by name, one page at a time.
-pub async fn list_customers(conn: &mut SqliteConnection, search: &str, page: u32, per_page: u32) -> anyhow::Result<Page<Customer>> {
+pub async fn list_customers(
+    conn: &mut SqliteConnection,
+    search: &str,
+    page: u32,
+    per_page: u32,
+) -> anyhow::Result<Page<Customer>> {
     let pattern = format!("%{}%", search.trim());
-    let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM customers WHERE name LIKE ?1 OR email LIKE ?1")
-        .bind(&pattern)
-        .fetch_one(&mut *conn)
-        .await?;
+    let total: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM customers WHERE name LIKE ?1 OR email LIKE ?1")
+            .bind(&pattern)
+            .fetch_one(&mut *conn)
+            .await?;
     let rows: Vec<CustomerRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "{SELECT} WHERE c.name LIKE ?3 OR c.email LIKE ?3 ORDER BY c.name COLLATE NOCASE, c.id LIMIT ?4 OFFSET ?5"
     )))
@@ -69,11 +90,22 @@ pub async fn list_customers(conn: &mut SqliteConnection, search: &str, page: u32
     .bind(i64::from(page.saturating_sub(1)) * i64::from(per_page))
     .fetch_all(conn)
     .await?;
-    let items = rows.into_iter().map(to_customer).collect::<anyhow::Result<Vec<_>>>()?;
-    Ok(Page { items, total: total as u64, page, per_page })
+    let items = rows
+        .into_iter()
+        .map(to_customer)
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    Ok(Page {
+        items,
+        total: total as u64,
+        page,
+        per_page,
+    })
 }
 
-pub async fn create_customer(conn: &mut SqliteConnection, c: &NewCustomer) -> sqlx::Result<CustomerId> {
+pub async fn create_customer(
+    conn: &mut SqliteConnection,
+    c: &NewCustomer,
+) -> sqlx::Result<CustomerId> {
     let id = sqlx::query_scalar(
         "INSERT INTO customers (name, email, billing_address, tax_id, currency, payment_terms_days, notes, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
@@ -93,7 +125,11 @@ pub async fn create_customer(conn: &mut SqliteConnection, c: &NewCustomer) -> sq
 
 /// Updates details. The currency of a customer with invoices stays as it is: their documents
 /// and sub-ledger are in it.
-pub async fn update_customer(conn: &mut SqliteConnection, id: CustomerId, c: &NewCustomer) -> sqlx::Result<bool> {
+pub async fn update_customer(
+    conn: &mut SqliteConnection,
+    id: CustomerId,
+    c: &NewCustomer,
+) -> sqlx::Result<bool> {
     let done = sqlx::query(
         "UPDATE customers SET name = ?1, email = ?2, billing_address = ?3, tax_id = ?4,
              currency = CASE WHEN EXISTS (SELECT 1 FROM invoices WHERE customer_id = ?8) THEN currency ELSE ?5 END,

@@ -11,7 +11,11 @@ use sqlx::SqliteConnection;
 
 const MONTHS: u32 = 12;
 
-pub async fn dashboard(conn: &mut SqliteConnection, currency: Currency, today: NaiveDate) -> anyhow::Result<Dashboard> {
+pub async fn dashboard(
+    conn: &mut SqliteConnection,
+    currency: Currency,
+    today: NaiveDate,
+) -> anyhow::Result<Dashboard> {
     let money = |minor| Money::from_minor(minor, currency);
     let outstanding = account_balance(conn, accounts::RECEIVABLES, None).await?;
     let bank = account_balance(conn, accounts::BANK, None).await?;
@@ -21,13 +25,18 @@ pub async fn dashboard(conn: &mut SqliteConnection, currency: Currency, today: N
     )
     .fetch_all(&mut *conn)
     .await?;
-    let aging = AgingReport::build(currency, today, open.into_iter().map(|(due, minor)| (due, money(minor))));
-    let collected_this_month: i64 =
-        sqlx::query_scalar("SELECT COALESCE(SUM(amount_minor), 0) FROM payments WHERE received_on BETWEEN ? AND ?")
-            .bind(month_start(today))
-            .bind(today)
-            .fetch_one(&mut *conn)
-            .await?;
+    let aging = AgingReport::build(
+        currency,
+        today,
+        open.into_iter().map(|(due, minor)| (due, money(minor))),
+    );
+    let collected_this_month: i64 = sqlx::query_scalar(
+        "SELECT COALESCE(SUM(amount_minor), 0) FROM payments WHERE received_on BETWEEN ? AND ?",
+    )
+    .bind(month_start(today))
+    .bind(today)
+    .fetch_one(&mut *conn)
+    .await?;
     let first = last_months(today, MONTHS)[0];
     let invoiced = per_month(
         conn,
@@ -42,7 +51,11 @@ pub async fn dashboard(conn: &mut SqliteConnection, currency: Currency, today: N
         first,
     )
     .await?;
-    let to_money = |rows: Vec<(NaiveDate, i64)>| rows.into_iter().map(|(d, m)| (d, money(m))).collect::<Vec<_>>();
+    let to_money = |rows: Vec<(NaiveDate, i64)>| {
+        rows.into_iter()
+            .map(|(d, m)| (d, money(m)))
+            .collect::<Vec<_>>()
+    };
     Ok(Dashboard {
         today,
         currency,
@@ -50,11 +63,21 @@ pub async fn dashboard(conn: &mut SqliteConnection, currency: Currency, today: N
         overdue: aging.overdue(),
         collected_this_month: money(collected_this_month),
         bank_balance: money(bank),
-        cash_flow: monthly_flows(currency, today, MONTHS, &to_money(invoiced), &to_money(collected)),
+        cash_flow: monthly_flows(
+            currency,
+            today,
+            MONTHS,
+            &to_money(invoiced),
+            &to_money(collected),
+        ),
         aging,
     })
 }
 
-async fn per_month(conn: &mut SqliteConnection, sql: &'static str, from: NaiveDate) -> sqlx::Result<Vec<(NaiveDate, i64)>> {
+async fn per_month(
+    conn: &mut SqliteConnection,
+    sql: &'static str,
+    from: NaiveDate,
+) -> sqlx::Result<Vec<(NaiveDate, i64)>> {
     sqlx::query_as(sql).bind(from).fetch_all(conn).await
 }

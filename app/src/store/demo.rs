@@ -14,11 +14,31 @@ use rust_decimal::Decimal;
 use sqlx::SqliteConnection;
 
 const CUSTOMERS: [&str; 25] = [
-    "Harbor Cafe", "Northwind Bakery", "Bluebell Florists", "Kestrel Cycles", "Mill Lane Dental",
-    "Oakridge Architects", "Pebble & Pine Interiors", "Quayside Books", "Riverside Yoga", "Saltmarsh Brewery",
-    "Tidewater Sailing Club", "Upland Farm Shop", "Vale Physiotherapy", "Willow Tree Nursery", "Yardley Joinery",
-    "Amber Lane Hotel", "Beacon Legal", "Cobalt Coffee Roasters", "Driftwood Surf School", "Elm Street Vets",
-    "Foxglove Theatre", "Greenhouse Deli", "Hollybush Pub", "Ironbridge Gym", "Juniper Wedding Films",
+    "Harbor Cafe",
+    "Northwind Bakery",
+    "Bluebell Florists",
+    "Kestrel Cycles",
+    "Mill Lane Dental",
+    "Oakridge Architects",
+    "Pebble & Pine Interiors",
+    "Quayside Books",
+    "Riverside Yoga",
+    "Saltmarsh Brewery",
+    "Tidewater Sailing Club",
+    "Upland Farm Shop",
+    "Vale Physiotherapy",
+    "Willow Tree Nursery",
+    "Yardley Joinery",
+    "Amber Lane Hotel",
+    "Beacon Legal",
+    "Cobalt Coffee Roasters",
+    "Driftwood Surf School",
+    "Elm Street Vets",
+    "Foxglove Theatre",
+    "Greenhouse Deli",
+    "Hollybush Pub",
+    "Ironbridge Gym",
+    "Juniper Wedding Films",
 ];
 
 /// (description, unit price, revenue account, tax rate %)
@@ -45,18 +65,35 @@ pub struct DemoSummary {
 
 /// Fills the database with a year of business ending `today`. Runs in the caller's
 /// transaction; the same seed gives the same books.
-pub async fn fill_demo(conn: &mut SqliteConnection, currency: Currency, today: NaiveDate, seed: u64) -> anyhow::Result<DemoSummary> {
+pub async fn fill_demo(
+    conn: &mut SqliteConnection,
+    currency: Currency,
+    today: NaiveDate,
+    seed: u64,
+) -> anyhow::Result<DemoSummary> {
     let mut rng = StdRng::seed_from_u64(seed);
     let mut summary = DemoSummary::default();
     let mut customers = Vec::new();
     for name in CUSTOMERS {
-        let slug: String = name.chars().filter(char::is_ascii_alphanumeric).collect::<String>().to_lowercase();
+        let slug: String = name
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .collect::<String>()
+            .to_lowercase();
         let terms = [14, 14, 30, 30, 7][rng.gen_range(0..5)];
         let customer = NewCustomer {
             name: name.to_string(),
             email: format!("accounts@{slug}.example"),
-            billing_address: format!("{} High Street\nPortsmouth\nPO1 {}AB", rng.gen_range(1..200), rng.gen_range(1..9)),
-            tax_id: if rng.gen_bool(0.6) { format!("GB{}", rng.gen_range(100_000_000..999_999_999)) } else { String::new() },
+            billing_address: format!(
+                "{} High Street\nPortsmouth\nPO1 {}AB",
+                rng.gen_range(1..200),
+                rng.gen_range(1..9)
+            ),
+            tax_id: if rng.gen_bool(0.6) {
+                format!("GB{}", rng.gen_range(100_000_000..999_999_999))
+            } else {
+                String::new()
+            },
             currency,
             payment_terms_days: terms,
             notes: String::new(),
@@ -86,7 +123,10 @@ pub async fn fill_demo(conn: &mut SqliteConnection, currency: Currency, today: N
         }
         issue_invoice(conn, id).await?;
         summary.invoices += 1;
-        let total: i64 = sqlx::query_scalar("SELECT total_minor FROM invoices WHERE id = ?").bind(id.0).fetch_one(&mut *conn).await?;
+        let total: i64 = sqlx::query_scalar("SELECT total_minor FROM invoices WHERE id = ?")
+            .bind(id.0)
+            .fetch_one(&mut *conn)
+            .await?;
         let total = Money::from_minor(total, currency);
         let roll: f64 = rng.gen();
         let paid_on = issue_date + Days::new(rng.gen_range(2..45));
@@ -94,7 +134,11 @@ pub async fn fill_demo(conn: &mut SqliteConnection, currency: Currency, today: N
             customer,
             amount,
             received_on: paid_on,
-            method: [PaymentMethod::BankTransfer, PaymentMethod::Card, PaymentMethod::Cheque][(n % 3) as usize],
+            method: [
+                PaymentMethod::BankTransfer,
+                PaymentMethod::Card,
+                PaymentMethod::Cheque,
+            ][(n % 3) as usize],
             reference: format!("Ref {}", 10_000 + n),
             requested: vec![(id, amount.min(total))],
             excess,
@@ -112,16 +156,32 @@ pub async fn fill_demo(conn: &mut SqliteConnection, currency: Currency, today: N
             summary.payments += 1;
         } else if roll < 0.77 {
             let extra = Money::from_minor(rng.gen_range(1..50) * 100, currency);
-            record_payment(conn, &pay(total + extra, Excess::KeepAsCredit, format!("demo-{n}-over"))).await?;
+            record_payment(
+                conn,
+                &pay(
+                    total + extra,
+                    Excess::KeepAsCredit,
+                    format!("demo-{n}-over"),
+                ),
+            )
+            .await?;
             summary.payments += 1;
         } else if roll < 0.88 {
-            let part = Money::new(total.amount() * Decimal::new(rng.gen_range(30..70), 2), currency);
+            let part = Money::new(
+                total.amount() * Decimal::new(rng.gen_range(30..70), 2),
+                currency,
+            );
             record_payment(conn, &pay(part, Excess::Refuse, format!("demo-{n}-part"))).await?;
             summary.payments += 1;
             // Older part-payers have usually settled the rest by now.
             let rest_on = paid_on + Days::new(30);
             if long_ago && rest_on <= today {
-                let rest = NewPayment { amount: total - part, received_on: rest_on, requested: vec![(id, total - part)], ..pay(part, Excess::Refuse, format!("demo-{n}-rest")) };
+                let rest = NewPayment {
+                    amount: total - part,
+                    received_on: rest_on,
+                    requested: vec![(id, total - part)],
+                    ..pay(part, Excess::Refuse, format!("demo-{n}-rest"))
+                };
                 record_payment(conn, &rest).await?;
                 summary.payments += 1;
             }
@@ -134,12 +194,20 @@ fn demo_lines(rng: &mut StdRng) -> Vec<LineInput> {
     (0..rng.gen_range(1..4))
         .map(|_| {
             let (description, price, account, rate) = SERVICES[rng.gen_range(0..SERVICES.len())];
-            let quantity = if price < 100_00 { rng.gen_range(2..30) } else { rng.gen_range(1..3) };
+            let quantity = if price < 100_00 {
+                rng.gen_range(2..30)
+            } else {
+                rng.gen_range(1..3)
+            };
             LineInput {
                 description: description.to_string(),
                 quantity: Decimal::from(quantity),
                 unit_price: Decimal::new(price, 2),
-                discount_percent: if rng.gen_bool(0.15) { Decimal::from(10) } else { Decimal::ZERO },
+                discount_percent: if rng.gen_bool(0.15) {
+                    Decimal::from(10)
+                } else {
+                    Decimal::ZERO
+                },
                 tax_rate: Decimal::from(rate),
                 revenue_account: AccountCode::new(account),
             }
@@ -151,4 +219,3 @@ fn demo_lines(rng: &mut StdRng) -> Vec<LineInput> {
 pub fn demo_customer_names() -> &'static [&'static str] {
     &CUSTOMERS
 }
-

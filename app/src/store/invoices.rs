@@ -5,8 +5,8 @@ use super::{from_scaled, ledger, to_scaled};
 use crate::api::types::{AllocationView, InvoiceDetail, InvoiceLineView, InvoiceSummary, Page};
 use crate::domain::posting::issue_entry;
 use crate::domain::{
-    derive_status, invoice_totals, AccountCode, Currency, CustomerId, InvoiceId, InvoiceStatus, Lifecycle, LineInput,
-    Money, OpenInvoice, PaymentId, TaxRounding,
+    derive_status, invoice_totals, AccountCode, Currency, CustomerId, InvoiceId, InvoiceStatus,
+    Lifecycle, LineInput, Money, OpenInvoice, PaymentId, TaxRounding,
 };
 use anyhow::{anyhow, Context};
 use chrono::NaiveDate;
@@ -51,7 +51,10 @@ fn lifecycle_from_text(text: &str) -> Lifecycle {
 }
 
 /// Creates or replaces a draft with its lines. Refuses to touch an issued invoice.
-pub async fn save_draft(conn: &mut SqliteConnection, draft: &Draft) -> Result<InvoiceId, InvoiceError> {
+pub async fn save_draft(
+    conn: &mut SqliteConnection,
+    draft: &Draft,
+) -> Result<InvoiceId, InvoiceError> {
     let totals = invoice_totals(&draft.lines, draft.currency, draft.rounding);
     let now = super::now_text();
     let id = match draft.id {
@@ -107,8 +110,17 @@ pub async fn save_draft(conn: &mut SqliteConnection, draft: &Draft) -> Result<In
     Ok(id)
 }
 
-async fn insert_line(conn: &mut SqliteConnection, id: InvoiceId, position: i64, line: &LineInput, net: Money) -> anyhow::Result<()> {
-    let scaled = |value, scale| to_scaled(value, scale).ok_or_else(|| anyhow!("line {} has too many decimals", position + 1));
+async fn insert_line(
+    conn: &mut SqliteConnection,
+    id: InvoiceId,
+    position: i64,
+    line: &LineInput,
+    net: Money,
+) -> anyhow::Result<()> {
+    let scaled = |value, scale| {
+        to_scaled(value, scale)
+            .ok_or_else(|| anyhow!("line {} has too many decimals", position + 1))
+    };
     sqlx::query(
         "INSERT INTO invoice_lines (invoice_id, position, description, quantity_e4, unit_price_e4, discount_bp,
             tax_rate_bp, revenue_account, net_minor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -127,17 +139,29 @@ async fn insert_line(conn: &mut SqliteConnection, id: InvoiceId, position: i64, 
     Ok(())
 }
 
-async fn get_lifecycle(conn: &mut SqliteConnection, id: InvoiceId) -> Result<Lifecycle, InvoiceError> {
-    let row: Option<String> = sqlx::query_scalar("SELECT lifecycle FROM invoices WHERE id = ?").bind(id.0).fetch_optional(conn).await?;
-    row.map(|l| lifecycle_from_text(&l)).ok_or(InvoiceError::NotFound)
+async fn get_lifecycle(
+    conn: &mut SqliteConnection,
+    id: InvoiceId,
+) -> Result<Lifecycle, InvoiceError> {
+    let row: Option<String> = sqlx::query_scalar("SELECT lifecycle FROM invoices WHERE id = ?")
+        .bind(id.0)
+        .fetch_optional(conn)
+        .await?;
+    row.map(|l| lifecycle_from_text(&l))
+        .ok_or(InvoiceError::NotFound)
 }
 
 /// Deletes a draft (it has no number and posted nothing, so nothing is lost).
 pub async fn delete_draft(conn: &mut SqliteConnection, id: InvoiceId) -> Result<(), InvoiceError> {
     if get_lifecycle(conn, id).await? != Lifecycle::Draft {
-        return Err(InvoiceError::Conflict("only drafts can be deleted; void an issued invoice instead".into()));
+        return Err(InvoiceError::Conflict(
+            "only drafts can be deleted; void an issued invoice instead".into(),
+        ));
     }
-    sqlx::query("DELETE FROM invoices WHERE id = ?").bind(id.0).execute(conn).await?;
+    sqlx::query("DELETE FROM invoices WHERE id = ?")
+        .bind(id.0)
+        .execute(conn)
+        .await?;
     Ok(())
 }
 
@@ -164,24 +188,38 @@ async fn load_lines(conn: &mut SqliteConnection, id: InvoiceId) -> anyhow::Resul
 
 /// Issues a draft: takes the next number of the series and posts the issue entry, in the
 /// caller's (immediate) transaction, so numbers stay gapless and unique.
-pub async fn issue_invoice(conn: &mut SqliteConnection, id: InvoiceId) -> Result<String, InvoiceError> {
+pub async fn issue_invoice(
+    conn: &mut SqliteConnection,
+    id: InvoiceId,
+) -> Result<String, InvoiceError> {
     let row: Option<(String, i64, NaiveDate, String, String)> =
         sqlx::query_as("SELECT lifecycle, customer_id, issue_date, currency, tax_rounding FROM invoices WHERE id = ?")
             .bind(id.0)
             .fetch_optional(&mut *conn)
             .await?;
-    let (lifecycle, customer, issue_date, currency, rounding) = row.ok_or(InvoiceError::NotFound)?;
+    let (lifecycle, customer, issue_date, currency, rounding) =
+        row.ok_or(InvoiceError::NotFound)?;
     if lifecycle != "draft" {
-        return Err(InvoiceError::Conflict("this invoice has already been issued".into()));
+        return Err(InvoiceError::Conflict(
+            "this invoice has already been issued".into(),
+        ));
     }
     let currency = Currency::parse(&currency).map_err(anyhow::Error::from)?;
     let lines = load_lines(conn, id).await?;
     if lines.is_empty() {
-        return Err(InvoiceError::Conflict("add at least one line before issuing".into()));
+        return Err(InvoiceError::Conflict(
+            "add at least one line before issuing".into(),
+        ));
     }
-    let totals = invoice_totals(&lines, currency, super::business::rounding_from_text(&rounding));
+    let totals = invoice_totals(
+        &lines,
+        currency,
+        super::business::rounding_from_text(&rounding),
+    );
     if !totals.gross.is_positive() {
-        return Err(InvoiceError::Conflict("an invoice for nothing cannot be issued; give a line a price".into()));
+        return Err(InvoiceError::Conflict(
+            "an invoice for nothing cannot be issued; give a line a price".into(),
+        ));
     }
     let (prefix, sequence): (String, i64) =
         sqlx::query_as("UPDATE number_series SET next_value = next_value + 1 WHERE name = 'invoice' RETURNING prefix, next_value - 1")
@@ -189,7 +227,8 @@ pub async fn issue_invoice(conn: &mut SqliteConnection, id: InvoiceId) -> Result
             .await?;
     let number = format!("{prefix}{sequence:05}");
     let entry = issue_entry(issue_date, &number, &lines, &totals).map_err(anyhow::Error::from)?;
-    let entry_id = ledger::insert_entry(conn, &entry, "invoice", Some(CustomerId(customer)), None).await?;
+    let entry_id =
+        ledger::insert_entry(conn, &entry, "invoice", Some(CustomerId(customer)), None).await?;
     sqlx::query(
         "UPDATE invoices SET lifecycle = 'issued', series = 'invoice', sequence = ?, number = ?, issue_entry_id = ?,
             net_minor = ?, tax_minor = ?, total_minor = ?, updated_at = ? WHERE id = ?",
@@ -209,26 +248,42 @@ pub async fn issue_invoice(conn: &mut SqliteConnection, id: InvoiceId) -> Result
 
 /// Voids an issued invoice that has no payments, posting the exact reversal of its issue
 /// entry on `date`.
-pub async fn void_invoice(conn: &mut SqliteConnection, id: InvoiceId, date: NaiveDate) -> Result<(), InvoiceError> {
-    let row: Option<(String, Option<String>, Option<i64>, i64)> =
-        sqlx::query_as("SELECT lifecycle, number, issue_entry_id, customer_id FROM invoices WHERE id = ?")
-            .bind(id.0)
-            .fetch_optional(&mut *conn)
-            .await?;
+pub async fn void_invoice(
+    conn: &mut SqliteConnection,
+    id: InvoiceId,
+    date: NaiveDate,
+) -> Result<(), InvoiceError> {
+    let row: Option<(String, Option<String>, Option<i64>, i64)> = sqlx::query_as(
+        "SELECT lifecycle, number, issue_entry_id, customer_id FROM invoices WHERE id = ?",
+    )
+    .bind(id.0)
+    .fetch_optional(&mut *conn)
+    .await?;
     let (lifecycle, number, issue_entry_id, customer) = row.ok_or(InvoiceError::NotFound)?;
     match (lifecycle.as_str(), issue_entry_id) {
         ("issued", Some(entry_id)) => {
-            let paid: i64 = sqlx::query_scalar("SELECT COALESCE(SUM(amount_minor), 0) FROM allocations WHERE invoice_id = ?")
-                .bind(id.0)
-                .fetch_one(&mut *conn)
-                .await?;
+            let paid: i64 = sqlx::query_scalar(
+                "SELECT COALESCE(SUM(amount_minor), 0) FROM allocations WHERE invoice_id = ?",
+            )
+            .bind(id.0)
+            .fetch_one(&mut *conn)
+            .await?;
             if paid != 0 {
-                return Err(InvoiceError::Conflict("this invoice has payments; it cannot be voided".into()));
+                return Err(InvoiceError::Conflict(
+                    "this invoice has payments; it cannot be voided".into(),
+                ));
             }
             let issue = ledger::get_entry(conn, entry_id).await?;
             let number = number.unwrap_or_default();
             let reversal = issue.reversal(date.max(issue.date), format!("Invoice {number} voided"));
-            let void_id = ledger::insert_entry(conn, &reversal, "invoice-void", Some(CustomerId(customer)), Some(entry_id)).await?;
+            let void_id = ledger::insert_entry(
+                conn,
+                &reversal,
+                "invoice-void",
+                Some(CustomerId(customer)),
+                Some(entry_id),
+            )
+            .await?;
             sqlx::query("UPDATE invoices SET lifecycle = 'void', void_entry_id = ?, updated_at = ? WHERE id = ?")
                 .bind(void_id)
                 .bind(super::now_text())
@@ -237,12 +292,27 @@ pub async fn void_invoice(conn: &mut SqliteConnection, id: InvoiceId, date: Naiv
                 .await?;
             Ok(())
         }
-        ("void", _) => Err(InvoiceError::Conflict("this invoice is already void".into())),
-        _ => Err(InvoiceError::Conflict("a draft has nothing to void; delete it instead".into())),
+        ("void", _) => Err(InvoiceError::Conflict(
+            "this invoice is already void".into(),
+        )),
+        _ => Err(InvoiceError::Conflict(
+            "a draft has nothing to void; delete it instead".into(),
+        )),
     }
 }
 
-type SummaryRow = (i64, Option<String>, i64, String, NaiveDate, NaiveDate, String, String, i64, i64);
+type SummaryRow = (
+    i64,
+    Option<String>,
+    i64,
+    String,
+    NaiveDate,
+    NaiveDate,
+    String,
+    String,
+    i64,
+    i64,
+);
 
 const STATUS_CTE: &str = "WITH inv AS (
         SELECT i.id, i.number, i.customer_id, c.name AS customer_name, i.issue_date, i.due_date, i.currency,
@@ -262,12 +332,27 @@ const STATUS_CTE: &str = "WITH inv AS (
 const SUMMARY_COLUMNS: &str = "SELECT id, number, customer_id, customer_name, issue_date, due_date, currency, lifecycle, total_minor, paid_minor FROM s";
 
 fn to_summary(row: SummaryRow, today: NaiveDate) -> anyhow::Result<InvoiceSummary> {
-    let (id, number, customer_id, customer_name, issue_date, due_date, currency, lifecycle, total, paid) = row;
+    let (
+        id,
+        number,
+        customer_id,
+        customer_name,
+        issue_date,
+        due_date,
+        currency,
+        lifecycle,
+        total,
+        paid,
+    ) = row;
     let currency = Currency::parse(&currency)?;
     let total = Money::from_minor(total, currency);
     let paid = Money::from_minor(paid, currency);
     let lifecycle = lifecycle_from_text(&lifecycle);
-    let open = if lifecycle == Lifecycle::Issued { total - paid } else { Money::zero(currency) };
+    let open = if lifecycle == Lifecycle::Issued {
+        total - paid
+    } else {
+        Money::zero(currency)
+    };
     Ok(InvoiceSummary {
         id: InvoiceId(id),
         number,
@@ -301,13 +386,15 @@ pub async fn list_invoices(
         AND (customer_name LIKE ?4 OR COALESCE(number, '') LIKE ?4)";
     let status = filter.status.map(InvoiceStatus::slug);
     let pattern = format!("%{}%", filter.search.trim());
-    let total: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!("{STATUS_CTE} SELECT COUNT(*) FROM s {condition}")))
-        .bind(today)
-        .bind(status)
-        .bind(filter.customer.map(|c| c.0))
-        .bind(&pattern)
-        .fetch_one(&mut *conn)
-        .await?;
+    let total: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "{STATUS_CTE} SELECT COUNT(*) FROM s {condition}"
+    )))
+    .bind(today)
+    .bind(status)
+    .bind(filter.customer.map(|c| c.0))
+    .bind(&pattern)
+    .fetch_one(&mut *conn)
+    .await?;
     let rows: Vec<SummaryRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!("{STATUS_CTE} {SUMMARY_COLUMNS} {condition} ORDER BY issue_date DESC, id DESC LIMIT ?5 OFFSET ?6")))
         .bind(today)
         .bind(status)
@@ -317,13 +404,25 @@ pub async fn list_invoices(
         .bind(i64::from(page.saturating_sub(1)) * i64::from(per_page))
         .fetch_all(conn)
         .await?;
-    let items = rows.into_iter().map(|r| to_summary(r, today)).collect::<anyhow::Result<Vec<_>>>()?;
-    Ok(Page { items, total: total as u64, page, per_page })
+    let items = rows
+        .into_iter()
+        .map(|r| to_summary(r, today))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    Ok(Page {
+        items,
+        total: total as u64,
+        page,
+        per_page,
+    })
 }
 
 /// A customer's issued invoices with an open balance, oldest due first: the order a payment
 /// without explicit allocations settles them in.
-pub async fn open_invoices(conn: &mut SqliteConnection, customer: CustomerId, currency: Currency) -> anyhow::Result<Vec<OpenInvoice>> {
+pub async fn open_invoices(
+    conn: &mut SqliteConnection,
+    customer: CustomerId,
+    currency: Currency,
+) -> anyhow::Result<Vec<OpenInvoice>> {
     let rows: Vec<(i64, i64)> = sqlx::query_as(
         "SELECT i.id, i.total_minor - COALESCE((SELECT SUM(a.amount_minor) FROM allocations a WHERE a.invoice_id = i.id), 0)
          FROM invoices i WHERE i.customer_id = ? AND i.lifecycle = 'issued'
@@ -333,13 +432,28 @@ pub async fn open_invoices(conn: &mut SqliteConnection, customer: CustomerId, cu
     .bind(customer.0)
     .fetch_all(conn)
     .await?;
-    Ok(rows.into_iter().map(|(id, open)| OpenInvoice { invoice: InvoiceId(id), open: Money::from_minor(open, currency) }).collect())
+    Ok(rows
+        .into_iter()
+        .map(|(id, open)| OpenInvoice {
+            invoice: InvoiceId(id),
+            open: Money::from_minor(open, currency),
+        })
+        .collect())
 }
 
 /// An invoice with its lines, totals, payments and derived status.
-pub async fn get_invoice(conn: &mut SqliteConnection, id: InvoiceId, today: NaiveDate) -> anyhow::Result<Option<InvoiceDetail>> {
-    let row: Option<SummaryRow> =
-        sqlx::query_as(sqlx::AssertSqlSafe(format!("{STATUS_CTE} {SUMMARY_COLUMNS} WHERE id = ?2"))).bind(today).bind(id.0).fetch_optional(&mut *conn).await?;
+pub async fn get_invoice(
+    conn: &mut SqliteConnection,
+    id: InvoiceId,
+    today: NaiveDate,
+) -> anyhow::Result<Option<InvoiceDetail>> {
+    let row: Option<SummaryRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{STATUS_CTE} {SUMMARY_COLUMNS} WHERE id = ?2"
+    )))
+    .bind(today)
+    .bind(id.0)
+    .fetch_optional(&mut *conn)
+    .await?;
     let Some(row) = row else { return Ok(None) };
     let summary = to_summary(row, today)?;
     let (email, address, notes, rounding): (String, String, String, String) = sqlx::query_as(
@@ -351,7 +465,11 @@ pub async fn get_invoice(conn: &mut SqliteConnection, id: InvoiceId, today: Naiv
     .context("invoice vanished while being read")?;
     let currency = summary.total.currency();
     let lines = load_lines(conn, id).await?;
-    let totals = invoice_totals(&lines, currency, super::business::rounding_from_text(&rounding));
+    let totals = invoice_totals(
+        &lines,
+        currency,
+        super::business::rounding_from_text(&rounding),
+    );
     let payments = invoice_payments(conn, id, currency).await?;
     let paid = Money::sum(currency, payments.iter().map(|p| p.amount));
     let line_views = lines
@@ -381,7 +499,11 @@ pub async fn get_invoice(conn: &mut SqliteConnection, id: InvoiceId, today: Naiv
     }))
 }
 
-async fn invoice_payments(conn: &mut SqliteConnection, id: InvoiceId, currency: Currency) -> anyhow::Result<Vec<AllocationView>> {
+async fn invoice_payments(
+    conn: &mut SqliteConnection,
+    id: InvoiceId,
+    currency: Currency,
+) -> anyhow::Result<Vec<AllocationView>> {
     let rows: Vec<(i64, NaiveDate, String, String, i64)> = sqlx::query_as(
         "SELECT p.id, p.received_on, p.method, p.reference, a.amount_minor FROM allocations a
          JOIN payments p ON p.id = a.payment_id WHERE a.invoice_id = ? ORDER BY p.received_on, p.id",
@@ -391,12 +513,14 @@ async fn invoice_payments(conn: &mut SqliteConnection, id: InvoiceId, currency: 
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(pid, received_on, method, reference, minor)| AllocationView {
-            payment_id: PaymentId(pid),
-            received_on,
-            method,
-            reference,
-            amount: Money::from_minor(minor, currency),
-        })
+        .map(
+            |(pid, received_on, method, reference, minor)| AllocationView {
+                payment_id: PaymentId(pid),
+                received_on,
+                method,
+                reference,
+                amount: Money::from_minor(minor, currency),
+            },
+        )
         .collect())
 }

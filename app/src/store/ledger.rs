@@ -29,7 +29,8 @@ pub async fn insert_entry(
     .fetch_one(&mut *conn)
     .await?;
     for posting in entry.postings() {
-        let sub_ledger = [accounts::RECEIVABLES, accounts::CUSTOMER_CREDITS].contains(&posting.account.0.as_str());
+        let sub_ledger = [accounts::RECEIVABLES, accounts::CUSTOMER_CREDITS]
+            .contains(&posting.account.0.as_str());
         sqlx::query("INSERT INTO postings (entry_id, account_code, amount_minor, customer_id) VALUES (?, ?, ?, ?)")
             .bind(entry_id)
             .bind(&posting.account.0)
@@ -49,21 +50,29 @@ pub async fn get_entry(conn: &mut SqliteConnection, entry_id: i64) -> anyhow::Re
             .fetch_one(&mut *conn)
             .await?;
     let currency = Currency::parse(&currency)?;
-    let rows: Vec<(String, i64)> =
-        sqlx::query_as("SELECT account_code, amount_minor FROM postings WHERE entry_id = ? ORDER BY id")
-            .bind(entry_id)
-            .fetch_all(&mut *conn)
-            .await?;
+    let rows: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT account_code, amount_minor FROM postings WHERE entry_id = ? ORDER BY id",
+    )
+    .bind(entry_id)
+    .fetch_all(&mut *conn)
+    .await?;
     let postings = rows
         .into_iter()
-        .map(|(code, minor)| Posting { account: AccountCode(code), amount: Money::from_minor(minor, currency) })
+        .map(|(code, minor)| Posting {
+            account: AccountCode(code),
+            amount: Money::from_minor(minor, currency),
+        })
         .collect();
     Ok(JournalEntry::new(date, memo, postings)?)
 }
 
 /// The debit-positive balance of one account, over every posting or up to and including
 /// `as_of`.
-pub async fn account_balance(conn: &mut SqliteConnection, code: &str, as_of: Option<NaiveDate>) -> sqlx::Result<i64> {
+pub async fn account_balance(
+    conn: &mut SqliteConnection,
+    code: &str,
+    as_of: Option<NaiveDate>,
+) -> sqlx::Result<i64> {
     sqlx::query_scalar(
         "SELECT COALESCE(SUM(p.amount_minor), 0) FROM postings p
          JOIN journal_entries e ON e.id = p.entry_id
@@ -76,7 +85,11 @@ pub async fn account_balance(conn: &mut SqliteConnection, code: &str, as_of: Opt
 }
 
 /// Every account with postings up to `as_of`, with its balance.
-pub async fn trial_balance(conn: &mut SqliteConnection, currency: Currency, as_of: NaiveDate) -> sqlx::Result<TrialBalance> {
+pub async fn trial_balance(
+    conn: &mut SqliteConnection,
+    currency: Currency,
+    as_of: NaiveDate,
+) -> sqlx::Result<TrialBalance> {
     let rows: Vec<(String, String, String, i64)> = sqlx::query_as(
         "SELECT a.code, a.name, a.kind, SUM(p.amount_minor) FROM postings p
          JOIN journal_entries e ON e.id = p.entry_id
@@ -89,9 +102,25 @@ pub async fn trial_balance(conn: &mut SqliteConnection, currency: Currency, as_o
     .await?;
     let rows: Vec<TrialBalanceRow> = rows
         .into_iter()
-        .map(|(code, name, kind, minor)| TrialBalanceRow { code, name, kind, balance: Money::from_minor(minor, currency) })
+        .map(|(code, name, kind, minor)| TrialBalanceRow {
+            code,
+            name,
+            kind,
+            balance: Money::from_minor(minor, currency),
+        })
         .collect();
-    let total_debit = Money::sum(currency, rows.iter().map(|r| r.balance).filter(|b| b.is_positive()));
-    let total_credit = -Money::sum(currency, rows.iter().map(|r| r.balance).filter(|b| b.is_negative()));
-    Ok(TrialBalance { as_of, rows, total_debit, total_credit })
+    let total_debit = Money::sum(
+        currency,
+        rows.iter().map(|r| r.balance).filter(|b| b.is_positive()),
+    );
+    let total_credit = -Money::sum(
+        currency,
+        rows.iter().map(|r| r.balance).filter(|b| b.is_negative()),
+    );
+    Ok(TrialBalance {
+        as_of,
+        rows,
+        total_debit,
+        total_credit,
+    })
 }

@@ -35,7 +35,10 @@ pub async fn open(path: &Path) -> anyhow::Result<SqlitePool> {
         .connect_with(options)
         .await
         .with_context(|| format!("cannot open database {}", path.display()))?;
-    sqlx::migrate!("../migrations").run(&pool).await.context("cannot migrate the database")?;
+    sqlx::migrate!("../migrations")
+        .run(&pool)
+        .await
+        .context("cannot migrate the database")?;
     Ok(pool)
 }
 

@@ -4,7 +4,9 @@
 use super::{invoices, ledger};
 use crate::api::types::{PaymentMethod, PaymentReceipt};
 use crate::domain::posting::payment_entry;
-use crate::domain::{allocate_payment, AllocationError, Currency, CustomerId, Excess, InvoiceId, Money, PaymentId};
+use crate::domain::{
+    allocate_payment, AllocationError, Currency, CustomerId, Excess, InvoiceId, Money, PaymentId,
+};
 use chrono::NaiveDate;
 use sqlx::SqliteConnection;
 
@@ -43,23 +45,30 @@ impl From<sqlx::Error> for PaymentError {
 
 /// Records a payment and its allocations and posts its entry. A repeated call with the same
 /// idempotency key returns the first result and records nothing new.
-pub async fn record_payment(conn: &mut SqliteConnection, payment: &NewPayment) -> Result<PaymentReceipt, PaymentError> {
+pub async fn record_payment(
+    conn: &mut SqliteConnection,
+    payment: &NewPayment,
+) -> Result<PaymentReceipt, PaymentError> {
     if let Some(receipt) = find_by_key(conn, payment).await? {
         return Ok(receipt);
     }
-    let currency: Option<String> = sqlx::query_scalar("SELECT currency FROM customers WHERE id = ?")
-        .bind(payment.customer.0)
-        .fetch_optional(&mut *conn)
-        .await?;
-    let currency = Currency::parse(&currency.ok_or(PaymentError::CustomerNotFound)?).map_err(anyhow::Error::from)?;
+    let currency: Option<String> =
+        sqlx::query_scalar("SELECT currency FROM customers WHERE id = ?")
+            .bind(payment.customer.0)
+            .fetch_optional(&mut *conn)
+            .await?;
+    let currency = Currency::parse(&currency.ok_or(PaymentError::CustomerNotFound)?)
+        .map_err(anyhow::Error::from)?;
     if currency != payment.amount.currency() {
         return Err(PaymentError::WrongCurrency(currency));
     }
     let open = invoices::open_invoices(conn, payment.customer, currency).await?;
     let plan = allocate_payment(payment.amount, &payment.requested, &open, payment.excess)?;
     let memo = format!("Payment received ({})", payment.method.label());
-    let entry = payment_entry(payment.received_on, memo, payment.amount, &plan).map_err(anyhow::Error::from)?;
-    let entry_id = ledger::insert_entry(conn, &entry, "payment", Some(payment.customer), None).await?;
+    let entry = payment_entry(payment.received_on, memo, payment.amount, &plan)
+        .map_err(anyhow::Error::from)?;
+    let entry_id =
+        ledger::insert_entry(conn, &entry, "payment", Some(payment.customer), None).await?;
     let payment_id: i64 = sqlx::query_scalar(
         "INSERT INTO payments (customer_id, received_on, amount_minor, currency, method, reference, idempotency_key,
             entry_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
@@ -76,33 +85,56 @@ pub async fn record_payment(conn: &mut SqliteConnection, payment: &NewPayment) -
     .fetch_one(&mut *conn)
     .await?;
     for (invoice, amount) in &plan.allocations {
-        sqlx::query("INSERT INTO allocations (payment_id, invoice_id, amount_minor) VALUES (?, ?, ?)")
-            .bind(payment_id)
-            .bind(invoice.0)
-            .bind(amount.to_minor())
-            .execute(&mut *conn)
-            .await?;
+        sqlx::query(
+            "INSERT INTO allocations (payment_id, invoice_id, amount_minor) VALUES (?, ?, ?)",
+        )
+        .bind(payment_id)
+        .bind(invoice.0)
+        .bind(amount.to_minor())
+        .execute(&mut *conn)
+        .await?;
     }
-    Ok(PaymentReceipt { payment_id: PaymentId(payment_id), amount: payment.amount, allocated: plan.allocations, credit: plan.credit })
+    Ok(PaymentReceipt {
+        payment_id: PaymentId(payment_id),
+        amount: payment.amount,
+        allocated: plan.allocations,
+        credit: plan.credit,
+    })
 }
 
-async fn find_by_key(conn: &mut SqliteConnection, payment: &NewPayment) -> Result<Option<PaymentReceipt>, PaymentError> {
-    let row: Option<(i64, i64, i64, String)> =
-        sqlx::query_as("SELECT id, customer_id, amount_minor, currency FROM payments WHERE idempotency_key = ?")
-            .bind(&payment.idempotency_key)
-            .fetch_optional(&mut *conn)
-            .await?;
-    let Some((id, customer, amount_minor, currency)) = row else { return Ok(None) };
+async fn find_by_key(
+    conn: &mut SqliteConnection,
+    payment: &NewPayment,
+) -> Result<Option<PaymentReceipt>, PaymentError> {
+    let row: Option<(i64, i64, i64, String)> = sqlx::query_as(
+        "SELECT id, customer_id, amount_minor, currency FROM payments WHERE idempotency_key = ?",
+    )
+    .bind(&payment.idempotency_key)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some((id, customer, amount_minor, currency)) = row else {
+        return Ok(None);
+    };
     let currency = Currency::parse(&currency).map_err(anyhow::Error::from)?;
     let amount = Money::from_minor(amount_minor, currency);
     if customer != payment.customer.0 || amount != payment.amount {
         return Err(PaymentError::KeyReused);
     }
-    let rows: Vec<(i64, i64)> = sqlx::query_as("SELECT invoice_id, amount_minor FROM allocations WHERE payment_id = ? ORDER BY id")
-        .bind(id)
-        .fetch_all(conn)
-        .await?;
-    let allocated: Vec<(InvoiceId, Money)> = rows.into_iter().map(|(i, m)| (InvoiceId(i), Money::from_minor(m, currency))).collect();
+    let rows: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT invoice_id, amount_minor FROM allocations WHERE payment_id = ? ORDER BY id",
+    )
+    .bind(id)
+    .fetch_all(conn)
+    .await?;
+    let allocated: Vec<(InvoiceId, Money)> = rows
+        .into_iter()
+        .map(|(i, m)| (InvoiceId(i), Money::from_minor(m, currency)))
+        .collect();
     let credit = amount - Money::sum(currency, allocated.iter().map(|(_, m)| *m));
-    Ok(Some(PaymentReceipt { payment_id: PaymentId(id), amount, allocated, credit }))
+    Ok(Some(PaymentReceipt {
+        payment_id: PaymentId(id),
+        amount,
+        allocated,
+        credit,
+    }))
 }

@@ -1,7 +1,9 @@
 //! Users and their sessions. Passwords are argon2id hashes; session tokens are stored only
 //! as SHA-256 hashes.
 
-use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
 use argon2::Argon2;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
@@ -26,7 +28,11 @@ pub fn hash_password(password: &str) -> anyhow::Result<String> {
 }
 
 fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+    PasswordHash::new(hash).is_ok_and(|parsed| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok()
+    })
 }
 
 /// Refuses passwords that are too short to protect money.
@@ -35,10 +41,17 @@ pub fn password_problem(password: &str) -> Option<&'static str> {
 }
 
 pub async fn count_users(conn: &mut SqliteConnection) -> sqlx::Result<i64> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(conn).await
+    sqlx::query_scalar("SELECT COUNT(*) FROM users")
+        .fetch_one(conn)
+        .await
 }
 
-pub async fn create_user(conn: &mut SqliteConnection, email: &str, password: &str, role: &str) -> anyhow::Result<i64> {
+pub async fn create_user(
+    conn: &mut SqliteConnection,
+    email: &str,
+    password: &str,
+    role: &str,
+) -> anyhow::Result<i64> {
     let hash = hash_password(password)?;
     let id = sqlx::query_scalar("INSERT INTO users (email, password_hash, role, created_at) VALUES (?, ?, ?, ?) RETURNING id")
         .bind(email.trim())
@@ -51,13 +64,19 @@ pub async fn create_user(conn: &mut SqliteConnection, email: &str, password: &st
 }
 
 /// Checks an email and password; `None` when either is wrong.
-pub async fn authenticate(conn: &mut SqliteConnection, email: &str, password: &str) -> sqlx::Result<Option<User>> {
+pub async fn authenticate(
+    conn: &mut SqliteConnection,
+    email: &str,
+    password: &str,
+) -> sqlx::Result<Option<User>> {
     let row: Option<(i64, String, String, String)> =
         sqlx::query_as("SELECT id, email, role, password_hash FROM users WHERE email = ?")
             .bind(email.trim())
             .fetch_optional(conn)
             .await?;
-    Ok(row.and_then(|(id, email, role, hash)| verify_password(password, &hash).then_some(User { id, email, role })))
+    Ok(row.and_then(|(id, email, role, hash)| {
+        verify_password(password, &hash).then_some(User { id, email, role })
+    }))
 }
 
 fn token_hash(token: &str) -> String {
@@ -71,13 +90,15 @@ pub async fn create_session(conn: &mut SqliteConnection, user_id: i64) -> sqlx::
     let token = hex::encode(bytes);
     let now = chrono::Utc::now();
     let expires = now + chrono::Duration::days(SESSION_DAYS);
-    sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)")
-        .bind(token_hash(&token))
-        .bind(user_id)
-        .bind(now.to_rfc3339())
-        .bind(expires.to_rfc3339())
-        .execute(conn)
-        .await?;
+    sqlx::query(
+        "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+    )
+    .bind(token_hash(&token))
+    .bind(user_id)
+    .bind(now.to_rfc3339())
+    .bind(expires.to_rfc3339())
+    .execute(conn)
+    .await?;
     Ok(token)
 }
 
@@ -94,6 +115,9 @@ pub async fn session_user(conn: &mut SqliteConnection, token: &str) -> sqlx::Res
 }
 
 pub async fn delete_session(conn: &mut SqliteConnection, token: &str) -> sqlx::Result<()> {
-    sqlx::query("DELETE FROM sessions WHERE token_hash = ?").bind(token_hash(token)).execute(conn).await?;
+    sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
+        .bind(token_hash(token))
+        .execute(conn)
+        .await?;
     Ok(())
 }

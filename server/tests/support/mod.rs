@@ -25,14 +25,26 @@ impl TestApp {
 
     pub async fn start() -> TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
-        let pool = app::store::open(&dir.path().join("settle.sqlite")).await.expect("open database");
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let pool = app::store::open(&dir.path().join("settle.sqlite"))
+            .await
+            .expect("open database");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
         let addr = listener.local_addr().expect("addr");
         let state = app::api::context::AppState::new(pool.clone());
         let router = settle::startup::router(state, settle::startup::leptos_options(addr));
         tokio::spawn(async move { axum::serve(listener, router.into_make_service()).await });
-        let client = reqwest::Client::builder().cookie_store(true).build().expect("client");
-        TestApp { addr, pool, client, _dir: dir }
+        let client = reqwest::Client::builder()
+            .cookie_store(true)
+            .build()
+            .expect("client");
+        TestApp {
+            addr,
+            pool,
+            client,
+            _dir: dir,
+        }
     }
 
     /// Calls a server function; `Ok` with the JSON result or `Err` with the error body.
@@ -46,7 +58,11 @@ impl TestApp {
             .expect("request reaches the server");
         let ok = response.status().is_success();
         let body: Value = response.json().await.unwrap_or(Value::Null);
-        if ok { Ok(body) } else { Err(body) }
+        if ok {
+            Ok(body)
+        } else {
+            Err(body)
+        }
     }
 
     pub async fn ok(&self, name: &str, args: Value) -> Value {
@@ -59,30 +75,44 @@ impl TestApp {
     pub async fn customer(&self, name: &str) -> i64 {
         let form = json!({"name": name, "email": "", "billing_address": "", "tax_id": "", "currency": "GBP",
             "payment_terms_days": "14", "notes": ""});
-        self.ok("save_customer", json!({"id": null, "form": form})).await.as_i64().expect("customer id")
+        self.ok("save_customer", json!({"id": null, "form": form}))
+            .await
+            .as_i64()
+            .expect("customer id")
     }
 
     /// A draft of the Harbor Cafe example invoice from the issue.
     pub async fn harbor_draft(&self, customer: i64) -> i64 {
-        let line = |d: &str, q: &str, p: &str, disc: &str, tax: &str| {
-            json!({"description": d, "quantity": q, "unit_price": p, "discount_percent": disc, "tax_rate": tax, "revenue_account": "4000"})
-        };
+        let line = |d: &str, q: &str, p: &str, disc: &str, tax: &str| json!({"description": d, "quantity": q, "unit_price": p, "discount_percent": disc, "tax_rate": tax, "revenue_account": "4000"});
         let form = json!({
             "id": null, "customer_id": customer, "issue_date": "2026-03-02", "due_date": "2026-03-16",
             "currency": "GBP", "notes": "",
             "lines": [line("Service hours", "12", "45.50", "0", "20"), line("Descaling kit", "3", "19.99", "10", "20"),
                       line("Call-out fee", "1", "120.00", "0", "0")]
         });
-        self.ok("save_draft", json!({"form": form})).await.as_i64().expect("invoice id")
+        self.ok("save_draft", json!({"form": form}))
+            .await
+            .as_i64()
+            .expect("invoice id")
     }
 
-    pub async fn pay(&self, customer: i64, amount: &str, on: &str, key: &str, keep_credit: bool) -> Result<Value, Value> {
+    pub async fn pay(
+        &self,
+        customer: i64,
+        amount: &str,
+        on: &str,
+        key: &str,
+        keep_credit: bool,
+    ) -> Result<Value, Value> {
         let form = json!({"customer_id": customer, "amount": amount, "received_on": on, "method": "BankTransfer",
             "reference": "", "allocations": [], "keep_excess_as_credit": keep_credit, "idempotency_key": key});
         self.call("record_payment", json!({"form": form})).await
     }
 
     pub async fn scalar(&self, sql: &'static str) -> i64 {
-        sqlx::query_scalar(sql).fetch_one(&self.pool).await.expect(sql)
+        sqlx::query_scalar(sql)
+            .fetch_one(&self.pool)
+            .await
+            .expect(sql)
     }
 }

@@ -252,7 +252,7 @@ fn DraftEditor(defaults: DocumentDefaults, initial: DraftForm) -> impl IntoView 
                                 {initial.notes.clone()}
                             </textarea>
                         </div>
-                        <TotalsPreview rows currency=money />
+                        <TotalsPreview rows currency=money rounding=defaults.with_value(|d| d.tax_rounding) />
                     </div>
                 </section>
                 <FormError errors also=&["lines"] />
@@ -281,7 +281,7 @@ fn CustomerSelect(
             <label for="customer_id">"Customer"</label>
             <select id="customer_id" bind:value=value on:change=move |_| clear_field(errors, "customer_id")
                 aria-invalid=move || error.with(Option::is_some).then_some("true")>
-                <option value="" selected=value.get_untracked().is_empty()>"Choose a customer…"</option>
+                <option value="" selected=value.get_untracked().is_empty()>"Select a customer…"</option>
                 {customers.into_iter().map(|c| {
                     let id = c.id.to_string();
                     let selected = value.get_untracked() == id;

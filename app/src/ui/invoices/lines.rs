@@ -212,29 +212,32 @@ fn LineInputField(
 
 /// Net, tax per rate and total of the lines as typed; unfinished lines are left out.
 #[component]
-pub fn TotalsPreview(rows: RwSignal<Vec<LineRow>>, currency: Currency) -> impl IntoView {
+pub fn TotalsPreview(
+    rows: RwSignal<Vec<LineRow>>,
+    currency: Currency,
+    rounding: TaxRounding,
+) -> impl IntoView {
     let totals = Memo::new(move |_| {
         let lines: Vec<LineInput> = rows
             .get()
             .into_iter()
             .filter_map(LineRow::to_input)
             .collect();
-        invoice_totals(&lines, currency, TaxRounding::PerDocument)
+        invoice_totals(&lines, currency, rounding)
     });
     view! {
-        <table class="totals preview" aria-live="polite" aria-label="Totals preview">
-            <tbody>
-                <tr><th scope="row">"Net"</th><td class="num">{move || view! { <Amount value=totals.get().net /> }}</td></tr>
-                {move || totals.get().taxes.into_iter().map(|t| view! {
-                    <tr class="tax-row">
-                        <th scope="row">{format!("Tax {}%", t.rate.normalize())}</th>
-                        <td class="num"><Amount value=t.tax /></td>
-                    </tr>
-                }).collect_view()}
-                <tr class="grand"><th scope="row">"Total"</th><td class="num" data-testid="preview-total">
-                    {move || view! { <Amount value=totals.get().gross /> }}
-                </td></tr>
-            </tbody>
-        </table>
+        <dl class="totals preview" aria-live="polite" aria-label="Totals preview">
+            <div><dt>"Net"</dt><dd>{move || view! { <Amount value=totals.get().net /> }}</dd></div>
+            {move || totals.get().taxes.into_iter().map(|t| view! {
+                <div class="tax-row">
+                    <dt>{format!("Tax {}%", t.rate.normalize())}</dt>
+                    <dd><Amount value=t.tax /></dd>
+                </div>
+            }).collect_view()}
+            <div class="grand">
+                <dt>"Total"</dt>
+                <dd data-testid="preview-total">{move || view! { <Amount value=totals.get().gross /> }}</dd>
+            </div>
+        </dl>
     }
 }

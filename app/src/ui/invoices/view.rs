@@ -5,7 +5,7 @@ use super::actions::InvoiceActions;
 use crate::api::invoices::get_invoice;
 use crate::api::types::{InvoiceDetail, PaymentMethod};
 use crate::domain::money::group_thousands;
-use crate::domain::{Currency, InvoiceId, Money};
+use crate::domain::{Currency, InvoiceId};
 use crate::ui::components::{day, load_error, Amount, Loading, StatusBadge};
 use crate::ui::layout::BusinessName;
 use crate::ui::live::use_live_version;
@@ -131,20 +131,18 @@ fn Totals(detail: InvoiceDetail) -> impl IntoView {
     let totals = detail.totals;
     let due = detail.summary.open;
     view! {
-        <table class="totals">
-            <tbody>
-                <tr><th scope="row">"Net"</th><td class="num"><Amount value=totals.net /></td></tr>
-                {totals.taxes.into_iter().map(|t| view! {
-                    <tr class="tax-row">
-                        <th scope="row">{format!("Tax {} on {}", percent(t.rate), group_thousands(t.base.amount()))}</th>
-                        <td class="num"><Amount value=t.tax /></td>
-                    </tr>
-                }).collect_view()}
-                <tr class="grand"><th scope="row">"Total"</th><td class="num"><Amount value=totals.gross /></td></tr>
-                <tr><th scope="row">"Paid"</th><td class="num"><Amount value=detail.paid /></td></tr>
-                <tr class="due"><th scope="row">"Amount due"</th><td class="num" data-testid="amount-due"><Amount value=due /></td></tr>
-            </tbody>
-        </table>
+        <dl class="totals">
+            <div><dt>"Net"</dt><dd><Amount value=totals.net /></dd></div>
+            {totals.taxes.into_iter().map(|t| view! {
+                <div class="tax-row">
+                    <dt>{format!("Tax {} on {}", percent(t.rate), group_thousands(t.base.amount()))}</dt>
+                    <dd><Amount value=t.tax /></dd>
+                </div>
+            }).collect_view()}
+            <div class="grand"><dt>"Total"</dt><dd><Amount value=totals.gross /></dd></div>
+            <div><dt>"Paid"</dt><dd><Amount value=detail.paid /></dd></div>
+            <div class="due"><dt>"Amount due"</dt><dd data-testid="amount-due"><Amount value=due /></dd></div>
+        </dl>
     }
 }
 
@@ -153,7 +151,6 @@ fn Payments(detail: InvoiceDetail) -> impl IntoView {
     if detail.payments.is_empty() {
         return ().into_any();
     }
-    let total = Money::sum(detail.currency, detail.payments.iter().map(|p| p.amount));
     view! {
         <section class="panel payments" aria-labelledby="payments-heading">
             <h2 id="payments-heading">"Payments"</h2>
@@ -170,18 +167,12 @@ fn Payments(detail: InvoiceDetail) -> impl IntoView {
                     {detail.payments.into_iter().map(|p| view! {
                         <tr>
                             <td class="primary-cell">{day(p.received_on)}</td>
-                            <td data-label="Method">{method_label(&p.method)}</td>
+                            <td data-label="Method" class="wide-cell">{method_label(&p.method)}</td>
                             <td data-label="Reference" class="wide-cell">{if p.reference.is_empty() { "—".to_string() } else { p.reference }}</td>
-                            <td data-label="Applied" class="num"><Amount value=p.amount /></td>
+                            <td data-label="Applied" class="num wide-cell"><Amount value=p.amount /></td>
                         </tr>
                     }).collect_view()}
                 </tbody>
-                <tfoot>
-                    <tr>
-                        <th scope="row" colspan="3">"Total received"</th>
-                        <td data-label="Total received" class="num wide-cell"><Amount value=total /></td>
-                    </tr>
-                </tfoot>
             </table>
         </section>
     }

@@ -43,13 +43,14 @@ pub struct AllocationInputs {
 }
 
 impl AllocationInputs {
-    /// The text shown for an invoice: what was typed, or the mirrored amount.
+    /// The text shown for an invoice: what was typed, or the mirrored amount (empty while
+    /// the payment amount is not a number; its own field says what is wrong).
     pub fn text(self, invoice: &InvoiceSummary) -> String {
         if self.mirror.get() == Some(invoice.id) {
-            return match parse_decimal(&self.amount.get(), invoice.open.currency().minor_units()) {
-                Ok(amount) => amount.min(invoice.open.amount()).to_string(),
-                Err(_) => self.amount.get(),
-            };
+            let places = invoice.open.currency().minor_units();
+            return parse_decimal(&self.amount.get(), places)
+                .map(|amount| amount.min(invoice.open.amount()).to_string())
+                .unwrap_or_default();
         }
         self.typed
             .with(|t| t.get(&invoice.id).cloned().unwrap_or_default())
@@ -67,7 +68,7 @@ pub fn OpenInvoices(
         <fieldset class="allocations panel">
             <legend>"Apply to open invoices"</legend>
             <Show when=move || customer.get().is_some()
-                fallback=|| view! { <p class="hint">"Choose a customer to see their open invoices."</p> }>
+                fallback=|| view! { <p class="hint">"Pick who paid to see their open invoices here."</p> }>
                 <p class="hint">"Leave these empty to pay the oldest invoices first."</p>
                 <Transition fallback=Loading>
                     {move || Suspend::new(async move {

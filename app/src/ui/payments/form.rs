@@ -108,7 +108,7 @@ pub fn PaymentForm(
                     <div class="field" class:invalid=move || customer_error.with(Option::is_some)>
                         <label for="customer_id">"Customer"</label>
                         <select id="customer_id" bind:value=customer on:change=move |_| clear_field(errors, "customer_id")>
-                            <option value="" selected=preselected.is_none()>"Choose a customer…"</option>
+                            <option value="" selected=preselected.is_none()>"Select a customer…"</option>
                             {customers.into_iter().map(|c| view! {
                                 <option value=c.id.to_string() selected=preselected == Some(c.id)>{c.name}</option>
                             }).collect_view()}
