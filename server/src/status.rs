@@ -10,8 +10,9 @@ use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::Response;
 
-/// Error bodies are a few hundred bytes; anything larger is left alone.
-const MAX_ERROR_BODY: usize = 64 * 1024;
+/// Error bodies are usually a few hundred bytes; a form with hundreds of refused fields is
+/// still far below this.
+const MAX_ERROR_BODY: usize = 4 * 1024 * 1024;
 
 pub async fn map_error_status(request: Request, next: Next) -> Response {
     let is_api = request.uri().path().starts_with("/api/");
@@ -29,7 +30,10 @@ pub async fn map_error_status(request: Request, next: Next) -> Response {
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::Unauthorised => StatusCode::UNAUTHORIZED,
-            AppError::Internal(_) | AppError::Transport(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+            // On the server a transport error means the request itself could not be read.
+            AppError::Transport(_) => StatusCode::BAD_REQUEST,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         };
     }
     Response::from_parts(parts, Body::from(bytes))

@@ -204,3 +204,40 @@ async fn the_status_filter_in_sql_agrees_with_the_domain_rule() {
 
     assert_eq!(counted, 300, "every invoice has exactly one status");
 }
+
+#[tokio::test]
+async fn an_issued_invoice_keeps_the_customer_details_it_was_issued_with() {
+    let app = TestApp::signed_in().await;
+    let customer = app.customer("Old Name Ltd").await;
+    let invoice = app.harbor_draft(customer).await;
+    app.ok("issue_invoice", json!({"id": invoice})).await;
+    let form = json!({"name": "New Name Ltd", "email": "", "billing_address": "Elsewhere", "tax_id": "",
+        "currency": "GBP", "payment_terms_days": "14", "notes": ""});
+
+    app.ok("save_customer", json!({"id": customer, "form": form}))
+        .await;
+    let detail = app.ok("get_invoice", json!({"id": invoice})).await;
+
+    assert_eq!(detail["summary"]["customer_name"], "Old Name Ltd");
+}
+
+#[tokio::test]
+async fn repeated_wrong_passwords_lock_the_account_for_a_while() {
+    let app = TestApp::signed_in().await;
+    let attempt = |password: &'static str| {
+        app.call(
+            "sign_in",
+            json!({"email": "owner@example.com", "password": password}),
+        )
+    };
+
+    for _ in 0..5 {
+        assert!(attempt("wrong password!").await.is_err());
+    }
+    let locked = attempt("correct horse battery").await;
+
+    assert!(locked
+        .unwrap_err()
+        .to_string()
+        .contains("Too many failed attempts"));
+}

@@ -206,3 +206,73 @@ async fn refused_input_answers_422_and_an_unknown_page_404() {
         "the app renders its own not-found page"
     );
 }
+
+#[tokio::test]
+async fn amounts_too_large_for_the_books_are_refused_before_anything_is_saved() {
+    let app = TestApp::signed_in().await;
+    let customer = app.customer("Huge Ltd").await;
+    let line = |q: &str, p: &str| json!({"description": "Big", "quantity": q, "unit_price": p, "discount_percent": "0", "tax_rate": "20", "revenue_account": "4000"});
+    let draft = |lines: serde_json::Value| {
+        json!({"form": {"id": null, "customer_id": customer, "issue_date": "2026-03-02", "due_date": "2026-03-16",
+            "currency": "GBP", "notes": "", "lines": lines}})
+    };
+
+    let overflow = app
+        .call(
+            "save_draft",
+            draft(json!([line("999999999999999", "999999999999999")])),
+        )
+        .await;
+    let huge_total = app
+        .call("save_draft", draft(json!([line("1000000", "1000000000")])))
+        .await;
+    let odd_year = app
+        .call("save_draft", json!({"form": {"id": null, "customer_id": customer, "issue_date": "+99999-01-01",
+            "due_date": "+99999-02-01", "currency": "GBP", "notes": "", "lines": [line("1", "1")]}}))
+        .await;
+    let huge_payment = app
+        .pay(
+            customer,
+            "99999999999.00",
+            "2026-03-10",
+            "huge-payment-key",
+            true,
+        )
+        .await;
+
+    assert!(overflow
+        .unwrap_err()
+        .to_string()
+        .contains("lines.0.quantity"));
+    assert!(huge_total.unwrap_err().to_string().contains("too large"));
+    assert!(odd_year.unwrap_err().to_string().contains("issue_date"));
+    assert!(huge_payment.unwrap_err().to_string().contains("too large"));
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM invoices").await, 0);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM journal_entries").await, 0);
+}
+
+#[tokio::test]
+async fn a_payment_received_before_an_invoice_was_issued_is_not_allocated_to_it() {
+    let app = TestApp::signed_in().await;
+    let customer = app.customer("Early Bird Ltd").await;
+    let invoice = app.harbor_draft(customer).await;
+    app.ok("issue_invoice", json!({"id": invoice})).await;
+
+    let refused = app
+        .pay(customer, "100.00", "2026-01-15", "early-payment", false)
+        .await;
+    let as_credit = app
+        .pay(
+            customer,
+            "100.00",
+            "2026-01-15",
+            "early-payment-credit",
+            true,
+        )
+        .await
+        .expect("kept as credit");
+
+    assert!(refused.is_err());
+    assert_eq!(as_credit["credit"]["amount"], "100.00");
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM allocations").await, 0);
+}

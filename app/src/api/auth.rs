@@ -67,17 +67,25 @@ pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
     use super::context::{internal, state};
     use crate::store::users::{authenticate, create_session};
     let state = state()?;
+    if !state.sign_in_failures.allows(&email) {
+        tracing::warn!("sign-in refused: too many recent failures for one account");
+        return Err(AppError::Conflict(
+            "Too many failed attempts for this account; try again in 15 minutes.".into(),
+        ));
+    }
     let mut conn = state.pool.acquire().await.map_err(internal)?;
     let Some(user) = authenticate(&mut conn, &email, &password)
         .await
         .map_err(internal)?
     else {
+        state.sign_in_failures.record_failure(&email);
         tracing::warn!("failed sign-in attempt");
         return Err(AppError::invalid(
             "password",
             "That email and password do not match an account.",
         ));
     };
+    state.sign_in_failures.clear(&email);
     let token = create_session(&mut conn, user.id).await.map_err(internal)?;
     server::set_session_cookie(&token, server::session_seconds())?;
     tracing::info!(user = user.id, "signed in");

@@ -22,6 +22,7 @@ pub struct Change {
 pub struct AppState {
     pub pool: SqlitePool,
     pub changes: broadcast::Sender<Change>,
+    pub sign_in_failures: SignInThrottle,
 }
 
 impl AppState {
@@ -29,6 +30,7 @@ impl AppState {
         AppState {
             pool,
             changes: broadcast::channel(256).0,
+            sign_in_failures: SignInThrottle::default(),
         }
     }
 
@@ -37,6 +39,46 @@ impl AppState {
         let _ = self.changes.send(Change {
             kind: kind.to_string(),
         });
+    }
+}
+
+/// Recent failed sign-ins per account. After too many in a window, that account refuses
+/// sign-in until the window passes, which makes guessing a password impractically slow.
+/// Kept in memory: a restart forgets it, which only helps an attacker once per restart.
+#[derive(Clone, Default)]
+pub struct SignInThrottle(
+    std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, Vec<std::time::Instant>>>>,
+);
+
+impl SignInThrottle {
+    pub const MAX_FAILURES: usize = 5;
+    pub const WINDOW: std::time::Duration = std::time::Duration::from_secs(15 * 60);
+
+    fn key(email: &str) -> String {
+        email.trim().to_lowercase()
+    }
+
+    /// Whether this account may try to sign in now.
+    pub fn allows(&self, email: &str) -> bool {
+        let mut failures = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let recent = failures.entry(Self::key(email)).or_default();
+        recent.retain(|at| at.elapsed() < Self::WINDOW);
+        recent.len() < Self::MAX_FAILURES
+    }
+
+    pub fn record_failure(&self, email: &str) {
+        let mut failures = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        failures
+            .entry(Self::key(email))
+            .or_default()
+            .push(std::time::Instant::now());
+    }
+
+    pub fn clear(&self, email: &str) {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(&Self::key(email));
     }
 }
 
@@ -80,7 +122,7 @@ pub async fn require_user() -> Result<(AppState, User), AppError> {
 pub async fn require_writer() -> Result<(AppState, User), AppError> {
     let (state, user) = require_user().await?;
     if user.role == "viewer" {
-        return Err(AppError::Conflict(
+        return Err(AppError::Forbidden(
             "Your account can only view the books.".into(),
         ));
     }

@@ -45,6 +45,8 @@ pub enum AppError {
     Conflict(String),
     /// No valid session.
     Unauthorised,
+    /// Signed in, but this account may not do that.
+    Forbidden(String),
     /// Something failed on the server; the message is safe to show.
     Internal(String),
     /// The request did not reach the server or its answer could not be read.
@@ -73,6 +75,7 @@ impl fmt::Display for AppError {
             AppError::NotFound(what) => write!(f, "{what} was not found."),
             AppError::Conflict(why) => f.write_str(why),
             AppError::Unauthorised => f.write_str("Please sign in."),
+            AppError::Forbidden(why) => f.write_str(why),
             AppError::Internal(message) => f.write_str(message),
             AppError::Transport(why) => write!(f, "Could not reach the server: {why}"),
         }
@@ -87,7 +90,7 @@ impl FromServerFnError for AppError {
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
             ServerFnErrorErr::Args(why) | ServerFnErrorErr::MissingArg(why) => {
-                AppError::Internal(format!("The request was malformed: {why}"))
+                AppError::Transport(format!("the request was malformed: {why}"))
             }
             other => AppError::Transport(other.to_string()),
         }

@@ -119,6 +119,13 @@ pub async fn save_draft(form: DraftForm) -> Result<InvoiceId, AppError> {
         settings.base_currency,
     );
     let lines = parse::lines(&mut errors, &form.lines, &accounts);
+    let notes = parse::text(&mut errors, "notes", &form.notes, 5000);
+    if let (true, Some(currency)) = (errors.is_empty(), currency) {
+        let totals = crate::domain::invoice_totals(&lines, currency, settings.tax_rounding);
+        if let Some(problem) = crate::domain::totals::total_problem(&totals) {
+            errors.add("lines", problem);
+        }
+    }
     errors.into_result()?;
     let (Some(customer), Some(issue_date), Some(due_date), Some(currency)) =
         (customer, issue_date, due_date, currency)
@@ -132,7 +139,7 @@ pub async fn save_draft(form: DraftForm) -> Result<InvoiceId, AppError> {
         due_date,
         currency,
         rounding: settings.tax_rounding,
-        notes: form.notes.trim().to_string(),
+        notes,
         lines,
     };
     let id = crate::store::invoices::save_draft(&mut tx, &draft)

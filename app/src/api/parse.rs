@@ -4,17 +4,36 @@
 use super::error::FieldErrors;
 use super::types::{CustomerForm, LineForm};
 use crate::domain::money::parse_decimal;
-use crate::domain::totals::validate_line;
+use crate::domain::totals::{validate_line, MAX_DOCUMENT_TOTAL, MAX_LINES};
 use crate::domain::{AccountCode, Currency, LineInput, Money};
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 
+/// A calendar day written `YYYY-MM-DD`, in the years 1900 to 2999 (dates are stored as text,
+/// which sorts correctly only for four-digit years).
 pub fn date(errors: &mut FieldErrors, field: &str, text: &str) -> Option<NaiveDate> {
-    let parsed = NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok();
+    let parsed = NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .ok()
+        .filter(|d| (1900..=2999).contains(&d.year()));
     if parsed.is_none() {
         errors.add(field, "enter a date like 2026-03-02");
     }
     parsed
+}
+
+/// Text no longer than `max` characters, trimmed.
+pub fn text(errors: &mut FieldErrors, field: &str, value: &str, max: usize) -> String {
+    let value = value.trim();
+    if value.chars().count() > max {
+        errors.add(field, format!("keep this under {max} characters"));
+    }
+    if value
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+    {
+        errors.add(field, "remove the invisible control characters");
+    }
+    value.to_string()
 }
 
 pub fn currency(
@@ -48,6 +67,10 @@ pub fn money(
     currency: Currency,
 ) -> Option<Money> {
     match Money::parse(text, currency) {
+        Ok(m) if m.amount().abs() > Decimal::from(MAX_DOCUMENT_TOTAL) => {
+            errors.add(field, "the amount is too large");
+            None
+        }
         Ok(m) => Some(m),
         Err(e) => {
             errors.add(field, e.to_string());
@@ -82,6 +105,13 @@ fn decimal(
 pub fn lines(errors: &mut FieldErrors, forms: &[LineForm], accounts: &[String]) -> Vec<LineInput> {
     if forms.is_empty() {
         errors.add("lines", "add at least one line");
+    }
+    if forms.len() > MAX_LINES {
+        errors.add(
+            "lines",
+            format!("a document can have at most {MAX_LINES} lines"),
+        );
+        return Vec::new();
     }
     let mut parsed = Vec::new();
     for (i, form) in forms.iter().enumerate() {
@@ -134,7 +164,11 @@ pub fn customer(
     if form.name.trim().is_empty() {
         errors.add("name", "enter the customer's name");
     }
-    let email = form.email.trim();
+    text(errors, "name", &form.name, 200);
+    text(errors, "billing_address", &form.billing_address, 1000);
+    text(errors, "tax_id", &form.tax_id, 50);
+    text(errors, "notes", &form.notes, 5000);
+    let email = text(errors, "email", &form.email, 254);
     if !email.is_empty() && (!email.contains('@') || email.contains(char::is_whitespace)) {
         errors.add("email", "enter a valid email address, or leave it empty");
     }

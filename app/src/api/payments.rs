@@ -31,6 +31,7 @@ pub async fn record_payment(form: PaymentForm) -> Result<PaymentReceipt, AppErro
         errors.add("amount", "the amount must be more than zero");
     }
     let received_on = parse::date(&mut errors, "received_on", &form.received_on);
+    let reference = parse::text(&mut errors, "reference", &form.reference, 200);
     if received_on.is_some_and(|d| d > settings.today()) {
         errors.add("received_on", "a payment cannot be received in the future");
     }
@@ -59,7 +60,7 @@ pub async fn record_payment(form: PaymentForm) -> Result<PaymentReceipt, AppErro
         amount,
         received_on,
         method: form.method,
-        reference: form.reference.trim().to_string(),
+        reference,
         requested,
         excess: if form.keep_excess_as_credit {
             Excess::KeepAsCredit

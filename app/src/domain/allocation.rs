@@ -43,7 +43,7 @@ impl AllocationPlan {
 pub enum AllocationError {
     #[error("the amount must be more than zero")]
     NotPositive,
-    #[error("invoice {0} is not open for this customer")]
+    #[error("invoice {0} is not open for this customer on the day the payment was received")]
     NotOpen(InvoiceId),
     #[error("{requested} is more than the {open} still open on that invoice")]
     ExceedsOpenBalance {

@@ -136,9 +136,14 @@ pub fn round_money(amount: Decimal, currency: Currency) -> Decimal {
 /// decimal point, at most `max_places` decimals. Spaces are ignored, and so are commas that
 /// separate thousands ("1,234.50"); any other comma ("12,50") is refused rather than guessed.
 pub fn parse_decimal(text: &str, max_places: u32) -> Result<Decimal, String> {
+    let not_a_number = || {
+        format!(
+            "\"{}\" is not a number; write it like 1234.50",
+            shorten(text.trim())
+        )
+    };
     let spaced: String = text.chars().filter(|c| !c.is_whitespace()).collect();
-    let cleaned = strip_thousands_commas(&spaced)
-        .ok_or_else(|| format!("\"{}\" is not a number; write it like 1234.50", text.trim()))?;
+    let cleaned = strip_thousands_commas(&spaced).ok_or_else(not_a_number)?;
     let body = cleaned.strip_prefix('-').unwrap_or(&cleaned);
     let mut parts = body.splitn(2, '.');
     let whole = parts.next().unwrap_or("");
@@ -148,10 +153,7 @@ pub fn parse_decimal(text: &str, max_places: u32) -> Result<Decimal, String> {
         || !digits_ok(whole)
         || fraction.is_some_and(|f| f.is_empty() || !digits_ok(f))
     {
-        return Err(format!(
-            "\"{}\" is not a number; write it like 1234.50",
-            text.trim()
-        ));
+        return Err(not_a_number());
     }
     if whole.len() > 15 {
         return Err("the number is too large".to_string());
@@ -159,7 +161,15 @@ pub fn parse_decimal(text: &str, max_places: u32) -> Result<Decimal, String> {
     if fraction.map_or(0, str::len) > max_places as usize {
         return Err(format!("use at most {max_places} decimal places"));
     }
-    Decimal::from_str(&cleaned).map_err(|_| format!("\"{}\" is not a number", text.trim()))
+    Decimal::from_str(&cleaned).map_err(|_| not_a_number())
+}
+
+/// What a message quotes of someone's input: enough to recognise it, never all of it.
+fn shorten(text: &str) -> String {
+    match text.char_indices().nth(24) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_string(),
+    }
 }
 
 /// Removes commas that group thousands; `None` when a comma is anywhere else.
@@ -204,7 +214,7 @@ impl Money {
                     places: currency.minor_units(),
                 }
             } else {
-                MoneyError::Malformed(text.trim().to_string())
+                MoneyError::Malformed(shorten(text.trim()))
             }
         })?;
         Ok(Money::new(amount, currency))

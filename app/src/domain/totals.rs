@@ -110,17 +110,49 @@ pub fn invoice_totals(
     }
 }
 
+/// Limits that keep quantity × price exact in a `Decimal`, and every stored amount and every
+/// sum SQLite computes over them far inside a 64-bit integer of minor units.
+pub const MAX_QUANTITY: i64 = 1_000_000;
+pub const MAX_UNIT_PRICE: i64 = 1_000_000_000;
+/// The largest total a document may have, in major units (ten thousand million).
+pub const MAX_DOCUMENT_TOTAL: i64 = 10_000_000_000;
+pub const MAX_LINES: usize = 200;
+pub const MAX_DESCRIPTION_CHARS: usize = 500;
+
+/// Whether a document's total is within [`MAX_DOCUMENT_TOTAL`]; a message when it is not.
+pub fn total_problem(totals: &InvoiceTotals) -> Option<String> {
+    (totals.gross.amount() > Decimal::from(MAX_DOCUMENT_TOTAL)).then(|| {
+        format!(
+            "the total is too large; a document can be at most {} {}",
+            super::money::group_thousands(Decimal::from(MAX_DOCUMENT_TOTAL)),
+            totals.gross.currency()
+        )
+    })
+}
+
 /// What is wrong with a line, by field name, in words for the person who typed it.
 pub fn validate_line(line: &LineInput) -> Vec<(&'static str, String)> {
     let mut problems = Vec::new();
     if line.description.trim().is_empty() {
         problems.push(("description", "describe what is being charged".to_string()));
+    } else if line.description.chars().count() > MAX_DESCRIPTION_CHARS {
+        problems.push((
+            "description",
+            format!("keep the description under {MAX_DESCRIPTION_CHARS} characters"),
+        ));
     }
     if line.quantity <= Decimal::ZERO {
         problems.push(("quantity", "quantity must be more than zero".to_string()));
+    } else if line.quantity > Decimal::from(MAX_QUANTITY) {
+        problems.push(("quantity", "quantity can be at most 1,000,000".to_string()));
     }
     if line.unit_price < Decimal::ZERO {
         problems.push(("unit_price", "unit price cannot be negative".to_string()));
+    } else if line.unit_price > Decimal::from(MAX_UNIT_PRICE) {
+        problems.push((
+            "unit_price",
+            "unit price can be at most 1,000,000,000".to_string(),
+        ));
     }
     if line.discount_percent < Decimal::ZERO || line.discount_percent > Decimal::ONE_HUNDRED {
         problems.push((
@@ -307,5 +339,24 @@ mod tests {
             }
             prop_assert_eq!(totals.tax, Money::sum(currency, totals.taxes.iter().map(|t| t.tax)));
         }
+    }
+
+    #[test]
+    fn quantities_prices_and_totals_beyond_the_limits_are_refused() {
+        let mut line = crate::domain::fixtures::harbor_cafe_lines()[0].clone();
+        line.quantity = Decimal::from(MAX_QUANTITY + 1);
+        line.unit_price = Decimal::from(MAX_UNIT_PRICE + 1);
+
+        let problems: Vec<&str> = validate_line(&line).into_iter().map(|(f, _)| f).collect();
+        line.quantity = Decimal::from(MAX_QUANTITY);
+        line.unit_price = Decimal::from(MAX_UNIT_PRICE);
+        let biggest = invoice_totals(
+            &[line],
+            crate::domain::fixtures::currency("GBP"),
+            TaxRounding::PerDocument,
+        );
+
+        assert_eq!(problems, ["quantity", "unit_price"]);
+        assert!(total_problem(&biggest).is_some());
     }
 }

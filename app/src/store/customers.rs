@@ -74,14 +74,14 @@ pub async fn list_customers(
     page: u32,
     per_page: u32,
 ) -> anyhow::Result<Page<Customer>> {
-    let pattern = format!("%{}%", search.trim());
+    let pattern = super::like_pattern(search);
     let total: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM customers WHERE name LIKE ?1 OR email LIKE ?1")
+        sqlx::query_scalar("SELECT COUNT(*) FROM customers WHERE name LIKE ?1 ESCAPE '\\' OR email LIKE ?1 ESCAPE '\\'")
             .bind(&pattern)
             .fetch_one(&mut *conn)
             .await?;
     let rows: Vec<CustomerRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "{SELECT} WHERE c.name LIKE ?3 OR c.email LIKE ?3 ORDER BY c.name COLLATE NOCASE, c.id LIMIT ?4 OFFSET ?5"
+        "{SELECT} WHERE c.name LIKE ?3 ESCAPE '\\' OR c.email LIKE ?3 ESCAPE '\\' ORDER BY c.name COLLATE NOCASE, c.id LIMIT ?4 OFFSET ?5"
     )))
     .bind(accounts::RECEIVABLES)
     .bind(accounts::CUSTOMER_CREDITS)

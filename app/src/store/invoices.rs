@@ -61,7 +61,7 @@ pub async fn save_draft(
         Some(id) => {
             let lifecycle = get_lifecycle(conn, id).await?;
             if lifecycle != Lifecycle::Draft {
-                return Err(InvoiceError::Conflict("this invoice is issued and can no longer be edited".into()));
+                return Err(InvoiceError::Conflict("this invoice is no longer a draft and cannot be edited".into()));
             }
             sqlx::query(
                 "UPDATE invoices SET customer_id = ?, issue_date = ?, due_date = ?, currency = ?, tax_rounding = ?,
@@ -231,7 +231,9 @@ pub async fn issue_invoice(
         ledger::insert_entry(conn, &entry, "invoice", Some(CustomerId(customer)), None).await?;
     sqlx::query(
         "UPDATE invoices SET lifecycle = 'issued', series = 'invoice', sequence = ?, number = ?, issue_entry_id = ?,
-            net_minor = ?, tax_minor = ?, total_minor = ?, updated_at = ? WHERE id = ?",
+            net_minor = ?, tax_minor = ?, total_minor = ?, updated_at = ?,
+            billed_name = c.name, billed_address = c.billing_address, billed_email = c.email, billed_tax_id = c.tax_id
+         FROM customers c WHERE c.id = invoices.customer_id AND invoices.id = ?",
     )
     .bind(sequence)
     .bind(&number)
@@ -315,7 +317,7 @@ type SummaryRow = (
 );
 
 const STATUS_CTE: &str = "WITH inv AS (
-        SELECT i.id, i.number, i.customer_id, c.name AS customer_name, i.issue_date, i.due_date, i.currency,
+        SELECT i.id, i.number, i.customer_id, COALESCE(i.billed_name, c.name) AS customer_name, i.issue_date, i.due_date, i.currency,
             i.lifecycle, i.total_minor,
             COALESCE((SELECT SUM(a.amount_minor) FROM allocations a WHERE a.invoice_id = i.id), 0) AS paid_minor
         FROM invoices i JOIN customers c ON c.id = i.customer_id),
@@ -383,9 +385,9 @@ pub async fn list_invoices(
     per_page: u32,
 ) -> anyhow::Result<Page<InvoiceSummary>> {
     let condition = "WHERE (?2 IS NULL OR status = ?2) AND (?3 IS NULL OR customer_id = ?3)
-        AND (customer_name LIKE ?4 OR COALESCE(number, '') LIKE ?4)";
+        AND (customer_name LIKE ?4 ESCAPE '\\' OR COALESCE(number, '') LIKE ?4 ESCAPE '\\')";
     let status = filter.status.map(InvoiceStatus::slug);
-    let pattern = format!("%{}%", filter.search.trim());
+    let pattern = super::like_pattern(&filter.search);
     let total: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
         "{STATUS_CTE} SELECT COUNT(*) FROM s {condition}"
     )))
@@ -422,14 +424,16 @@ pub async fn open_invoices(
     conn: &mut SqliteConnection,
     customer: CustomerId,
     currency: Currency,
+    as_of: NaiveDate,
 ) -> anyhow::Result<Vec<OpenInvoice>> {
     let rows: Vec<(i64, i64)> = sqlx::query_as(
         "SELECT i.id, i.total_minor - COALESCE((SELECT SUM(a.amount_minor) FROM allocations a WHERE a.invoice_id = i.id), 0)
-         FROM invoices i WHERE i.customer_id = ? AND i.lifecycle = 'issued'
+         FROM invoices i WHERE i.customer_id = ? AND i.lifecycle = 'issued' AND i.issue_date <= ?
          AND i.total_minor > COALESCE((SELECT SUM(a.amount_minor) FROM allocations a WHERE a.invoice_id = i.id), 0)
          ORDER BY i.due_date, i.id",
     )
     .bind(customer.0)
+    .bind(as_of)
     .fetch_all(conn)
     .await?;
     Ok(rows
@@ -457,7 +461,8 @@ pub async fn get_invoice(
     let Some(row) = row else { return Ok(None) };
     let summary = to_summary(row, today)?;
     let (email, address, notes, rounding): (String, String, String, String) = sqlx::query_as(
-        "SELECT c.email, c.billing_address, i.notes, i.tax_rounding FROM invoices i JOIN customers c ON c.id = i.customer_id WHERE i.id = ?",
+        "SELECT COALESCE(i.billed_email, c.email), COALESCE(i.billed_address, c.billing_address), i.notes, i.tax_rounding
+         FROM invoices i JOIN customers c ON c.id = i.customer_id WHERE i.id = ?",
     )
     .bind(id.0)
     .fetch_one(&mut *conn)

@@ -66,3 +66,17 @@ pub fn to_scaled(value: rust_decimal::Decimal, scale: u32) -> Option<i64> {
 pub fn from_scaled(value: i64, scale: u32) -> rust_decimal::Decimal {
     rust_decimal::Decimal::new(value, scale).normalize()
 }
+
+/// A `LIKE` pattern that finds `search` anywhere, with `%`, `_` and backslash taken literally
+/// (the queries declare backslash as the escape character), cut to a sensible length.
+pub fn like_pattern(search: &str) -> String {
+    let mut pattern = String::from("%");
+    for ch in search.trim().chars().take(100) {
+        if matches!(ch, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(ch);
+    }
+    pattern.push('%');
+    pattern
+}

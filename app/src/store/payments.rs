@@ -62,7 +62,8 @@ pub async fn record_payment(
     if currency != payment.amount.currency() {
         return Err(PaymentError::WrongCurrency(currency));
     }
-    let open = invoices::open_invoices(conn, payment.customer, currency).await?;
+    let open =
+        invoices::open_invoices(conn, payment.customer, currency, payment.received_on).await?;
     let plan = allocate_payment(payment.amount, &payment.requested, &open, payment.excess)?;
     let memo = format!("Payment received ({})", payment.method.label());
     let entry = payment_entry(payment.received_on, memo, payment.amount, &plan)
@@ -106,18 +107,23 @@ async fn find_by_key(
     conn: &mut SqliteConnection,
     payment: &NewPayment,
 ) -> Result<Option<PaymentReceipt>, PaymentError> {
-    let row: Option<(i64, i64, i64, String)> = sqlx::query_as(
-        "SELECT id, customer_id, amount_minor, currency FROM payments WHERE idempotency_key = ?",
+    let row: Option<(i64, i64, i64, String, NaiveDate, String)> = sqlx::query_as(
+        "SELECT id, customer_id, amount_minor, currency, received_on, method FROM payments WHERE idempotency_key = ?",
     )
     .bind(&payment.idempotency_key)
     .fetch_optional(&mut *conn)
     .await?;
-    let Some((id, customer, amount_minor, currency)) = row else {
+    let Some((id, customer, amount_minor, currency, received_on, method)) = row else {
         return Ok(None);
     };
     let currency = Currency::parse(&currency).map_err(anyhow::Error::from)?;
     let amount = Money::from_minor(amount_minor, currency);
-    if customer != payment.customer.0 || amount != payment.amount {
+    // The same key with different content is a client bug, not a retry: refuse it.
+    let same = customer == payment.customer.0
+        && amount == payment.amount
+        && received_on == payment.received_on
+        && method == payment.method.key();
+    if !same {
         return Err(PaymentError::KeyReused);
     }
     let rows: Vec<(i64, i64)> = sqlx::query_as(

@@ -63,7 +63,9 @@ pub async fn create_user(
     Ok(id)
 }
 
-/// Checks an email and password; `None` when either is wrong.
+/// Checks an email and password; `None` when either is wrong. An unknown email costs the
+/// same hashing work as a known one, so timing does not tell which emails have accounts, and
+/// the work runs off the async threads so sign-ins do not stall other requests.
 pub async fn authenticate(
     conn: &mut SqliteConnection,
     email: &str,
@@ -74,9 +76,25 @@ pub async fn authenticate(
             .bind(email.trim())
             .fetch_optional(conn)
             .await?;
-    Ok(row.and_then(|(id, email, role, hash)| {
-        verify_password(password, &hash).then_some(User { id, email, role })
-    }))
+    let (user, hash) = match row {
+        Some((id, email, role, hash)) => (Some(User { id, email, role }), hash),
+        None => (None, unknown_user_hash().to_string()),
+    };
+    let password = password.to_string();
+    let matches = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
+        .await
+        .unwrap_or(false);
+    Ok(user.filter(|_| matches))
+}
+
+/// A hash no password matches, checked when the email is unknown.
+fn unknown_user_hash() -> &'static str {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| {
+        let mut secret = [0u8; 32];
+        rand::thread_rng().fill_bytes(&mut secret);
+        hash_password(&hex::encode(secret)).unwrap_or_default()
+    })
 }
 
 fn token_hash(token: &str) -> String {
