@@ -7,12 +7,14 @@
  * - fetch:    GET, same origin only. Never touches /api/… (server functions)
  *             or /events (Server-Sent Events).
  *               pages (navigations)       network first, offline: cached "/"
- *               /pkg/…, /icons/…          cache first, then network
- *               manifest, favicon         network first, then cache
+ *               /pkg/…, manifest, favicon network first, then cache
+ *               /icons/…                  cache first, then network
  *             Everything else goes to the network as if there were no worker.
  *
- * Versioning: /pkg/ files keep their names between builds, so the cache must
- * change when the build does. Register the worker as `/sw.js?v=<build id>`:
+ * Versioning: /pkg/ files keep their names between builds, so they are fetched
+ * network first (the server answers a revalidation with 304 from its ETag, so
+ * this costs a round trip, not a download): an online page never mixes an old
+ * wasm with a new server. The cache still changes with the build: Register the worker as `/sw.js?v=<build id>`:
  * a new URL makes the browser install the new worker, whose cache is named
  * after that build id (and the old cache is deleted on activate). Without
  * `v` the cache is plain CACHE_BASE; bump it by hand when the shell changes.
@@ -167,11 +169,11 @@ self.addEventListener('fetch', (event) => {
     return;
   }
   const path = url.pathname;
-  if (path.startsWith('/pkg/') || path.startsWith('/icons/')) {
+  if (path.startsWith('/icons/')) {
     event.respondWith(cacheFirst(event));
     return;
   }
-  if (path === '/manifest.webmanifest' || path === '/favicon.svg') {
+  if (path.startsWith('/pkg/') || path === '/manifest.webmanifest' || path === '/favicon.svg') {
     event.respondWith(networkFirst(event));
   }
 });
