@@ -1,6 +1,8 @@
 //! Settle's application: the accounting rules (`domain`), the server functions (`api`),
 //! the SQLite store (`store`, server only) and the pages (`ui`).
 
+#![recursion_limit = "512"]
+
 pub mod api;
 pub mod domain;
 #[cfg(feature = "ssr")]

@@ -1,6 +1,8 @@
 //! The `settle` binary's library: command line, start-up, routes, live updates, embedded
 //! assets. `startup::router` builds the whole app without a socket, for tests.
 
+#![recursion_limit = "512"]
+
 pub mod assets;
 pub mod auth;
 pub mod cli;

@@ -276,3 +276,19 @@ async fn a_payment_received_before_an_invoice_was_issued_is_not_allocated_to_it(
     assert_eq!(as_credit["credit"]["amount"], "100.00");
     assert_eq!(app.scalar("SELECT COUNT(*) FROM allocations").await, 0);
 }
+
+#[tokio::test]
+async fn percentages_may_be_typed_with_a_percent_sign() {
+    let app = TestApp::signed_in().await;
+    let customer = app.customer("Percent Ltd").await;
+    let line = json!({"description": "Kits", "quantity": "3", "unit_price": "19.99", "discount_percent": "10%",
+        "tax_rate": " 20 %", "revenue_account": "4000"});
+    let form = json!({"id": null, "customer_id": customer, "issue_date": "2026-03-02", "due_date": "2026-03-16",
+        "currency": "GBP", "notes": "", "lines": [line]});
+
+    let id = app.ok("save_draft", json!({"form": form})).await;
+    let detail = app.ok("get_invoice", json!({"id": id})).await;
+
+    assert_eq!(detail["totals"]["net"]["amount"], "53.97");
+    assert_eq!(detail["totals"]["tax"]["amount"], "10.79");
+}

@@ -101,6 +101,11 @@ fn decimal(
     }
 }
 
+/// A percentage as typed, with a trailing "%" allowed ("20%" is 20).
+pub fn percent_text(text: &str) -> &str {
+    text.trim().trim_end_matches('%')
+}
+
 /// Parses the lines of a document; fields are named `lines.N.field`.
 pub fn lines(errors: &mut FieldErrors, forms: &[LineForm], accounts: &[String]) -> Vec<LineInput> {
     if forms.is_empty() {
@@ -121,14 +126,14 @@ pub fn lines(errors: &mut FieldErrors, forms: &[LineForm], accounts: &[String]) 
         let discount = decimal(
             errors,
             &field("discount_percent"),
-            &form.discount_percent,
+            percent_text(&form.discount_percent),
             2,
             Some(Decimal::ZERO),
         );
         let tax_rate = decimal(
             errors,
             &field("tax_rate"),
-            &form.tax_rate,
+            percent_text(&form.tax_rate),
             2,
             Some(Decimal::ZERO),
         );

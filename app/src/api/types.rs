@@ -119,7 +119,10 @@ pub struct AllocationView {
     pub received_on: NaiveDate,
     pub method: String,
     pub reference: String,
+    /// The part of the payment applied to this invoice.
     pub amount: Money,
+    /// The whole payment, which may also have paid other invoices or become customer credit.
+    pub payment_total: Money,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

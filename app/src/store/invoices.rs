@@ -397,15 +397,22 @@ pub async fn list_invoices(
     .bind(&pattern)
     .fetch_one(&mut *conn)
     .await?;
-    let rows: Vec<SummaryRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!("{STATUS_CTE} {SUMMARY_COLUMNS} {condition} ORDER BY issue_date DESC, id DESC LIMIT ?5 OFFSET ?6")))
-        .bind(today)
-        .bind(status)
-        .bind(filter.customer.map(|c| c.0))
-        .bind(&pattern)
-        .bind(i64::from(per_page))
-        .bind(i64::from(page.saturating_sub(1)) * i64::from(per_page))
-        .fetch_all(conn)
-        .await?;
+    // Overdue invoices are worked oldest debt first; every other list shows the newest first.
+    let order = match filter.status {
+        Some(InvoiceStatus::Overdue) => "due_date, id",
+        _ => "issue_date DESC, id DESC",
+    };
+    let rows: Vec<SummaryRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{STATUS_CTE} {SUMMARY_COLUMNS} {condition} ORDER BY {order} LIMIT ?5 OFFSET ?6"
+    )))
+    .bind(today)
+    .bind(status)
+    .bind(filter.customer.map(|c| c.0))
+    .bind(&pattern)
+    .bind(i64::from(per_page))
+    .bind(i64::from(page.saturating_sub(1)) * i64::from(per_page))
+    .fetch_all(conn)
+    .await?;
     let items = rows
         .into_iter()
         .map(|r| to_summary(r, today))
@@ -509,8 +516,8 @@ async fn invoice_payments(
     id: InvoiceId,
     currency: Currency,
 ) -> anyhow::Result<Vec<AllocationView>> {
-    let rows: Vec<(i64, NaiveDate, String, String, i64)> = sqlx::query_as(
-        "SELECT p.id, p.received_on, p.method, p.reference, a.amount_minor FROM allocations a
+    let rows: Vec<(i64, NaiveDate, String, String, i64, i64)> = sqlx::query_as(
+        "SELECT p.id, p.received_on, p.method, p.reference, a.amount_minor, p.amount_minor FROM allocations a
          JOIN payments p ON p.id = a.payment_id WHERE a.invoice_id = ? ORDER BY p.received_on, p.id",
     )
     .bind(id.0)
@@ -519,12 +526,13 @@ async fn invoice_payments(
     Ok(rows
         .into_iter()
         .map(
-            |(pid, received_on, method, reference, minor)| AllocationView {
+            |(pid, received_on, method, reference, minor, total)| AllocationView {
                 payment_id: PaymentId(pid),
                 received_on,
                 method,
                 reference,
                 amount: Money::from_minor(minor, currency),
+                payment_total: Money::from_minor(total, currency),
             },
         )
         .collect())

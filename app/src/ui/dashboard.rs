@@ -51,10 +51,16 @@ pub fn DashboardPage() -> impl IntoView {
                             <p class="empty-note">"Nothing is overdue. Every customer is paying on time."</p>
                         }.into_any(),
                         Ok(page) => {
-                            let more = page.total > page.items.len() as u64;
+                            // The list arrives most overdue first; the dashboard shows the top of it.
+                            const SHOWN: usize = 8;
+                            let total = page.total;
                             view! {
-                                <InvoiceTable items=page.items.into_iter().take(8).collect() show_customer=true />
-                                {more.then(|| view! { <p class="more"><a href="/invoices?status=overdue">"See every overdue invoice →"</a></p> })}
+                                <InvoiceTable items=page.items.into_iter().take(SHOWN).collect() show_customer=true />
+                                {(total > SHOWN as u64).then(|| view! {
+                                    <p class="more">
+                                        <a href="/invoices?status=overdue">{format!("See all {total} overdue invoices →")}</a>
+                                    </p>
+                                })}
                             }.into_any()
                         }
                         Err(e) => load_error(e),

@@ -72,7 +72,7 @@ impl LineRow {
             if text.trim().is_empty() {
                 Ok(Decimal::ZERO)
             } else {
-                parse_decimal(&text, places)
+                parse_decimal(crate::api::parse::percent_text(&text), places)
             }
         };
         let line = LineInput {

@@ -5,7 +5,7 @@ use super::actions::InvoiceActions;
 use crate::api::invoices::get_invoice;
 use crate::api::types::{InvoiceDetail, PaymentMethod};
 use crate::domain::money::group_thousands;
-use crate::domain::{Currency, InvoiceId};
+use crate::domain::{Currency, InvoiceId, InvoiceStatus};
 use crate::ui::components::{day, load_error, Amount, Loading, StatusBadge};
 use crate::ui::layout::BusinessName;
 use crate::ui::live::use_live_version;
@@ -140,8 +140,19 @@ fn Totals(detail: InvoiceDetail) -> impl IntoView {
                 </div>
             }).collect_view()}
             <div class="grand"><dt>"Total"</dt><dd><Amount value=totals.gross /></dd></div>
-            <div><dt>"Paid"</dt><dd><Amount value=detail.paid /></dd></div>
-            <div class="due"><dt>"Amount due"</dt><dd data-testid="amount-due"><Amount value=due /></dd></div>
+            {match detail.summary.status {
+                // A draft is not owed yet, and a void invoice is reversed in the books.
+                InvoiceStatus::Draft => view! {
+                    <div class="note-row"><dt>"Draft: nothing is owed until it is issued"</dt><dd></dd></div>
+                }.into_any(),
+                InvoiceStatus::Void => view! {
+                    <div class="note-row"><dt>"Void: reversed in the books, nothing is owed"</dt><dd></dd></div>
+                }.into_any(),
+                _ => view! {
+                    <div><dt>"Paid"</dt><dd><Amount value=detail.paid /></dd></div>
+                    <div class="due"><dt>"Amount due"</dt><dd data-testid="amount-due"><Amount value=due /></dd></div>
+                }.into_any(),
+            }}
         </dl>
     }
 }
@@ -169,7 +180,12 @@ fn Payments(detail: InvoiceDetail) -> impl IntoView {
                             <td class="primary-cell">{day(p.received_on)}</td>
                             <td data-label="Method" class="wide-cell">{method_label(&p.method)}</td>
                             <td data-label="Reference" class="wide-cell">{if p.reference.is_empty() { "—".to_string() } else { p.reference }}</td>
-                            <td data-label="Applied" class="num wide-cell"><Amount value=p.amount /></td>
+                            <td data-label="Applied" class="num wide-cell">
+                                <Amount value=p.amount />
+                                {(p.payment_total != p.amount).then(|| view! {
+                                    <span class="of-payment">{format!(" of a payment of {}", p.payment_total)}</span>
+                                })}
+                            </td>
                         </tr>
                     }).collect_view()}
                 </tbody>
