@@ -28,7 +28,7 @@ async fn two_concurrent_payments_to_one_invoice_never_over_allocate() {
     assert_eq!(
         app.scalar("SELECT SUM(amount_minor) FROM allocations")
             .await,
-        839_96
+        83_996
     );
     assert_eq!(app.scalar("SELECT COUNT(*) FROM payments").await, 1);
 }

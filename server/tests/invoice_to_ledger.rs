@@ -94,7 +94,7 @@ async fn a_repeated_payment_request_records_one_payment() {
     assert_eq!(
         app.scalar("SELECT SUM(amount_minor) FROM allocations")
             .await,
-        100_00
+        10_000
     );
 }
 
@@ -170,7 +170,7 @@ async fn voiding_posts_the_exact_reversal_and_refuses_paid_invoices() {
     let receivables = app
         .scalar("SELECT SUM(amount_minor) FROM postings WHERE account_code = '1100'")
         .await;
-    assert_eq!(receivables, 839_96 - 10_00);
+    assert_eq!(receivables, 83_996 - 1_000);
 }
 
 #[tokio::test]

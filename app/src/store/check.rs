@@ -142,7 +142,17 @@ async fn allocations_within_totals(
 /// Status is derived, so it agrees with balance and date by construction; what can go wrong
 /// is the stored lifecycle disagreeing with the ledger.
 async fn lifecycle_consistent(conn: &mut SqliteConnection) -> sqlx::Result<Vec<String>> {
-    let rows: Vec<(i64, Option<String>, String, i64, i64, Option<i64>, Option<i64>)> = sqlx::query_as(
+    // id, number, lifecycle, total, allocated, receivables in the issue entry, in the void entry
+    type Row = (
+        i64,
+        Option<String>,
+        String,
+        i64,
+        i64,
+        Option<i64>,
+        Option<i64>,
+    );
+    let rows: Vec<Row> = sqlx::query_as(
         "SELECT i.id, i.number, i.lifecycle, i.total_minor,
             COALESCE((SELECT SUM(a.amount_minor) FROM allocations a WHERE a.invoice_id = i.id), 0),
             (SELECT SUM(p.amount_minor) FROM postings p WHERE p.entry_id = i.issue_entry_id AND p.account_code = ?1),

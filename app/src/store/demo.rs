@@ -41,16 +41,16 @@ const CUSTOMERS: [&str; 25] = [
     "Juniper Wedding Films",
 ];
 
-/// (description, unit price, revenue account, tax rate %)
+/// (description, unit price in pence, revenue account, tax rate %)
 const SERVICES: [(&str, i64, &str, i64); 8] = [
-    ("Brand identity design", 1_450_00, accounts::SALES, 20),
-    ("Web design, per hour", 65_00, "4100", 20),
-    ("Photography, day rate", 720_00, "4100", 20),
-    ("Print production", 310_50, accounts::SALES, 20),
-    ("Design consultation, per hour", 85_00, "4100", 20),
-    ("Illustration", 480_00, accounts::SALES, 20),
-    ("Website hosting, annual", 240_00, accounts::SALES, 20),
-    ("Printed books (zero-rated)", 12_99, accounts::SALES, 0),
+    ("Brand identity design", 145_000, accounts::SALES, 20),
+    ("Web design, per hour", 6500, "4100", 20),
+    ("Photography, day rate", 72_000, "4100", 20),
+    ("Print production", 31_050, accounts::SALES, 20),
+    ("Design consultation, per hour", 8500, "4100", 20),
+    ("Illustration", 48_000, accounts::SALES, 20),
+    ("Website hosting, annual", 24_000, accounts::SALES, 20),
+    ("Printed books (zero-rated)", 1299, accounts::SALES, 0),
 ];
 
 /// How many of each thing the demo made.
@@ -194,7 +194,7 @@ fn demo_lines(rng: &mut StdRng) -> Vec<LineInput> {
     (0..rng.gen_range(1..4))
         .map(|_| {
             let (description, price, account, rate) = SERVICES[rng.gen_range(0..SERVICES.len())];
-            let quantity = if price < 100_00 {
+            let quantity = if price < 10_000 {
                 rng.gen_range(2..30)
             } else {
                 rng.gen_range(1..3)
