@@ -68,6 +68,10 @@ impl SignInThrottle {
 
     pub fn record_failure(&self, email: &str) {
         let mut failures = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        // Someone trying thousands of made-up emails must not grow this without bound.
+        if failures.len() >= 10_000 {
+            failures.retain(|_, at| at.iter().any(|t| t.elapsed() < Self::WINDOW));
+        }
         failures
             .entry(Self::key(email))
             .or_default()
