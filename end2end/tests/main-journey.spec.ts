@@ -58,6 +58,8 @@ test('an invoice is issued, paid in two parts, and the books and a live dashboar
   await dashboard.goto('/');
   const outstanding = dashboard.getByTestId('kpi-outstanding');
   await expect(outstanding).toContainText('GBP');
+  // The page is listening once its live-update stream is open.
+  await expect(dashboard.locator('html')).toHaveAttribute('data-live', 'connected', { timeout: 15_000 });
   const before = money(await outstanding.innerText());
 
   await recordPayment(page, '400.00');

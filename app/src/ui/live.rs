@@ -38,12 +38,38 @@ pub fn LiveUpdates() -> impl IntoView {
             let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |_: MessageEvent| {
                 version.update(|v| *v += 1);
             });
-            // The server names its events "change"; plain messages count too.
+            // The server names its events "change"; plain messages count too. Opening (and
+            // re-opening after a drop) counts as well: whatever changed between the server
+            // rendering this page and the stream connecting would otherwise be missed.
             let callback = on_message.as_ref().unchecked_ref();
             let _ = source.add_event_listener_with_callback("change", callback);
+            let _ = source.add_event_listener_with_callback("open", callback);
             source.set_onmessage(Some(callback));
+            mark_connection(&source);
             stream.set_value(Some((source, on_message)));
         });
+        /// `<html data-live="connected">` while the stream is open, for people's
+        /// assistive tools and for tests that must know the page is listening.
+        fn mark_connection(source: &EventSource) {
+            let set = |state: &'static str| {
+                move |_: web_sys::Event| {
+                    if let Some(root) = web_sys::window()
+                        .and_then(|w| w.document())
+                        .and_then(|d| d.document_element())
+                    {
+                        let _ = root.set_attribute("data-live", state);
+                    }
+                }
+            };
+            for (event, state) in [("open", "connected"), ("error", "reconnecting")] {
+                let handler = Closure::<dyn FnMut(web_sys::Event)>::new(set(state));
+                let _ = source
+                    .add_event_listener_with_callback(event, handler.as_ref().unchecked_ref());
+                // The stream lives as long as the page; so do its two small handlers.
+                handler.forget();
+            }
+        }
+
         on_cleanup(move || {
             if let Some(Some((source, _))) = stream.try_update_value(Option::take) {
                 source.close();
