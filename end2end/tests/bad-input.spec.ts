@@ -37,7 +37,8 @@ test('a draft without a customer or with a negative quantity is refused beside i
 
 test('bad payments are refused with a message and a double click records one payment', async ({ page }, testInfo) => {
   await signIn(page);
-  const invoiceUrl = await issuedInvoice(page, `Careful Co ${uniqueSuffix(testInfo)}`);
+  const customer = `Careful Co ${uniqueSuffix(testInfo)}`;
+  const invoiceUrl = await issuedInvoice(page, customer);
   await page.getByRole('link', { name: 'Record payment' }).click();
 
   await page.getByLabel('Amount').fill('12,50');
@@ -56,4 +57,7 @@ test('bad payments are refused with a message and a double click records one pay
   await expect(page.getByText('partially paid', { exact: true }).first()).toBeVisible();
   await expect(page.getByText('90.00').first()).toBeVisible();
   await expect(page.getByRole('row').filter({ hasText: '30.00' })).toHaveCount(1);
+
+  await visible(page.getByRole('link', { name: 'Payments' })).click();
+  await expect(page.getByRole('row').filter({ hasText: customer })).toHaveCount(1);
 });

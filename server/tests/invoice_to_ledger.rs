@@ -67,6 +67,12 @@ async fn issue_then_pay_part_then_rest_posts_the_books_of_the_issue() {
     assert_eq!(balance("2200").as_deref(), Some("-119.99"));
     assert_eq!(balance("1100").as_deref(), Some("0.00"));
     assert_eq!(trial["total_debit"], trial["total_credit"]);
+    let payments = app.ok("list_payments", json!({"page": 1})).await;
+    let newest = &payments["items"][0];
+    assert_eq!(payments["total"], 2);
+    assert_eq!(newest["amount"]["amount"], "500.00");
+    assert_eq!(newest["allocated"]["amount"], "439.96");
+    assert_eq!(newest["invoices"][0][1], "INV-00001");
     assert_eq!(
         app.scalar("SELECT SUM(amount_minor) FROM postings").await,
         0

@@ -1,7 +1,7 @@
 //! Recording received payments.
 
 use super::error::AppError;
-use super::types::{PaymentForm, PaymentReceipt};
+use super::types::{Page, PaymentForm, PaymentReceipt, PaymentSummary};
 use leptos::prelude::*;
 use server_fn::codec::Json;
 
@@ -99,4 +99,17 @@ pub async fn record_payment(form: PaymentForm) -> Result<PaymentReceipt, AppErro
         "payment recorded"
     );
     Ok(receipt)
+}
+
+/// One page of every payment received, newest first.
+#[server(endpoint = "list_payments", input = Json)]
+pub async fn list_payments(page: u32) -> Result<Page<PaymentSummary>, AppError> {
+    use super::context::{business, internal, require_user};
+    use super::customers::PER_PAGE;
+    let (state, _) = require_user().await?;
+    let currency = business(&state).await?.base_currency;
+    let mut conn = state.pool.acquire().await.map_err(internal)?;
+    crate::store::payments::list_payments(&mut conn, currency, page.max(1), PER_PAGE)
+        .await
+        .map_err(internal)
 }

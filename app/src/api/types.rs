@@ -300,3 +300,19 @@ pub struct DocumentDefaults {
     pub revenue_accounts: Vec<AccountOption>,
     pub customers: Vec<CustomerOption>,
 }
+
+/// A recorded payment, for the list of everything received.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PaymentSummary {
+    pub id: PaymentId,
+    pub customer_id: CustomerId,
+    pub customer_name: String,
+    pub received_on: NaiveDate,
+    pub method: String,
+    pub reference: String,
+    pub amount: Money,
+    /// What went to invoices; the rest became customer credit.
+    pub allocated: Money,
+    /// The invoices it paid: id and number.
+    pub invoices: Vec<(InvoiceId, String)>,
+}

@@ -2,7 +2,7 @@
 //! transaction.
 
 use super::{invoices, ledger};
-use crate::api::types::{PaymentMethod, PaymentReceipt};
+use crate::api::types::{Page, PaymentMethod, PaymentReceipt, PaymentSummary};
 use crate::domain::posting::payment_entry;
 use crate::domain::{
     allocate_payment, AllocationError, Currency, CustomerId, Excess, InvoiceId, Money, PaymentId,
@@ -143,4 +143,74 @@ async fn find_by_key(
         allocated,
         credit,
     }))
+}
+
+type PaymentRow = (
+    i64,
+    i64,
+    String,
+    NaiveDate,
+    String,
+    String,
+    i64,
+    i64,
+    Option<String>,
+);
+
+/// Every payment received, newest first, one page at a time.
+pub async fn list_payments(
+    conn: &mut SqliteConnection,
+    currency: Currency,
+    page: u32,
+    per_page: u32,
+) -> anyhow::Result<Page<PaymentSummary>> {
+    let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM payments")
+        .fetch_one(&mut *conn)
+        .await?;
+    // The paid invoices travel as "id:number" pairs joined by commas; numbers never hold
+    // either character.
+    let rows: Vec<PaymentRow> = sqlx::query_as(
+        "SELECT p.id, p.customer_id, c.name, p.received_on, p.method, p.reference, p.amount_minor,
+            COALESCE((SELECT SUM(a.amount_minor) FROM allocations a WHERE a.payment_id = p.id), 0),
+            (SELECT GROUP_CONCAT(i.id || ':' || i.number, ',') FROM allocations a
+                JOIN invoices i ON i.id = a.invoice_id WHERE a.payment_id = p.id)
+         FROM payments p JOIN customers c ON c.id = p.customer_id
+         ORDER BY p.received_on DESC, p.id DESC LIMIT ? OFFSET ?",
+    )
+    .bind(i64::from(per_page))
+    .bind(i64::from(page.saturating_sub(1)) * i64::from(per_page))
+    .fetch_all(conn)
+    .await?;
+    let items = rows
+        .into_iter()
+        .map(
+            |(id, customer, name, received_on, method, reference, amount, allocated, paid)| {
+                let invoices = paid
+                    .unwrap_or_default()
+                    .split(',')
+                    .filter_map(|pair| pair.split_once(':'))
+                    .filter_map(|(id, number)| {
+                        Some((InvoiceId(id.parse().ok()?), number.to_string()))
+                    })
+                    .collect();
+                PaymentSummary {
+                    id: PaymentId(id),
+                    customer_id: CustomerId(customer),
+                    customer_name: name,
+                    received_on,
+                    method,
+                    reference,
+                    amount: Money::from_minor(amount, currency),
+                    allocated: Money::from_minor(allocated, currency),
+                    invoices,
+                }
+            },
+        )
+        .collect();
+    Ok(Page {
+        items,
+        total: total as u64,
+        page,
+        per_page,
+    })
 }

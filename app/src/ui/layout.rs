@@ -82,7 +82,7 @@ fn MainNav() -> impl IntoView {
                 <NavIcon path="M6 3h9l4 4v14H6zM14 3v5h5M9 12h7M9 16h7" />
                 <span>"Invoices"</span>
             </A>
-            <A href="/payments/new">
+            <A href="/payments">
                 <NavIcon path="M3 6h18v12H3zM3 10h18M7 15h4" />
                 <span>"Payments"</span>
             </A>

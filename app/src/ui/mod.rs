@@ -62,6 +62,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/invoices/new") view=invoices::NewInvoicePage />
                     <Route path=path!("/invoices/:id") view=invoices::InvoicePage />
                     <Route path=path!("/invoices/:id/edit") view=invoices::EditInvoicePage />
+                    <Route path=path!("/payments") view=payments::PaymentsPage />
                     <Route path=path!("/payments/new") view=payments::RecordPaymentPage />
                     <Route path=path!("/books") view=books::TrialBalancePage />
                 </ParentRoute>

@@ -8,4 +8,4 @@ mod view;
 
 pub use edit::{EditInvoicePage, NewInvoicePage};
 pub use list::{InvoiceTable, InvoicesPage};
-pub use view::InvoicePage;
+pub use view::{method_label, InvoicePage};

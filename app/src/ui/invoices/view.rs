@@ -204,7 +204,7 @@ pub fn price(value: Decimal, currency: Currency) -> String {
     group_thousands(value)
 }
 
-fn method_label(key: &str) -> String {
+pub fn method_label(key: &str) -> String {
     PaymentMethod::from_key(key).map_or_else(|| key.to_string(), |m| m.label().to_string())
 }
 

@@ -3,7 +3,10 @@
 
 mod allocations;
 mod form;
+mod list;
 mod receipt;
+
+pub use list::PaymentsPage;
 
 use crate::api::invoices::get_document_defaults;
 use crate::domain::{CustomerId, InvoiceId};
