@@ -1,6 +1,6 @@
 //! Signing in, and creating the owner account on a fresh installation.
 
-use super::components::{load_error, Loading};
+use super::components::{after_sign_in, load_error, Loading};
 use super::fields::{use_hydrated, FormError, SubmitButton, TextField};
 use crate::api::auth::{create_owner, get_session, sign_in};
 use crate::api::types::SessionState;
@@ -13,6 +13,7 @@ use leptos_router::hooks::use_navigate;
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let session = Resource::new_blocking(|| (), |_| get_session());
+    let next = StoredValue::new(next_page());
     view! {
         <Title text="Sign in" />
         <div class="auth-page">
@@ -24,7 +25,7 @@ pub fn LoginPage() -> impl IntoView {
                 <Suspense fallback=Loading>
                     {move || Suspend::new(async move {
                         match session.await {
-                            Ok(SessionState { user: Some(_), .. }) => view! { <Redirect path="/" /> }.into_any(),
+                            Ok(SessionState { user: Some(_), .. }) => view! { <Redirect path=next.get_value() /> }.into_any(),
                             Ok(SessionState { needs_owner: true, .. }) => view! { <OwnerForm /> }.into_any(),
                             Ok(_) => view! { <SignInForm /> }.into_any(),
                             Err(e) => load_error(e),
@@ -38,13 +39,20 @@ pub fn LoginPage() -> impl IntoView {
 }
 
 /// Where a finished sign-in goes: the dashboard, with the session freshly read.
+/// The page to open after signing in (see `after_sign_in`).
+fn next_page() -> String {
+    let query = leptos_router::hooks::use_query_map();
+    after_sign_in(query.read_untracked().get("next"))
+}
+
 fn go_home_on_success(
     errors: RwSignal<Option<AppError>>,
     result: impl Fn() -> Option<Result<(), AppError>> + 'static,
 ) {
     let navigate = use_navigate();
+    let next = next_page();
     Effect::new(move |_| match result() {
-        Some(Ok(())) => navigate("/", Default::default()),
+        Some(Ok(())) => navigate(&next, Default::default()),
         Some(Err(e)) => errors.set(Some(e)),
         None => {}
     });
@@ -73,7 +81,7 @@ fn SignInForm() -> impl IntoView {
                     errors required=true />
                 <TextField id="password" label="Password" value=password kind="password"
                     autocomplete="current-password" errors required=true />
-                <FormError errors />
+                <FormError errors invalid_summary="You are not signed in; check the email and password." />
                 <SubmitButton label="Sign in" pending=action.pending() class="button primary wide" />
             </fieldset>
         </form>
@@ -112,7 +120,7 @@ fn OwnerForm() -> impl IntoView {
                 <TextField id="password" label="Password" value=password kind="password"
                     autocomplete="new-password" hint="At least 10 characters." errors
                     required=true />
-                <FormError errors />
+                <FormError errors invalid_summary="The owner account was not created; check the fields above." />
                 <SubmitButton label="Create owner account" pending=action.pending() class="button primary wide" />
             </fieldset>
         </form>

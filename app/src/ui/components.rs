@@ -54,10 +54,33 @@ pub fn Loading() -> impl IntoView {
     }
 }
 
+/// Sends the person to sign in, remembering the page they were on to return to it after.
+#[component]
+pub fn SignInRedirect() -> impl IntoView {
+    let location = leptos_router::hooks::use_location();
+    let here = format!(
+        "{}{}",
+        location.pathname.get_untracked(),
+        location.search.get_untracked()
+    );
+    let path = match here.as_str() {
+        "/" | "" => "/login".to_string(),
+        _ => format!("/login?next={}", encode_query(&here)),
+    };
+    view! { <Redirect path /> }
+}
+
+/// Where to go after signing in: the `next` page if it is one of ours, else the dashboard.
+/// Only same-site paths are followed, so a crafted link cannot send someone elsewhere.
+pub fn after_sign_in(next: Option<String>) -> String {
+    next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
+        .unwrap_or_else(|| "/".to_string())
+}
+
 /// What a page shows when its data could not be loaded. A lapsed session goes to sign-in.
 pub fn load_error(error: AppError) -> AnyView {
     match error {
-        AppError::Unauthorised => view! { <Redirect path="/login" /> }.into_any(),
+        AppError::Unauthorised => view! { <SignInRedirect /> }.into_any(),
         AppError::NotFound(what) => view! { <NotFound what=what /> }.into_any(),
         other => view! { <ErrorBanner message=other.to_string() retry=true /> }.into_any(),
     }
@@ -158,4 +181,20 @@ pub fn encode_query(text: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::after_sign_in;
+
+    #[test]
+    fn sign_in_returns_only_to_pages_of_this_site() {
+        let go = |next: &str| after_sign_in(Some(next.to_string()));
+
+        assert_eq!(go("/invoices/7?x=1"), "/invoices/7?x=1");
+        assert_eq!(go("//evil.example/"), "/");
+        assert_eq!(go("https://evil.example/"), "/");
+        assert_eq!(go("/\\evil.example"), "/");
+        assert_eq!(after_sign_in(None), "/");
+    }
 }

@@ -87,6 +87,10 @@ pub fn FieldError(
 pub fn FormError(
     errors: RwSignal<Option<AppError>>,
     #[prop(optional)] also: &'static [&'static str],
+    /// What the banner says when fields were refused; forms that save nothing (sign-in) say
+    /// something other than the default.
+    #[prop(default = "Some fields need attention; nothing was saved.")]
+    invalid_summary: &'static str,
 ) -> impl IntoView {
     let navigate = use_navigate();
     Effect::new(move |_| {
@@ -101,7 +105,7 @@ pub fn FormError(
         }
         let (message, details) = match &error {
             AppError::Invalid(fields) => (
-                "Some fields need attention; nothing was saved.".to_string(),
+                invalid_summary.to_string(),
                 also.iter()
                     .filter_map(|name| fields.get(name))
                     .collect::<Vec<_>>(),

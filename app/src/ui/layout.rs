@@ -1,12 +1,13 @@
 //! The signed-in frame: the session gate, the top bar, the navigation (a sidebar on wide
 //! screens, a tab bar at the bottom on phones) and the live-update stream.
 
+use super::components::SignInRedirect;
 use super::live::LiveUpdates;
 use crate::api::auth::{get_session, sign_out};
 use crate::api::types::SessionState;
 use crate::api::AppError;
 use leptos::prelude::*;
-use leptos_router::components::{Outlet, Redirect, A};
+use leptos_router::components::{Outlet, A};
 use leptos_router::hooks::use_navigate;
 
 /// The session as read when the frame was opened, for pages that show the business's name.
@@ -38,7 +39,7 @@ pub fn AppLayout() -> impl IntoView {
                                     <span class="user-email">{user.email}</span>
                                 </div>
                             }.into_any(),
-                            Ok(_) | Err(AppError::Unauthorised) => view! { <Redirect path="/login" /> }.into_any(),
+                            Ok(_) | Err(AppError::Unauthorised) => view! { <SignInRedirect /> }.into_any(),
                             Err(_) => view! { <div class="who"></div> }.into_any(),
                         }
                     })}
