@@ -1,5 +1,8 @@
-//! The command line: `serve` (the default), `demo`, `check`, `user add`.
+//! The command line: `serve` (the default), `demo`, `check`, `user add`, `report`, `export`.
 
+use crate::reporting::{OutputFormat, ReportKind};
+use app::domain::Basis;
+use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -39,6 +42,33 @@ pub enum Command {
     /// Manage user accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// Print a statement: trial balance, profit and loss or balance sheet.
+    Report {
+        #[arg(long, env = "SETTLE_DB", default_value = "settle.sqlite")]
+        db: PathBuf,
+        #[arg(value_enum)]
+        report: ReportKind,
+        /// First day of the period (profit and loss); default: the beginning.
+        #[arg(long)]
+        from: Option<NaiveDate>,
+        /// Last day of the period, or the day balances are taken at; default: today.
+        #[arg(long)]
+        to: Option<NaiveDate>,
+        #[arg(long, default_value = "accrual", value_parser = ["accrual", "cash"])]
+        basis: String,
+        #[arg(long, value_enum, default_value = "text")]
+        format: OutputFormat,
+    },
+    /// Write the whole ledger for hledger/ledger, beancount or a spreadsheet.
+    Export {
+        #[arg(long, env = "SETTLE_DB", default_value = "settle.sqlite")]
+        db: PathBuf,
+        #[arg(long, value_parser = ["hledger", "ledger", "beancount", "csv"])]
+        format: String,
+        /// The file to write; default: standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -86,5 +116,19 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             role,
             password_stdin,
         })) => crate::commands::add_user(&db, &email, &role, password_stdin).await,
+        Some(Command::Report {
+            db,
+            report,
+            from,
+            to,
+            basis,
+            format,
+        }) => {
+            let basis = Basis::parse(&basis).unwrap_or_default();
+            crate::reporting::report(&db, report, from, to, basis, format).await
+        }
+        Some(Command::Export { db, format, out }) => {
+            crate::reporting::export(&db, &format, out.as_deref()).await
+        }
     }
 }

@@ -8,6 +8,8 @@ pub mod auth;
 pub mod cli;
 pub mod commands;
 pub mod events;
+pub mod pdf;
+pub mod reporting;
 pub mod startup;
 pub mod status;
 pub mod telemetry;

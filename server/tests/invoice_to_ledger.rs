@@ -45,7 +45,7 @@ async fn issue_then_pay_part_then_rest_posts_the_books_of_the_issue() {
         .await
         .expect("overpayment accepted");
     let detail = app.ok("get_invoice", json!({"id": invoice})).await;
-    let trial = app.ok("get_trial_balance", json!({"as_of": ""})).await;
+    let trial = app.ok("get_trial_balance", json!({"as_of": "", "basis": ""})).await;
 
     assert!(
         refused.is_err(),
@@ -193,7 +193,7 @@ async fn refused_input_answers_422_and_an_unknown_page_404() {
     let invalid = app
         .client
         .post(format!("http://{}/api/get_trial_balance", app.addr))
-        .json(&json!({"as_of": "yesterday"}))
+        .json(&json!({"as_of": "yesterday", "basis": ""}))
         .send()
         .await
         .unwrap();

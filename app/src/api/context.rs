@@ -133,6 +133,17 @@ pub async fn require_writer() -> Result<(AppState, User), AppError> {
     Ok((state, user))
 }
 
+/// The owner: the only role that may lock the books, close a year or change settings.
+pub async fn require_owner() -> Result<(AppState, User), AppError> {
+    let (state, user) = require_user().await?;
+    if user.role != "owner" {
+        return Err(AppError::Forbidden(
+            "Only the owner can do this.".into(),
+        ));
+    }
+    Ok((state, user))
+}
+
 pub async fn business(state: &AppState) -> Result<Business, AppError> {
     let mut conn = state.pool.acquire().await.map_err(internal)?;
     get_business(&mut conn).await.map_err(internal)

@@ -2,10 +2,12 @@
 //! domain types, runs one store transaction, publishes a change and maps errors.
 
 pub mod auth;
+pub mod books;
 #[cfg(feature = "ssr")]
 pub mod context;
 pub mod customers;
 pub mod error;
+pub mod expenses;
 pub mod invoices;
 pub mod parse;
 pub mod payments;

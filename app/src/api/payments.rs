@@ -89,6 +89,7 @@ pub async fn record_payment(form: PaymentForm) -> Result<PaymentReceipt, AppErro
             ),
             PaymentError::Allocation(e) => AppError::invalid("amount", e.to_string()),
             PaymentError::KeyReused => AppError::Conflict(e.to_string()),
+            PaymentError::Locked(message) => AppError::invalid("received_on", message),
             PaymentError::Store(e) => internal(e),
         })?;
     tx.commit().await.map_err(internal)?;

@@ -3,7 +3,7 @@
 
 use crate::domain::aging::AgingReport;
 use crate::domain::cash_flow::MonthFlow;
-use crate::domain::{
+use crate::domain::{AccountKind, Basis, Period,
     Currency, CustomerId, InvoiceId, InvoiceStatus, InvoiceTotals, Money, PaymentId,
 };
 use chrono::NaiveDate;
@@ -272,6 +272,7 @@ pub struct TrialBalanceRow {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TrialBalance {
     pub as_of: NaiveDate,
+    pub basis: Basis,
     pub rows: Vec<TrialBalanceRow>,
     pub total_debit: Money,
     pub total_credit: Money,
@@ -315,4 +316,131 @@ pub struct PaymentSummary {
     pub allocated: Money,
     /// The invoices it paid: id and number.
     pub invoices: Vec<(InvoiceId, String)>,
+}
+
+/// One account's postings over a period, with the running balance.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Register {
+    pub code: String,
+    pub name: String,
+    pub kind: AccountKind,
+    pub basis: Basis,
+    pub period: Period,
+    pub opening: Money,
+    pub closing: Money,
+    pub rows: Vec<RegisterRow>,
+    pub page: i64,
+    pub pages: i64,
+    /// Postings in the period.
+    pub total: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RegisterRow {
+    pub date: NaiveDate,
+    pub entry_id: i64,
+    pub memo: String,
+    pub source: String,
+    /// Debit-positive.
+    pub amount: Money,
+    /// Debit-positive balance after this posting.
+    pub balance: Money,
+}
+
+/// An expense or a bill in the list.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ExpenseSummary {
+    pub id: i64,
+    pub is_bill: bool,
+    pub vendor: String,
+    pub date: NaiveDate,
+    pub due_date: Option<NaiveDate>,
+    pub memo: String,
+    pub total: Money,
+    /// What is still owed on a bill; zero for an expense paid when recorded.
+    pub open: Money,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ExpenseLineView {
+    pub account: String,
+    pub account_name: String,
+    pub description: String,
+    pub tax_rate: Decimal,
+    pub net: Money,
+    pub tax: Money,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ExpenseDetail {
+    pub summary: ExpenseSummary,
+    pub paid_from: Option<String>,
+    pub reference: String,
+    pub net: Money,
+    pub tax: Money,
+    pub entry_id: i64,
+    pub receipt_id: Option<i64>,
+    pub receipt_name: Option<String>,
+    pub lines: Vec<ExpenseLineView>,
+    /// (date, account paid from, amount)
+    pub payments: Vec<(NaiveDate, String, Money)>,
+}
+
+/// A journal entry with its postings: (account code, account name, debit-positive amount).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct JournalEntryView {
+    pub id: i64,
+    pub date: NaiveDate,
+    pub memo: String,
+    pub source: String,
+    pub reverses: Option<i64>,
+    pub reversed_by: Option<i64>,
+    pub postings: Vec<(String, String, Money)>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AccountChoice {
+    pub code: String,
+    pub name: String,
+    pub kind: AccountKind,
+}
+
+/// What the books page needs: the lock date, today, and the accounts entries may use.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BooksSettings {
+    pub lock_date: Option<NaiveDate>,
+    pub today: NaiveDate,
+    pub accounts: Vec<AccountChoice>,
+}
+
+/// A manual journal entry as typed: lines of (account code, debit, credit).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct JournalForm {
+    pub date: String,
+    pub memo: String,
+    pub lines: Vec<(String, String, String)>,
+}
+
+/// An expense or a bill as typed: splits of (account code, description, amount, tax rate %).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ExpenseForm {
+    pub vendor: String,
+    pub date: String,
+    /// A money account code for an expense paid now; empty for a bill.
+    pub paid_from: String,
+    /// Required for a bill.
+    pub due_date: String,
+    pub reference: String,
+    pub memo: String,
+    pub tax_inclusive: bool,
+    pub splits: Vec<(String, String, String, String)>,
+    pub idempotency_key: String,
+}
+
+/// Accounts for the expense form.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ExpenseOptions {
+    pub money_accounts: Vec<AccountOption>,
+    pub expense_accounts: Vec<AccountOption>,
+    pub today: NaiveDate,
 }

@@ -4,15 +4,23 @@
 
 pub mod aging;
 pub mod allocation;
+pub mod cash_basis;
 pub mod cash_flow;
+pub mod chart;
+pub mod expenses;
+pub mod export;
 #[cfg(test)]
 mod fixtures;
 pub mod ids;
+pub mod journal;
 pub mod money;
 pub mod posting;
+pub mod reports;
 pub mod status;
 pub mod totals;
 
+pub use chart::AccountKind;
+pub use reports::{BalanceSheet, Basis, Period, ProfitAndLoss};
 pub use aging::{AgingBucket, AgingReport};
 pub use allocation::{allocate_payment, AllocationError, AllocationPlan, Excess, OpenInvoice};
 pub use ids::{CustomerId, InvoiceId, PaymentId};

@@ -28,8 +28,11 @@ impl std::fmt::Display for AccountCode {
 pub mod accounts {
     pub const BANK: &str = "1000";
     pub const RECEIVABLES: &str = "1100";
+    pub const INPUT_TAX: &str = "1200";
+    pub const PAYABLES: &str = "2000";
     pub const CUSTOMER_CREDITS: &str = "2100";
     pub const TAX_PAYABLE: &str = "2200";
+    pub const RETAINED_EARNINGS: &str = "3900";
     pub const SALES: &str = "4000";
     pub const BAD_DEBTS: &str = "6900";
 }

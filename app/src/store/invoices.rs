@@ -1,6 +1,7 @@
 //! Invoices: drafts (freely editable, no number, nothing posted), issuing (gapless number and
 //! journal entry in one transaction), voiding (exact reversal), and reads with derived status.
 
+use super::ledger::{Party, Posted};
 use super::{from_scaled, ledger, to_scaled};
 use crate::api::types::{AllocationView, InvoiceDetail, InvoiceLineView, InvoiceSummary, Page};
 use crate::domain::posting::issue_entry;
@@ -204,6 +205,9 @@ pub async fn issue_invoice(
             "this invoice has already been issued".into(),
         ));
     }
+    if let Some(message) = ledger::locked_message(conn, issue_date).await? {
+        return Err(InvoiceError::Conflict(format!("issue date: {message}")));
+    }
     let currency = Currency::parse(&currency).map_err(anyhow::Error::from)?;
     let lines = load_lines(conn, id).await?;
     if lines.is_empty() {
@@ -228,7 +232,7 @@ pub async fn issue_invoice(
     let number = format!("{prefix}{sequence:05}");
     let entry = issue_entry(issue_date, &number, &lines, &totals).map_err(anyhow::Error::from)?;
     let entry_id =
-        ledger::insert_entry(conn, &entry, "invoice", Some(CustomerId(customer)), None).await?;
+        ledger::insert_entry(conn, &entry, Posted::new("invoice", Party::Customer(CustomerId(customer)))).await?;
     sqlx::query(
         "UPDATE invoices SET lifecycle = 'issued', series = 'invoice', sequence = ?, number = ?, issue_entry_id = ?,
             net_minor = ?, tax_minor = ?, total_minor = ?, updated_at = ?,
@@ -278,14 +282,11 @@ pub async fn void_invoice(
             let issue = ledger::get_entry(conn, entry_id).await?;
             let number = number.unwrap_or_default();
             let reversal = issue.reversal(date.max(issue.date), format!("Invoice {number} voided"));
-            let void_id = ledger::insert_entry(
-                conn,
-                &reversal,
-                "invoice-void",
-                Some(CustomerId(customer)),
-                Some(entry_id),
-            )
-            .await?;
+            let posted = Posted {
+                reverses: Some(entry_id),
+                ..Posted::new("invoice-void", Party::Customer(CustomerId(customer)))
+            };
+            let void_id = ledger::insert_entry(conn, &reversal, posted).await?;
             sqlx::query("UPDATE invoices SET lifecycle = 'void', void_entry_id = ?, updated_at = ? WHERE id = ?")
                 .bind(void_id)
                 .bind(super::now_text())

@@ -1,21 +1,48 @@
-//! The ledger: journal entries and their postings, append-only. Balances are always summed
-//! from postings, never stored.
+//! The ledger: journal entries and their postings, append-only, each with its cash-basis
+//! twin. Balances are summed from postings (or their per-month sums kept by triggers).
 
-use crate::api::types::{TrialBalance, TrialBalanceRow};
+use crate::domain::cash_basis::{cash_postings, is_control_account, Settlement};
 use crate::domain::posting::accounts;
 use crate::domain::{AccountCode, Currency, CustomerId, JournalEntry, Money, Posting};
 use chrono::NaiveDate;
 use sqlx::SqliteConnection;
 
-/// Writes a balanced entry. Postings to receivables and customer credits carry the customer,
-/// which keeps the per-customer sub-ledgers.
+/// Whose sub-ledger an entry's control postings belong to.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Party {
+    Nobody,
+    Customer(CustomerId),
+    Vendor(i64),
+}
+
+/// What an entry is and what it settles, besides its postings.
+#[derive(Clone, Debug)]
+pub struct Posted<'a> {
+    pub source: &'a str,
+    pub party: Party,
+    pub reverses: Option<i64>,
+    /// The documents a payment settles, whose income or expense it recognises on the cash basis.
+    pub settlements: Vec<Settlement>,
+}
+
+impl<'a> Posted<'a> {
+    pub fn new(source: &'a str, party: Party) -> Posted<'a> {
+        Posted {
+            source,
+            party,
+            reverses: None,
+            settlements: Vec::new(),
+        }
+    }
+}
+
+/// Writes a balanced entry and its cash-basis twin. Postings to receivables and customer
+/// credits carry the customer, postings to payables the vendor: the sub-ledgers.
 pub async fn insert_entry(
     conn: &mut SqliteConnection,
     entry: &JournalEntry,
-    source: &str,
-    customer: Option<CustomerId>,
-    reverses: Option<i64>,
-) -> sqlx::Result<i64> {
+    posted: Posted<'_>,
+) -> anyhow::Result<i64> {
     let entry_id: i64 = sqlx::query_scalar(
         "INSERT INTO journal_entries (date, memo, currency, source, reverses, created_at)
          VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
@@ -23,23 +50,121 @@ pub async fn insert_entry(
     .bind(entry.date)
     .bind(&entry.memo)
     .bind(entry.currency().code())
-    .bind(source)
-    .bind(reverses)
+    .bind(posted.source)
+    .bind(posted.reverses)
     .bind(super::now_text())
     .fetch_one(&mut *conn)
     .await?;
     for posting in entry.postings() {
-        let sub_ledger = [accounts::RECEIVABLES, accounts::CUSTOMER_CREDITS]
-            .contains(&posting.account.0.as_str());
-        sqlx::query("INSERT INTO postings (entry_id, account_code, amount_minor, customer_id) VALUES (?, ?, ?, ?)")
-            .bind(entry_id)
-            .bind(&posting.account.0)
-            .bind(posting.amount.to_minor())
-            .bind(customer.filter(|_| sub_ledger).map(|c| c.0))
-            .execute(&mut *conn)
-            .await?;
+        let code = posting.account.0.as_str();
+        let customer = match posted.party {
+            Party::Customer(c) if [accounts::RECEIVABLES, accounts::CUSTOMER_CREDITS].contains(&code) => Some(c.0),
+            _ => None,
+        };
+        let vendor = match posted.party {
+            Party::Vendor(v) if code == accounts::PAYABLES => Some(v),
+            _ => None,
+        };
+        sqlx::query(
+            "INSERT INTO postings (entry_id, account_code, amount_minor, customer_id, vendor_id, date)
+             VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .bind(entry_id)
+        .bind(code)
+        .bind(posting.amount.to_minor())
+        .bind(customer)
+        .bind(vendor)
+        .bind(entry.date)
+        .execute(&mut *conn)
+        .await?;
     }
+    let twin = match posted.reverses {
+        // A reversal's twin mirrors the reversed entry's twin, whatever that was.
+        Some(reversed) => cash_twin(conn, reversed)
+            .await?
+            .into_iter()
+            .map(|p| Posting {
+                account: p.account,
+                amount: -p.amount,
+            })
+            .collect(),
+        None => cash_postings(entry.postings(), &posted.settlements)?,
+    };
+    insert_cash_postings(conn, entry_id, entry.date, &twin).await?;
     Ok(entry_id)
+}
+
+/// Writes the cash-basis postings of an entry.
+pub async fn insert_cash_postings(
+    conn: &mut SqliteConnection,
+    entry_id: i64,
+    date: NaiveDate,
+    postings: &[Posting],
+) -> sqlx::Result<()> {
+    for posting in postings {
+        sqlx::query(
+            "INSERT INTO cash_postings (entry_id, date, account_code, amount_minor) VALUES (?, ?, ?, ?)",
+        )
+        .bind(entry_id)
+        .bind(date)
+        .bind(&posting.account.0)
+        .bind(posting.amount.to_minor())
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// An entry's cash-basis postings as written.
+pub async fn cash_twin(conn: &mut SqliteConnection, entry_id: i64) -> anyhow::Result<Vec<Posting>> {
+    let currency: String = sqlx::query_scalar("SELECT currency FROM journal_entries WHERE id = ?")
+        .bind(entry_id)
+        .fetch_one(&mut *conn)
+        .await?;
+    let currency = Currency::parse(&currency)?;
+    let rows: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT account_code, amount_minor FROM cash_postings WHERE entry_id = ? ORDER BY id",
+    )
+    .bind(entry_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(code, minor)| Posting {
+            account: AccountCode(code),
+            amount: Money::from_minor(minor, currency),
+        })
+        .collect())
+}
+
+/// A document's own income or expense and tax postings: its entry without the control
+/// posting. A settlement recognises these in proportion on the cash basis.
+pub async fn composition(conn: &mut SqliteConnection, entry_id: i64) -> anyhow::Result<Vec<Posting>> {
+    let entry = get_entry(conn, entry_id).await?;
+    Ok(entry
+        .postings()
+        .iter()
+        .filter(|p| !is_control_account(&p.account.0))
+        .cloned()
+        .collect())
+}
+
+/// The day the books are locked up to (included), if any.
+pub async fn lock_date(conn: &mut SqliteConnection) -> sqlx::Result<Option<NaiveDate>> {
+    sqlx::query_scalar("SELECT lock_date FROM business WHERE id = 1")
+        .fetch_one(conn)
+        .await
+}
+
+/// The sentence a form shows when its date falls in a locked period, or `None`.
+pub async fn locked_message(
+    conn: &mut SqliteConnection,
+    date: NaiveDate,
+) -> sqlx::Result<Option<String>> {
+    Ok(lock_date(conn)
+        .await?
+        .filter(|lock| date <= *lock)
+        .map(|lock| format!("the books are locked up to {lock}; choose a later date")))
 }
 
 /// Reads an entry back as a domain value (to reverse it).
@@ -82,45 +207,4 @@ pub async fn account_balance(
     .bind(as_of)
     .fetch_one(conn)
     .await
-}
-
-/// Every account with postings up to `as_of`, with its balance.
-pub async fn trial_balance(
-    conn: &mut SqliteConnection,
-    currency: Currency,
-    as_of: NaiveDate,
-) -> sqlx::Result<TrialBalance> {
-    let rows: Vec<(String, String, String, i64)> = sqlx::query_as(
-        "SELECT a.code, a.name, a.kind, SUM(p.amount_minor) FROM postings p
-         JOIN journal_entries e ON e.id = p.entry_id
-         JOIN accounts a ON a.code = p.account_code
-         WHERE e.date <= ?
-         GROUP BY a.code ORDER BY a.code",
-    )
-    .bind(as_of)
-    .fetch_all(conn)
-    .await?;
-    let rows: Vec<TrialBalanceRow> = rows
-        .into_iter()
-        .map(|(code, name, kind, minor)| TrialBalanceRow {
-            code,
-            name,
-            kind,
-            balance: Money::from_minor(minor, currency),
-        })
-        .collect();
-    let total_debit = Money::sum(
-        currency,
-        rows.iter().map(|r| r.balance).filter(|b| b.is_positive()),
-    );
-    let total_credit = -Money::sum(
-        currency,
-        rows.iter().map(|r| r.balance).filter(|b| b.is_negative()),
-    );
-    Ok(TrialBalance {
-        as_of,
-        rows,
-        total_debit,
-        total_credit,
-    })
 }

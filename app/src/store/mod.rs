@@ -3,13 +3,18 @@
 
 pub mod accounts;
 pub mod business;
+pub mod cash_basis;
 pub mod check;
 pub mod customers;
 pub mod dashboard;
 pub mod demo;
+pub mod expenses;
+pub mod export;
+pub mod journal;
 pub mod invoices;
 pub mod ledger;
 pub mod payments;
+pub mod reports;
 pub mod users;
 
 use anyhow::Context;
@@ -39,6 +44,9 @@ pub async fn open(path: &Path) -> anyhow::Result<SqlitePool> {
         .run(&pool)
         .await
         .context("cannot migrate the database")?;
+    cash_basis::rebuild_if_missing(&pool)
+        .await
+        .context("cannot derive the cash-basis books")?;
     Ok(pool)
 }
 

@@ -1,7 +1,9 @@
 //! Payments: recorded once (idempotency key), allocated to open invoices, posted in the same
 //! transaction.
 
+use super::ledger::{Party, Posted};
 use super::{invoices, ledger};
+use crate::domain::cash_basis::Settlement;
 use crate::api::types::{Page, PaymentMethod, PaymentReceipt, PaymentSummary};
 use crate::domain::posting::payment_entry;
 use crate::domain::{
@@ -31,6 +33,8 @@ pub enum PaymentError {
     WrongCurrency(Currency),
     #[error(transparent)]
     Allocation(#[from] AllocationError),
+    #[error("{0}")]
+    Locked(String),
     #[error("this request was already used for a different payment")]
     KeyReused,
     #[error(transparent)]
@@ -62,14 +66,24 @@ pub async fn record_payment(
     if currency != payment.amount.currency() {
         return Err(PaymentError::WrongCurrency(currency));
     }
+    if let Some(message) = ledger::locked_message(conn, payment.received_on).await? {
+        return Err(PaymentError::Locked(message));
+    }
     let open =
         invoices::open_invoices(conn, payment.customer, currency, payment.received_on).await?;
     let plan = allocate_payment(payment.amount, &payment.requested, &open, payment.excess)?;
     let memo = format!("Payment received ({})", payment.method.label());
     let entry = payment_entry(payment.received_on, memo, payment.amount, &plan)
         .map_err(anyhow::Error::from)?;
-    let entry_id =
-        ledger::insert_entry(conn, &entry, "payment", Some(payment.customer), None).await?;
+    let mut settlements = Vec::new();
+    for (invoice, amount) in &plan.allocations {
+        settlements.push(invoice_settlement(conn, *invoice, *amount).await?);
+    }
+    let posted = Posted {
+        settlements,
+        ..Posted::new("payment", Party::Customer(payment.customer))
+    };
+    let entry_id = ledger::insert_entry(conn, &entry, posted).await?;
     let payment_id: i64 = sqlx::query_scalar(
         "INSERT INTO payments (customer_id, received_on, amount_minor, currency, method, reference, idempotency_key,
             entry_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
@@ -100,6 +114,23 @@ pub async fn record_payment(
         amount: payment.amount,
         allocated: plan.allocations,
         credit: plan.credit,
+    })
+}
+
+/// Money received against an invoice: it credits receivables, and on the cash basis recognises
+/// the invoice's revenue and tax in proportion.
+pub async fn invoice_settlement(
+    conn: &mut SqliteConnection,
+    invoice: InvoiceId,
+    amount: Money,
+) -> anyhow::Result<Settlement> {
+    let issue_entry: i64 = sqlx::query_scalar("SELECT issue_entry_id FROM invoices WHERE id = ?")
+        .bind(invoice.0)
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok(Settlement {
+        control_amount: -amount,
+        composition: ledger::composition(conn, issue_entry).await?,
     })
 }
 

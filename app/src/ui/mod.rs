@@ -7,6 +7,7 @@ mod charts;
 mod components;
 mod customers;
 mod dashboard;
+mod expenses;
 mod fields;
 mod invoices;
 mod layout;
@@ -65,6 +66,14 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/payments") view=payments::PaymentsPage />
                     <Route path=path!("/payments/new") view=payments::RecordPaymentPage />
                     <Route path=path!("/books") view=books::TrialBalancePage />
+                    <Route path=path!("/books/profit-loss") view=books::ProfitLossPage />
+                    <Route path=path!("/books/balance-sheet") view=books::BalanceSheetPage />
+                    <Route path=path!("/books/accounts/:code") view=books::RegisterPage />
+                    <Route path=path!("/books/journal") view=books::JournalPage />
+                    <Route path=path!("/books/journal/:id") view=books::JournalEntryPage />
+                    <Route path=path!("/expenses") view=expenses::ExpensesPage />
+                    <Route path=path!("/expenses/new") view=expenses::NewExpensePage />
+                    <Route path=path!("/expenses/:id") view=expenses::ExpensePage />
                 </ParentRoute>
             </Routes>
         </Router>

@@ -1,8 +1,8 @@
 //! The books: the trial balance as of a day, with a visible check that debits equal credits.
 
-use super::components::{day, load_error, Amount, EmptyState, Loading, PageHeader};
-use super::live::use_live_version;
-use crate::api::reports::get_trial_balance;
+use crate::ui::components::{day, load_error, Amount, EmptyState, Loading, PageHeader};
+use crate::ui::live::use_live_version;
+use crate::api::books::get_trial_balance;
 use crate::api::types::TrialBalance;
 use crate::domain::Money;
 use leptos::prelude::*;
@@ -16,11 +16,12 @@ pub fn TrialBalancePage() -> impl IntoView {
     let as_of = Memo::new(move |_| query.read().get("as_of").unwrap_or_default());
     let balance = Resource::new(
         move || (live.get(), as_of.get()),
-        |(_, as_of)| get_trial_balance(as_of),
+        |(_, as_of)| get_trial_balance(as_of, String::new()),
     );
     view! {
         <Title text="Trial balance" />
         <PageHeader title="Trial balance" />
+        <super::BooksNav />
         <Transition fallback=Loading>
             {move || Suspend::new(async move {
                 match balance.await {

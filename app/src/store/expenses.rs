@@ -1,0 +1,454 @@
+//! Expenses paid now, bills to pay later, their payments and receipt files: each recorded
+//! once (idempotency key) and posted in the same transaction.
+
+use super::ledger::{self, Party, Posted};
+use crate::api::types::{ExpenseDetail, ExpenseLineView, ExpenseSummary, Page};
+use crate::domain::cash_basis::{is_control_account, Settlement};
+use crate::domain::posting::accounts;
+use crate::domain::expenses::{
+    bill_payment_entry, expense_entry, split_totals, AmountsAre, ExpenseSplit, PaidFrom,
+};
+use crate::domain::{AccountCode, AccountKind, Currency, Money};
+use chrono::NaiveDate;
+use sha2::Digest;
+use sqlx::SqliteConnection;
+
+/// The largest receipt file kept, in bytes.
+pub const MAX_RECEIPT_BYTES: usize = 5 * 1024 * 1024;
+
+#[derive(Clone, Debug)]
+pub struct NewReceipt {
+    pub file_name: String,
+    pub content_type: String,
+    pub data: Vec<u8>,
+}
+
+#[derive(Clone, Debug)]
+pub struct NewExpense {
+    pub vendor: String,
+    pub date: NaiveDate,
+    /// `None` for a bill.
+    pub paid_from: Option<AccountCode>,
+    /// `Some` for a bill.
+    pub due_date: Option<NaiveDate>,
+    pub reference: String,
+    pub memo: String,
+    pub amounts: AmountsAre,
+    pub splits: Vec<ExpenseSplit>,
+    pub receipt: Option<NewReceipt>,
+    pub idempotency_key: String,
+}
+
+/// Why an expense or a bill payment was refused, naming the form field.
+#[derive(Debug, thiserror::Error)]
+pub enum ExpenseError {
+    #[error("{1}")]
+    Invalid(&'static str, String),
+    #[error("not found")]
+    NotFound,
+    #[error(transparent)]
+    Store(#[from] anyhow::Error),
+}
+
+impl From<sqlx::Error> for ExpenseError {
+    fn from(e: sqlx::Error) -> Self {
+        ExpenseError::Store(e.into())
+    }
+}
+
+async fn account_kind(
+    conn: &mut SqliteConnection,
+    code: &str,
+) -> sqlx::Result<Option<(AccountKind, bool, bool)>> {
+    let row: Option<(String, i64, i64)> =
+        sqlx::query_as("SELECT kind, is_money, archived FROM accounts WHERE code = ?")
+            .bind(code)
+            .fetch_optional(conn)
+            .await?;
+    Ok(row.and_then(|(kind, money, archived)| {
+        AccountKind::parse(&kind).map(|k| (k, money == 1, archived == 1))
+    }))
+}
+
+/// The vendor of that name, created on first use.
+pub async fn vendor_id(conn: &mut SqliteConnection, name: &str) -> sqlx::Result<i64> {
+    if let Some(id) = sqlx::query_scalar("SELECT id FROM vendors WHERE name = ? COLLATE NOCASE")
+        .bind(name)
+        .fetch_optional(&mut *conn)
+        .await?
+    {
+        return Ok(id);
+    }
+    sqlx::query_scalar("INSERT INTO vendors (name, created_at) VALUES (?, ?) RETURNING id")
+        .bind(name)
+        .bind(super::now_text())
+        .fetch_one(conn)
+        .await
+}
+
+/// Records an expense or a bill and posts it. A repeated key returns the first expense.
+pub async fn record_expense(
+    conn: &mut SqliteConnection,
+    expense: &NewExpense,
+    currency: Currency,
+) -> Result<i64, ExpenseError> {
+    if let Some(id) = sqlx::query_scalar("SELECT id FROM expenses WHERE idempotency_key = ?")
+        .bind(&expense.idempotency_key)
+        .fetch_optional(&mut *conn)
+        .await?
+    {
+        return Ok(id);
+    }
+    if let Some(message) = ledger::locked_message(conn, expense.date).await? {
+        return Err(ExpenseError::Invalid("date", message));
+    }
+    let paid_from = match &expense.paid_from {
+        Some(code) => match account_kind(conn, &code.0).await? {
+            Some((_, true, false)) => PaidFrom::Account(code.clone()),
+            _ => {
+                return Err(ExpenseError::Invalid(
+                    "paid_from",
+                    "choose a bank, cash or card account".into(),
+                ))
+            }
+        },
+        None => PaidFrom::Payables,
+    };
+    for (i, split) in expense.splits.iter().enumerate() {
+        let code = split.account.0.as_str();
+        let bookable = !is_control_account(code) && code != accounts::INPUT_TAX;
+        match account_kind(conn, code).await? {
+            Some((AccountKind::Expense | AccountKind::Asset, false, false)) if bookable => {}
+            _ => {
+                return Err(ExpenseError::Invalid(
+                    "splits",
+                    format!("line {}: choose an expense or asset account", i + 1),
+                ))
+            }
+        }
+    }
+    let totals: Vec<(AccountCode, _)> = expense
+        .splits
+        .iter()
+        .map(|s| (s.account.clone(), split_totals(s, expense.amounts)))
+        .collect();
+    let vendor = vendor_id(conn, &expense.vendor).await?;
+    let memo = if expense.memo.is_empty() {
+        format!("{} from {}", kind_word(&paid_from), expense.vendor)
+    } else {
+        format!("{}: {}", expense.vendor, expense.memo)
+    };
+    let entry =
+        expense_entry(expense.date, memo, &totals, &paid_from).map_err(anyhow::Error::from)?;
+    let entry_id = ledger::insert_entry(
+        conn,
+        &entry,
+        Posted::new(source(&paid_from), Party::Vendor(vendor)),
+    )
+    .await?;
+    let receipt_id = match &expense.receipt {
+        Some(receipt) => Some(insert_receipt(conn, receipt).await?),
+        None => None,
+    };
+    let net = Money::sum(currency, totals.iter().map(|(_, t)| t.net));
+    let tax = Money::sum(currency, totals.iter().map(|(_, t)| t.tax));
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO expenses (kind, vendor_id, date, due_date, paid_from, reference, memo, currency,
+            net_minor, tax_minor, total_minor, receipt_id, entry_id, idempotency_key, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(if expense.paid_from.is_some() { "expense" } else { "bill" })
+    .bind(vendor)
+    .bind(expense.date)
+    .bind(expense.due_date)
+    .bind(expense.paid_from.as_ref().map(|c| c.0.clone()))
+    .bind(&expense.reference)
+    .bind(&expense.memo)
+    .bind(currency.code())
+    .bind(net.to_minor())
+    .bind(tax.to_minor())
+    .bind((net + tax).to_minor())
+    .bind(receipt_id)
+    .bind(entry_id)
+    .bind(&expense.idempotency_key)
+    .bind(super::now_text())
+    .fetch_one(&mut *conn)
+    .await?;
+    for (i, (split, (_, t))) in expense.splits.iter().zip(&totals).enumerate() {
+        sqlx::query(
+            "INSERT INTO expense_lines (expense_id, position, account_code, description, tax_rate_bp, net_minor, tax_minor)
+             VALUES (?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(id)
+        .bind(i as i64)
+        .bind(&split.account.0)
+        .bind(&split.description)
+        .bind(super::to_scaled(split.tax_rate, 2).unwrap_or(0))
+        .bind(t.net.to_minor())
+        .bind(t.tax.to_minor())
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(id)
+}
+
+fn kind_word(paid_from: &PaidFrom) -> &'static str {
+    match paid_from {
+        PaidFrom::Account(_) => "Expense",
+        PaidFrom::Payables => "Bill",
+    }
+}
+
+fn source(paid_from: &PaidFrom) -> &'static str {
+    match paid_from {
+        PaidFrom::Account(_) => "expense",
+        PaidFrom::Payables => "bill",
+    }
+}
+
+async fn insert_receipt(conn: &mut SqliteConnection, receipt: &NewReceipt) -> sqlx::Result<i64> {
+    let digest = hex::encode(sha2::Sha256::digest(&receipt.data));
+    sqlx::query_scalar(
+        "INSERT INTO receipts (file_name, content_type, size_bytes, sha256, data, created_at)
+         VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(&receipt.file_name)
+    .bind(&receipt.content_type)
+    .bind(receipt.data.len() as i64)
+    .bind(digest)
+    .bind(&receipt.data)
+    .bind(super::now_text())
+    .fetch_one(conn)
+    .await
+}
+
+/// A receipt file: its name, content type and bytes.
+pub async fn get_receipt(
+    conn: &mut SqliteConnection,
+    id: i64,
+) -> sqlx::Result<Option<(String, String, Vec<u8>)>> {
+    sqlx::query_as("SELECT file_name, content_type, data FROM receipts WHERE id = ?")
+        .bind(id)
+        .fetch_optional(conn)
+        .await
+}
+
+/// Pays (part of) a bill from a money account. A repeated key records nothing new.
+pub async fn pay_bill(
+    conn: &mut SqliteConnection,
+    bill: i64,
+    paid_on: NaiveDate,
+    paid_from: &AccountCode,
+    amount: Money,
+    idempotency_key: &str,
+) -> Result<i64, ExpenseError> {
+    if let Some(id) = sqlx::query_scalar("SELECT id FROM bill_payments WHERE idempotency_key = ?")
+        .bind(idempotency_key)
+        .fetch_optional(&mut *conn)
+        .await?
+    {
+        return Ok(id);
+    }
+    let row: Option<(String, i64, i64, i64, String, NaiveDate)> = sqlx::query_as(
+        "SELECT e.kind, e.vendor_id, e.entry_id, e.total_minor - COALESCE((SELECT SUM(amount_minor) FROM bill_payments WHERE bill_id = e.id), 0),
+            v.name, e.date
+         FROM expenses e JOIN vendors v ON v.id = e.vendor_id WHERE e.id = ?",
+    )
+    .bind(bill)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some((kind, vendor, bill_entry, open, vendor_name, bill_date)) = row else {
+        return Err(ExpenseError::NotFound);
+    };
+    if kind != "bill" {
+        return Err(ExpenseError::Invalid("amount", "this expense was paid when it was recorded".into()));
+    }
+    let open = Money::from_minor(open, amount.currency());
+    if amount > open {
+        return Err(ExpenseError::Invalid(
+            "amount",
+            format!("only {open} is still owed on this bill"),
+        ));
+    }
+    if paid_on < bill_date {
+        return Err(ExpenseError::Invalid("paid_on", "a bill cannot be paid before its date".into()));
+    }
+    if let Some(message) = ledger::locked_message(conn, paid_on).await? {
+        return Err(ExpenseError::Invalid("paid_on", message));
+    }
+    if !matches!(account_kind(conn, &paid_from.0).await?, Some((_, true, false))) {
+        return Err(ExpenseError::Invalid("paid_from", "choose a bank, cash or card account".into()));
+    }
+    let entry = bill_payment_entry(paid_on, format!("Bill paid to {vendor_name}"), amount, paid_from)
+        .map_err(anyhow::Error::from)?;
+    let posted = Posted {
+        settlements: vec![Settlement {
+            control_amount: amount,
+            composition: ledger::composition(conn, bill_entry).await?,
+        }],
+        ..Posted::new("bill_payment", Party::Vendor(vendor))
+    };
+    let entry_id = ledger::insert_entry(conn, &entry, posted).await?;
+    let id = sqlx::query_scalar(
+        "INSERT INTO bill_payments (bill_id, paid_on, paid_from, amount_minor, entry_id, idempotency_key, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(bill)
+    .bind(paid_on)
+    .bind(&paid_from.0)
+    .bind(amount.to_minor())
+    .bind(entry_id)
+    .bind(idempotency_key)
+    .bind(super::now_text())
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(id)
+}
+
+/// Expenses and bills per page, newest first, with what is still owed on each bill.
+pub async fn list_expenses(
+    conn: &mut SqliteConnection,
+    currency: Currency,
+    page: u32,
+    per_page: u32,
+) -> sqlx::Result<Page<ExpenseSummary>> {
+    let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM expenses")
+        .fetch_one(&mut *conn)
+        .await?;
+    let page = page.max(1);
+    let rows: Vec<(i64, String, String, NaiveDate, Option<NaiveDate>, String, i64, i64)> = sqlx::query_as(
+        "SELECT e.id, e.kind, v.name, e.date, e.due_date, e.memo, e.total_minor,
+            e.total_minor - COALESCE((SELECT SUM(amount_minor) FROM bill_payments WHERE bill_id = e.id), 0)
+         FROM expenses e JOIN vendors v ON v.id = e.vendor_id
+         ORDER BY e.date DESC, e.id DESC LIMIT ? OFFSET ?",
+    )
+    .bind(i64::from(per_page))
+    .bind(i64::from(page - 1) * i64::from(per_page))
+    .fetch_all(conn)
+    .await?;
+    let money = |m| Money::from_minor(m, currency);
+    Ok(Page {
+        items: rows
+            .into_iter()
+            .map(|(id, kind, vendor, date, due_date, memo, total, open)| ExpenseSummary {
+                id,
+                is_bill: kind == "bill",
+                vendor,
+                date,
+                due_date,
+                memo,
+                total: money(total),
+                open: money(if kind == "bill" { open } else { 0 }),
+            })
+            .collect(),
+        total: total as u64,
+        page,
+        per_page,
+    })
+}
+
+/// One expense or bill with its lines and payments.
+pub async fn get_expense(
+    conn: &mut SqliteConnection,
+    currency: Currency,
+    id: i64,
+) -> sqlx::Result<Option<ExpenseDetail>> {
+    let Some(summary) = list_one(conn, currency, id).await? else {
+        return Ok(None);
+    };
+    let (paid_from, reference, net, tax, receipt, entry_id): (Option<String>, String, i64, i64, Option<i64>, i64) =
+        sqlx::query_as("SELECT paid_from, reference, net_minor, tax_minor, receipt_id, entry_id FROM expenses WHERE id = ?")
+            .bind(id)
+            .fetch_one(&mut *conn)
+            .await?;
+    let lines: Vec<(String, String, String, i64, i64, i64)> = sqlx::query_as(
+        "SELECT l.account_code, a.name, l.description, l.tax_rate_bp, l.net_minor, l.tax_minor
+         FROM expense_lines l JOIN accounts a ON a.code = l.account_code WHERE l.expense_id = ? ORDER BY l.position",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let payments: Vec<(NaiveDate, String, i64)> = sqlx::query_as(
+        "SELECT paid_on, paid_from, amount_minor FROM bill_payments WHERE bill_id = ? ORDER BY id",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let receipt_name: Option<String> = match receipt {
+        Some(r) => sqlx::query_scalar("SELECT file_name FROM receipts WHERE id = ?")
+            .bind(r)
+            .fetch_optional(&mut *conn)
+            .await?,
+        None => None,
+    };
+    let money = |m| Money::from_minor(m, currency);
+    Ok(Some(ExpenseDetail {
+        summary,
+        paid_from,
+        reference,
+        net: money(net),
+        tax: money(tax),
+        entry_id,
+        receipt_id: receipt,
+        receipt_name,
+        lines: lines
+            .into_iter()
+            .map(|(account, account_name, description, rate, net, tax)| ExpenseLineView {
+                account,
+                account_name,
+                description,
+                tax_rate: super::from_scaled(rate, 2),
+                net: money(net),
+                tax: money(tax),
+            })
+            .collect(),
+        payments: payments
+            .into_iter()
+            .map(|(date, from, amount)| (date, from, money(amount)))
+            .collect(),
+    }))
+}
+
+async fn list_one(
+    conn: &mut SqliteConnection,
+    currency: Currency,
+    id: i64,
+) -> sqlx::Result<Option<ExpenseSummary>> {
+    let row: Option<(String, String, NaiveDate, Option<NaiveDate>, String, i64, i64)> = sqlx::query_as(
+        "SELECT e.kind, v.name, e.date, e.due_date, e.memo, e.total_minor,
+            e.total_minor - COALESCE((SELECT SUM(amount_minor) FROM bill_payments WHERE bill_id = e.id), 0)
+         FROM expenses e JOIN vendors v ON v.id = e.vendor_id WHERE e.id = ?",
+    )
+    .bind(id)
+    .fetch_optional(conn)
+    .await?;
+    let money = |m| Money::from_minor(m, currency);
+    Ok(row.map(|(kind, vendor, date, due_date, memo, total, open)| ExpenseSummary {
+        id,
+        is_bill: kind == "bill",
+        vendor,
+        date,
+        due_date,
+        memo,
+        total: money(total),
+        open: money(if kind == "bill" { open } else { 0 }),
+    }))
+}
+
+/// Accounts money is paid from, and accounts an expense can be booked to.
+pub async fn expense_options(
+    conn: &mut SqliteConnection,
+) -> sqlx::Result<(Vec<(String, String)>, Vec<(String, String)>)> {
+    let money: Vec<(String, String)> = sqlx::query_as(
+        "SELECT code, name FROM accounts WHERE is_money = 1 AND archived = 0 ORDER BY code",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let targets: Vec<(String, String)> = sqlx::query_as(
+        "SELECT code, name FROM accounts WHERE kind IN ('expense', 'asset') AND is_money = 0 AND archived = 0
+         AND code NOT IN ('1100', '1200') ORDER BY kind DESC, code",
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok((money, targets))
+}

@@ -1,0 +1,167 @@
+//! The books: financial statements, the trial balance, account registers behind every figure,
+//! manual journal entries, the period lock and the year-end close.
+
+mod journal;
+mod register;
+mod statements;
+mod trial_balance;
+
+pub use journal::{JournalEntryPage, JournalPage};
+pub use register::RegisterPage;
+pub use statements::{BalanceSheetPage, ProfitLossPage};
+pub use trial_balance::TrialBalancePage;
+
+use crate::domain::money::group_thousands;
+use crate::domain::Money;
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_navigate, use_query_map};
+
+/// The tabs between the books' pages.
+#[component]
+pub fn BooksNav() -> impl IntoView {
+    view! {
+        <nav class="tabs books-nav" aria-label="Books">
+            <A href="/books/profit-loss">"Profit and loss"</A>
+            <A href="/books/balance-sheet">"Balance sheet"</A>
+            <A href="/books" exact=true>"Trial balance"</A>
+            <A href="/books/journal">"Journal"</A>
+        </nav>
+    }
+}
+
+/// A report's settings as they stand in the address: period, basis, comparison.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReportQuery {
+    pub from: String,
+    pub to: String,
+    pub basis: String,
+    pub compare: bool,
+}
+
+impl ReportQuery {
+    pub fn query_string(&self) -> String {
+        let mut parts = Vec::new();
+        if !self.from.is_empty() {
+            parts.push(format!("from={}", self.from));
+        }
+        if !self.to.is_empty() {
+            parts.push(format!("to={}", self.to));
+        }
+        if self.basis == "cash" {
+            parts.push("basis=cash".to_string());
+        }
+        if self.compare {
+            parts.push("compare=1".to_string());
+        }
+        parts.join("&")
+    }
+}
+
+/// Reads the report settings from the address, for a resource to depend on.
+pub fn use_report_query() -> Memo<ReportQuery> {
+    let query = use_query_map();
+    Memo::new(move |_| {
+        let q = query.read();
+        ReportQuery {
+            from: q.get("from").unwrap_or_default(),
+            to: q.get("to").unwrap_or_default(),
+            basis: q.get("basis").unwrap_or_default(),
+            compare: q.get("compare").is_some_and(|v| v == "1"),
+        }
+    })
+}
+
+/// From, to, basis and comparison; each change puts the new settings in the address.
+#[component]
+pub fn ReportControls(
+    #[prop(into)] path: String,
+    from: String,
+    to: String,
+    current: Memo<ReportQuery>,
+    #[prop(optional)] show_compare: bool,
+) -> impl IntoView {
+    let navigate = use_navigate();
+    let go = move |change: &dyn Fn(&mut ReportQuery)| {
+        let mut q = current.get_untracked();
+        change(&mut q);
+        let qs = q.query_string();
+        let url = if qs.is_empty() { path.clone() } else { format!("{path}?{qs}") };
+        navigate(&url, Default::default());
+    };
+    let go = StoredValue::new_local(go);
+    let cash = current.get_untracked().basis == "cash";
+    let compare = current.get_untracked().compare;
+    view! {
+        <div class="toolbar report-controls">
+            <div class="field inline-field">
+                <label for="from">"From"</label>
+                <input id="from" type="date" value=from
+                    on:change=move |ev| { let v = event_target_value(&ev); go.with_value(|g| g(&|q| q.from = v.clone())) } />
+            </div>
+            <div class="field inline-field">
+                <label for="to">"To"</label>
+                <input id="to" type="date" value=to
+                    on:change=move |ev| { let v = event_target_value(&ev); go.with_value(|g| g(&|q| q.to = v.clone())) } />
+            </div>
+            <div class="field inline-field">
+                <label for="basis">"Basis"</label>
+                <select id="basis" on:change=move |ev| { let v = event_target_value(&ev); go.with_value(|g| g(&|q| q.basis = v.clone())) }>
+                    <option value="accrual" selected=!cash>"Accrual"</option>
+                    <option value="cash" selected=cash>"Cash"</option>
+                </select>
+            </div>
+            {show_compare.then(|| view! {
+                <div class="checkbox-field">
+                    <input id="compare" type="checkbox" checked=compare
+                        on:change=move |ev| { let v = event_target_checked(&ev); go.with_value(|g| g(&|q| q.compare = v)) } />
+                    <label for="compare">"Compare with the previous period"</label>
+                </div>
+            })}
+        </div>
+    }
+}
+
+/// A CSV download built from rows already on the page, so the file says exactly what the
+/// screen says. Cells that a spreadsheet would run as a formula are quoted as text.
+#[component]
+pub fn CsvLink(file_name: String, rows: Vec<Vec<String>>) -> impl IntoView {
+    let csv: String = rows
+        .iter()
+        .map(|row| row.iter().map(|c| csv_cell(c)).collect::<Vec<_>>().join(","))
+        .collect::<Vec<_>>()
+        .join("\r\n");
+    let href = format!("data:text/csv;charset=utf-8,{}", crate::ui::components::encode_query(&csv));
+    view! { <a class="button secondary small" href=href download=file_name>"Download CSV"</a> }
+}
+
+pub fn csv_cell(text: &str) -> String {
+    let risky = text.starts_with(['=', '+', '@']) || (text.starts_with('-') && text.parse::<f64>().is_err());
+    let text = if risky { format!("'{text}") } else { text.to_string() };
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text
+    }
+}
+
+/// A plain decimal for CSV cells: no grouping, no currency.
+pub fn plain(m: Money) -> String {
+    m.amount().to_string()
+}
+
+/// A figure in a statement, linked to the postings behind it.
+#[component]
+pub fn FigureLink(code: String, amount: Money, query: String) -> impl IntoView {
+    let class = if amount.is_negative() { "amount negative" } else { "amount" };
+    if code.is_empty() {
+        return view! { <span class=class>{group_thousands(amount.amount())}</span> }.into_any();
+    }
+    let href = format!("/books/accounts/{code}?{query}");
+    view! {
+        <A href=href attr:class=format!("{class} figure-link") attr:title="Show the postings behind this figure">
+            {group_thousands(amount.amount())}
+        </A>
+    }
+    .into_any()
+}

@@ -1,0 +1,149 @@
+//! One expense or bill: its splits, tax, the entry it posted, and for a bill what is still
+//! owed with a form to pay it.
+
+use super::kind_label;
+use crate::api::expenses::{get_expense, get_expense_options, pay_bill};
+use crate::api::types::ExpenseDetail;
+use crate::api::AppError;
+use crate::ui::browser::request_key;
+use crate::ui::components::{day, load_error, Amount, Loading, PageHeader};
+use crate::ui::fields::{FormError, SubmitButton, TextField};
+use crate::ui::live::use_live_version;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+
+#[component]
+pub fn ExpensePage() -> impl IntoView {
+    let params = use_params_map();
+    let live = use_live_version();
+    let id = Memo::new(move |_| params.read().get("id").and_then(|i| i.parse::<i64>().ok()).unwrap_or(0));
+    let expense = Resource::new(move || (live.get(), id.get()), |(_, id)| get_expense(id));
+    view! {
+        <Transition fallback=Loading>
+            {move || Suspend::new(async move {
+                match expense.await {
+                    Ok(e) => view! { <ExpenseView e /> }.into_any(),
+                    Err(e) => load_error(e),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn ExpenseView(e: ExpenseDetail) -> impl IntoView {
+    let s = e.summary.clone();
+    let title = format!("{} · {}", s.vendor, day(s.date));
+    let open = s.is_bill && !s.open.is_zero();
+    view! {
+        <Title text=title.clone() />
+        <PageHeader title=title>
+            <A href="/expenses" attr:class="button secondary">"All expenses"</A>
+        </PageHeader>
+        <section class="panel">
+            <dl class="facts">
+                <div><dt>"Kind"</dt><dd data-testid="expense-kind">{kind_label(s.is_bill, s.open.is_zero())}</dd></div>
+                {e.paid_from.clone().map(|p| view! { <div><dt>"Paid from"</dt><dd>{p}</dd></div> })}
+                {s.due_date.map(|d| view! { <div><dt>"Due"</dt><dd>{day(d)}</dd></div> })}
+                {(!e.reference.is_empty()).then(|| view! { <div><dt>"Reference"</dt><dd>{e.reference.clone()}</dd></div> })}
+                {(!s.memo.is_empty()).then(|| view! { <div><dt>"Memo"</dt><dd>{s.memo.clone()}</dd></div> })}
+                <div><dt>"Posted as"</dt><dd><A href=format!("/books/journal/{}", e.entry_id)>{format!("Journal entry {}", e.entry_id)}</A></dd></div>
+            </dl>
+        </section>
+        <div class="table-card">
+            <table class="list expense-lines">
+                <thead><tr>
+                    <th scope="col">"Account"</th>
+                    <th scope="col" class="num">"Tax rate"</th>
+                    <th scope="col" class="num">"Net"</th>
+                    <th scope="col" class="num">"Tax"</th>
+                </tr></thead>
+                <tbody>
+                    {e.lines.into_iter().map(|l| view! {
+                        <tr>
+                            <td class="primary-cell"><span class="account-code">{l.account}</span> " " {l.account_name}
+                                {(!l.description.is_empty()).then(|| view! { <span class="muted">" · " {l.description.clone()}</span> })}</td>
+                            <td class="num" data-label="Tax rate">{format!("{}%", l.tax_rate)}</td>
+                            <td class="num" data-label="Net"><Amount value=l.net /></td>
+                            <td class="num" data-label="Tax"><Amount value=l.tax /></td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+                <tfoot>
+                    <tr class="subtotal"><th scope="row" colspan="2">"Net"</th><td class="num" colspan="2" data-label="Net"><Amount value=e.net /></td></tr>
+                    <tr class="subtotal"><th scope="row" colspan="2">"Input tax"</th><td class="num" colspan="2" data-label="Input tax" data-testid="input-tax"><Amount value=e.tax /></td></tr>
+                    <tr class="grand"><th scope="row" colspan="2">"Total"</th><td class="num" colspan="2" data-label="Total" data-testid="expense-total"><Amount value=s.total /></td></tr>
+                </tfoot>
+            </table>
+        </div>
+        {(!e.payments.is_empty()).then(|| view! {
+            <h2 class="section-title">"Payments"</h2>
+            <ul class="plain-list">
+                {e.payments.iter().map(|(d, from, amount)| view! {
+                    <li>{format!("{} from {} · ", day(*d), from)}<Amount value=*amount /></li>
+                }).collect_view()}
+            </ul>
+        })}
+        {open.then(|| view! { <PayBill bill=s.id open=s.open /> })}
+    }
+}
+
+#[component]
+fn PayBill(bill: i64, open: crate::domain::Money) -> impl IntoView {
+    let options = Resource::new(|| (), |_| get_expense_options());
+    let key = StoredValue::new(request_key());
+    let amount = RwSignal::new(open.amount().to_string());
+    let paid_on = RwSignal::new(String::new());
+    let paid_from = RwSignal::new(String::new());
+    let errors = RwSignal::new(None::<AppError>);
+    let action = Action::new(move |(a, d, f): &(String, String, String)| {
+        pay_bill(bill, a.clone(), d.clone(), f.clone(), key.get_value())
+    });
+    Effect::new(move |_| match action.value().get() {
+        Some(Ok(_)) => key.set_value(request_key()),
+        Some(Err(e)) => errors.set(Some(e)),
+        None => {}
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        errors.set(None);
+        action.dispatch((amount.get_untracked(), paid_on.get_untracked(), paid_from.get_untracked()));
+    };
+    view! {
+        <section class="panel">
+            <h2 class="section-title">"Pay this bill"</h2>
+            <Transition fallback=Loading>
+                {move || Suspend::new(async move {
+                    let o = options.await.ok();
+                    if let Some(o) = &o {
+                        if paid_on.get_untracked().is_empty() {
+                            paid_on.set(o.today.to_string());
+                        }
+                        if paid_from.get_untracked().is_empty() {
+                            paid_from.set(o.money_accounts.first().map(|a| a.code.clone()).unwrap_or_default());
+                        }
+                    }
+                    let accounts = o.map(|o| o.money_accounts).unwrap_or_default();
+                    view! {
+                        <form class="form" on:submit=submit novalidate>
+                            <div class="field-row pair">
+                                <TextField id="amount" label="Amount" value=amount errors inputmode="decimal" required=true />
+                                <TextField id="paid_on" label="Paid on" kind="date" value=paid_on errors required=true />
+                            </div>
+                            <div class="field">
+                                <label for="paid_from">"Paid from"</label>
+                                <select id="paid_from" bind:value=paid_from>
+                                    {accounts.into_iter().map(|a| view! { <option value=a.code.clone()>{format!("{} {}", a.code, a.name)}</option> }).collect_view()}
+                                </select>
+                            </div>
+                            <FormError errors also=&["paid_from"] />
+                            <div class="form-actions"><SubmitButton label="Record bill payment" pending=action.pending() /></div>
+                        </form>
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
