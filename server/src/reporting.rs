@@ -91,7 +91,12 @@ pub async fn report(
         })
         .filter_map(|a| {
             let minor = totals.get(&a.code).copied().filter(|m| *m != 0)?;
-            Some((a.code.clone(), a.name.clone(), a.kind.as_str(), Money::from_minor(minor, currency)))
+            Some((
+                a.code.clone(),
+                a.name.clone(),
+                a.kind.as_str(),
+                Money::from_minor(minor, currency),
+            ))
         })
         .collect();
     let name = match kind {
@@ -124,21 +129,36 @@ pub async fn report(
             let text = match kind {
                 ReportKind::TrialBalance => trial_text(&rows, to, basis),
                 ReportKind::ProfitLoss => {
-                    let period = Period { from: from.unwrap_or(NaiveDate::MIN), to };
-                    let pl = store::reports::profit_loss(&mut conn, currency, basis, period, false).await?;
-                    let mut t = format!("Profit and loss, {} to {to}, {} basis\n\n", from.map(|f| f.to_string()).unwrap_or_else(|| "the beginning".into()), basis.as_str());
+                    let period = Period {
+                        from: from.unwrap_or(NaiveDate::MIN),
+                        to,
+                    };
+                    let pl = store::reports::profit_loss(&mut conn, currency, basis, period, false)
+                        .await?;
+                    let mut t = format!(
+                        "Profit and loss, {} to {to}, {} basis\n\n",
+                        from.map(|f| f.to_string())
+                            .unwrap_or_else(|| "the beginning".into()),
+                        basis.as_str()
+                    );
                     t += &section_text(&pl.income);
                     t += &section_text(&pl.expenses);
                     t += &format!("{:<48}{:>18}\n", "Net profit", pl.net_profit.amount());
                     t
                 }
                 ReportKind::BalanceSheet => {
-                    let bs = store::reports::balance_sheet_as_of(&mut conn, currency, basis, to, None).await?;
+                    let bs =
+                        store::reports::balance_sheet_as_of(&mut conn, currency, basis, to, None)
+                            .await?;
                     let mut t = format!("Balance sheet as of {to}, {} basis\n\n", basis.as_str());
                     t += &section_text(&bs.assets);
                     t += &section_text(&bs.liabilities);
                     t += &section_text(&bs.equity);
-                    t += &format!("{:<48}{:>18}\n", "Liabilities and equity", bs.liabilities_and_equity.amount());
+                    t += &format!(
+                        "{:<48}{:>18}\n",
+                        "Liabilities and equity",
+                        bs.liabilities_and_equity.amount()
+                    );
                     t
                 }
             };
@@ -169,10 +189,19 @@ fn trial_text(rows: &[(String, String, &str, Money)], to: NaiveDate, basis: Basi
 fn section_text(section: &ReportSection) -> String {
     let mut t = format!("{}\n", section.title);
     for line in &section.lines {
-        let label = format!("{}{} {}", "  ".repeat(usize::from(line.depth) + 1), line.code, line.name);
+        let label = format!(
+            "{}{} {}",
+            "  ".repeat(usize::from(line.depth) + 1),
+            line.code,
+            line.name
+        );
         t += &format!("{label:<48}{:>18}\n", line.amount.amount());
     }
-    t += &format!("{:<48}{:>18}\n\n", format!("Total {}", section.title.to_lowercase()), section.total.amount());
+    t += &format!(
+        "{:<48}{:>18}\n\n",
+        format!("Total {}", section.title.to_lowercase()),
+        section.total.amount()
+    );
     t
 }
 

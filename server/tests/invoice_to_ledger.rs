@@ -45,7 +45,9 @@ async fn issue_then_pay_part_then_rest_posts_the_books_of_the_issue() {
         .await
         .expect("overpayment accepted");
     let detail = app.ok("get_invoice", json!({"id": invoice})).await;
-    let trial = app.ok("get_trial_balance", json!({"as_of": "", "basis": ""})).await;
+    let trial = app
+        .ok("get_trial_balance", json!({"as_of": "", "basis": ""}))
+        .await;
 
     assert!(
         refused.is_err(),

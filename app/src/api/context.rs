@@ -137,9 +137,7 @@ pub async fn require_writer() -> Result<(AppState, User), AppError> {
 pub async fn require_owner() -> Result<(AppState, User), AppError> {
     let (state, user) = require_user().await?;
     if user.role != "owner" {
-        return Err(AppError::Forbidden(
-            "Only the owner can do this.".into(),
-        ));
+        return Err(AppError::Forbidden("Only the owner can do this.".into()));
     }
     Ok((state, user))
 }

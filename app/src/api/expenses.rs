@@ -53,7 +53,10 @@ pub async fn record_expense(form: ExpenseForm) -> Result<i64, AppError> {
     let memo = parse::text(&mut errors, "memo", &form.memo, 200);
     let key = form.idempotency_key.trim().to_string();
     if key.len() < 8 || key.len() > 100 {
-        errors.add("idempotency_key", "the form is missing its request key; reload the page");
+        errors.add(
+            "idempotency_key",
+            "the form is missing its request key; reload the page",
+        );
     }
     let mut splits = Vec::new();
     for (i, (account, description, amount, rate)) in form.splits.iter().enumerate() {
@@ -63,15 +66,30 @@ pub async fn record_expense(form: ExpenseForm) -> Result<i64, AppError> {
         if account.trim().is_empty() {
             errors.add(format!("splits.{i}.account"), "choose an account");
         }
-        let description = parse::text(&mut errors, &format!("splits.{i}.description"), description, 200);
+        let description = parse::text(
+            &mut errors,
+            &format!("splits.{i}.description"),
+            description,
+            200,
+        );
         let amount = parse::money(&mut errors, &format!("splits.{i}.amount"), amount, currency);
         if amount.is_some_and(|a| !a.is_positive()) {
-            errors.add(format!("splits.{i}.amount"), "the amount must be more than zero");
+            errors.add(
+                format!("splits.{i}.amount"),
+                "the amount must be more than zero",
+            );
         }
         let rate = match parse_decimal(parse::percent_text(rate), 2) {
-            Ok(r) if r >= rust_decimal::Decimal::ZERO && r <= rust_decimal::Decimal::ONE_HUNDRED => Some(r),
+            Ok(r)
+                if r >= rust_decimal::Decimal::ZERO && r <= rust_decimal::Decimal::ONE_HUNDRED =>
+            {
+                Some(r)
+            }
             Ok(_) => {
-                errors.add(format!("splits.{i}.tax_rate"), "a tax rate is between 0 and 100%");
+                errors.add(
+                    format!("splits.{i}.tax_rate"),
+                    "a tax rate is between 0 and 100%",
+                );
                 None
             }
             Err(e) => {
@@ -152,7 +170,10 @@ pub async fn pay_bill(
     }
     let key = idempotency_key.trim().to_string();
     if key.len() < 8 || key.len() > 100 {
-        errors.add("amount", "the form is missing its request key; reload the page");
+        errors.add(
+            "amount",
+            "the form is missing its request key; reload the page",
+        );
     }
     errors.into_result()?;
     let (Some(amount), Some(paid_on)) = (amount, paid_on) else {

@@ -3,8 +3,9 @@
 
 use crate::domain::aging::AgingReport;
 use crate::domain::cash_flow::MonthFlow;
-use crate::domain::{AccountKind, Basis, Period,
-    Currency, CustomerId, InvoiceId, InvoiceStatus, InvoiceTotals, Money, PaymentId,
+use crate::domain::{
+    AccountKind, Basis, Currency, CustomerId, InvoiceId, InvoiceStatus, InvoiceTotals, Money,
+    PaymentId, Period,
 };
 use chrono::NaiveDate;
 use rust_decimal::Decimal;

@@ -62,7 +62,10 @@ pub fn cash_postings(
         .cloned()
         .collect();
     for settlement in settlements {
-        out.extend(recognise(settlement.control_amount, &settlement.composition));
+        out.extend(recognise(
+            settlement.control_amount,
+            &settlement.composition,
+        ));
     }
     Ok(out)
 }

@@ -19,12 +19,12 @@ pub mod reports;
 pub mod status;
 pub mod totals;
 
-pub use chart::AccountKind;
-pub use reports::{BalanceSheet, Basis, Period, ProfitAndLoss};
 pub use aging::{AgingBucket, AgingReport};
 pub use allocation::{allocate_payment, AllocationError, AllocationPlan, Excess, OpenInvoice};
+pub use chart::AccountKind;
 pub use ids::{CustomerId, InvoiceId, PaymentId};
 pub use money::{round_money, Currency, Money, MoneyError};
 pub use posting::{AccountCode, JournalEntry, Posting, PostingError};
+pub use reports::{BalanceSheet, Basis, Period, ProfitAndLoss};
 pub use status::{derive_status, InvoiceStatus, Lifecycle};
 pub use totals::{invoice_totals, InvoiceTotals, LineInput, TaxLine, TaxRounding};

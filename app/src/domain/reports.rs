@@ -46,8 +46,7 @@ impl Period {
     pub fn previous(self) -> Period {
         let whole_months = self.from.day() == 1 && (self.to + Days::new(1)).day() == 1;
         if whole_months {
-            let months = (self.to.year() - self.from.year()) * 12
-                + self.to.month() as i32
+            let months = (self.to.year() - self.from.year()) * 12 + self.to.month() as i32
                 - self.from.month() as i32
                 + 1;
             let from = self.from - Months::new(months as u32);
@@ -156,7 +155,13 @@ pub fn balance_sheet(
 ) -> BalanceSheet {
     let compare = compared_with.is_some();
     let assets = section("Assets", figures, AccountKind::Asset, currency, compare);
-    let liabilities = section("Liabilities", figures, AccountKind::Liability, currency, compare);
+    let liabilities = section(
+        "Liabilities",
+        figures,
+        AccountKind::Liability,
+        currency,
+        compare,
+    );
     let mut equity = section("Equity", figures, AccountKind::Equity, currency, compare);
     let unclosed = |pick: fn(&AccountFigure) -> Option<Money>| {
         -Money::sum(
@@ -178,7 +183,10 @@ pub fn balance_sheet(
             previous: previous_earnings,
         });
         equity.total = equity.total + earnings;
-        equity.previous_total = equity.previous_total.zip(previous_earnings).map(|(t, e)| t + e);
+        equity.previous_total = equity
+            .previous_total
+            .zip(previous_earnings)
+            .map(|(t, e)| t + e);
     }
     let liabilities_and_equity = liabilities.total + equity.total;
     let previous_liabilities_and_equity = liabilities
@@ -345,7 +353,13 @@ mod tests {
             figure("6100", AccountKind::Expense, "150.00"),
         ];
 
-        let sheet = balance_sheet(day("2026-12-31"), None, Basis::Accrual, &figures, currency("GBP"));
+        let sheet = balance_sheet(
+            day("2026-12-31"),
+            None,
+            Basis::Accrual,
+            &figures,
+            currency("GBP"),
+        );
 
         assert_eq!(sheet.assets.total, gbp("900.00"));
         assert_eq!(sheet.equity.lines.last().unwrap().amount, gbp("650.00"));

@@ -4,10 +4,10 @@
 use super::ledger::{self, Party, Posted};
 use crate::api::types::{ExpenseDetail, ExpenseLineView, ExpenseSummary, Page};
 use crate::domain::cash_basis::{is_control_account, Settlement};
-use crate::domain::posting::accounts;
 use crate::domain::expenses::{
     bill_payment_entry, expense_entry, split_totals, AmountsAre, ExpenseSplit, PaidFrom,
 };
+use crate::domain::posting::accounts;
 use crate::domain::{AccountCode, AccountKind, Currency, Money};
 use chrono::NaiveDate;
 use sha2::Digest;
@@ -261,7 +261,10 @@ pub async fn pay_bill(
         return Err(ExpenseError::NotFound);
     };
     if kind != "bill" {
-        return Err(ExpenseError::Invalid("amount", "this expense was paid when it was recorded".into()));
+        return Err(ExpenseError::Invalid(
+            "amount",
+            "this expense was paid when it was recorded".into(),
+        ));
     }
     let open = Money::from_minor(open, amount.currency());
     if amount > open {
@@ -271,16 +274,30 @@ pub async fn pay_bill(
         ));
     }
     if paid_on < bill_date {
-        return Err(ExpenseError::Invalid("paid_on", "a bill cannot be paid before its date".into()));
+        return Err(ExpenseError::Invalid(
+            "paid_on",
+            "a bill cannot be paid before its date".into(),
+        ));
     }
     if let Some(message) = ledger::locked_message(conn, paid_on).await? {
         return Err(ExpenseError::Invalid("paid_on", message));
     }
-    if !matches!(account_kind(conn, &paid_from.0).await?, Some((_, true, false))) {
-        return Err(ExpenseError::Invalid("paid_from", "choose a bank, cash or card account".into()));
+    if !matches!(
+        account_kind(conn, &paid_from.0).await?,
+        Some((_, true, false))
+    ) {
+        return Err(ExpenseError::Invalid(
+            "paid_from",
+            "choose a bank, cash or card account".into(),
+        ));
     }
-    let entry = bill_payment_entry(paid_on, format!("Bill paid to {vendor_name}"), amount, paid_from)
-        .map_err(anyhow::Error::from)?;
+    let entry = bill_payment_entry(
+        paid_on,
+        format!("Bill paid to {vendor_name}"),
+        amount,
+        paid_from,
+    )
+    .map_err(anyhow::Error::from)?;
     let posted = Posted {
         settlements: vec![Settlement {
             control_amount: amount,
@@ -316,35 +333,51 @@ pub async fn list_expenses(
         .fetch_one(&mut *conn)
         .await?;
     let page = page.max(1);
-    let rows: Vec<(i64, String, String, NaiveDate, Option<NaiveDate>, String, i64, i64)> = sqlx::query_as(
-        "SELECT e.id, e.kind, v.name, e.date, e.due_date, e.memo, e.total_minor,
-            e.total_minor - COALESCE((SELECT SUM(amount_minor) FROM bill_payments WHERE bill_id = e.id), 0)
-         FROM expenses e JOIN vendors v ON v.id = e.vendor_id
-         ORDER BY e.date DESC, e.id DESC LIMIT ? OFFSET ?",
-    )
+    let rows: Vec<ExpenseRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{SUMMARY_SELECT} ORDER BY e.date DESC, e.id DESC LIMIT ? OFFSET ?"
+    )))
     .bind(i64::from(per_page))
     .bind(i64::from(page - 1) * i64::from(per_page))
     .fetch_all(conn)
     .await?;
-    let money = |m| Money::from_minor(m, currency);
     Ok(Page {
-        items: rows
-            .into_iter()
-            .map(|(id, kind, vendor, date, due_date, memo, total, open)| ExpenseSummary {
-                id,
-                is_bill: kind == "bill",
-                vendor,
-                date,
-                due_date,
-                memo,
-                total: money(total),
-                open: money(if kind == "bill" { open } else { 0 }),
-            })
-            .collect(),
+        items: rows.into_iter().map(|r| r.summary(currency)).collect(),
         total: total as u64,
         page,
         per_page,
     })
+}
+
+const SUMMARY_SELECT: &str = "SELECT e.id, e.kind, v.name AS vendor, e.date, e.due_date, e.memo, e.total_minor,
+    e.total_minor - COALESCE((SELECT SUM(amount_minor) FROM bill_payments WHERE bill_id = e.id), 0) AS open_minor
+    FROM expenses e JOIN vendors v ON v.id = e.vendor_id";
+
+#[derive(sqlx::FromRow)]
+struct ExpenseRow {
+    id: i64,
+    kind: String,
+    vendor: String,
+    date: NaiveDate,
+    due_date: Option<NaiveDate>,
+    memo: String,
+    total_minor: i64,
+    open_minor: i64,
+}
+
+impl ExpenseRow {
+    fn summary(self, currency: Currency) -> ExpenseSummary {
+        let is_bill = self.kind == "bill";
+        ExpenseSummary {
+            id: self.id,
+            is_bill,
+            vendor: self.vendor,
+            date: self.date,
+            due_date: self.due_date,
+            memo: self.memo,
+            total: Money::from_minor(self.total_minor, currency),
+            open: Money::from_minor(if is_bill { self.open_minor } else { 0 }, currency),
+        }
+    }
 }
 
 /// One expense or bill with its lines and payments.
@@ -375,10 +408,12 @@ pub async fn get_expense(
     .fetch_all(&mut *conn)
     .await?;
     let receipt_name: Option<String> = match receipt {
-        Some(r) => sqlx::query_scalar("SELECT file_name FROM receipts WHERE id = ?")
-            .bind(r)
-            .fetch_optional(&mut *conn)
-            .await?,
+        Some(r) => {
+            sqlx::query_scalar("SELECT file_name FROM receipts WHERE id = ?")
+                .bind(r)
+                .fetch_optional(&mut *conn)
+                .await?
+        }
         None => None,
     };
     let money = |m| Money::from_minor(m, currency);
@@ -393,14 +428,16 @@ pub async fn get_expense(
         receipt_name,
         lines: lines
             .into_iter()
-            .map(|(account, account_name, description, rate, net, tax)| ExpenseLineView {
-                account,
-                account_name,
-                description,
-                tax_rate: super::from_scaled(rate, 2),
-                net: money(net),
-                tax: money(tax),
-            })
+            .map(
+                |(account, account_name, description, rate, net, tax)| ExpenseLineView {
+                    account,
+                    account_name,
+                    description,
+                    tax_rate: super::from_scaled(rate, 2),
+                    net: money(net),
+                    tax: money(tax),
+                },
+            )
             .collect(),
         payments: payments
             .into_iter()
@@ -414,25 +451,13 @@ async fn list_one(
     currency: Currency,
     id: i64,
 ) -> sqlx::Result<Option<ExpenseSummary>> {
-    let row: Option<(String, String, NaiveDate, Option<NaiveDate>, String, i64, i64)> = sqlx::query_as(
-        "SELECT e.kind, v.name, e.date, e.due_date, e.memo, e.total_minor,
-            e.total_minor - COALESCE((SELECT SUM(amount_minor) FROM bill_payments WHERE bill_id = e.id), 0)
-         FROM expenses e JOIN vendors v ON v.id = e.vendor_id WHERE e.id = ?",
-    )
+    let row: Option<ExpenseRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{SUMMARY_SELECT} WHERE e.id = ?"
+    )))
     .bind(id)
     .fetch_optional(conn)
     .await?;
-    let money = |m| Money::from_minor(m, currency);
-    Ok(row.map(|(kind, vendor, date, due_date, memo, total, open)| ExpenseSummary {
-        id,
-        is_bill: kind == "bill",
-        vendor,
-        date,
-        due_date,
-        memo,
-        total: money(total),
-        open: money(if kind == "bill" { open } else { 0 }),
-    }))
+    Ok(row.map(|r| r.summary(currency)))
 }
 
 /// Accounts money is paid from, and accounts an expense can be booked to.

@@ -231,8 +231,12 @@ pub async fn issue_invoice(
             .await?;
     let number = format!("{prefix}{sequence:05}");
     let entry = issue_entry(issue_date, &number, &lines, &totals).map_err(anyhow::Error::from)?;
-    let entry_id =
-        ledger::insert_entry(conn, &entry, Posted::new("invoice", Party::Customer(CustomerId(customer)))).await?;
+    let entry_id = ledger::insert_entry(
+        conn,
+        &entry,
+        Posted::new("invoice", Party::Customer(CustomerId(customer))),
+    )
+    .await?;
     sqlx::query(
         "UPDATE invoices SET lifecycle = 'issued', series = 'invoice', sequence = ?, number = ?, issue_entry_id = ?,
             net_minor = ?, tax_minor = ?, total_minor = ?, updated_at = ?,

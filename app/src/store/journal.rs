@@ -48,9 +48,9 @@ pub async fn post_manual_entry(
         let problem = match row {
             None => Some("choose an account from the list"),
             Some(1) => Some("this account is archived"),
-            _ if crate::domain::cash_basis::is_control_account(code) => Some(
-                "receivables and payables change only through invoices, payments and bills",
-            ),
+            _ if crate::domain::cash_basis::is_control_account(code) => {
+                Some("receivables and payables change only through invoices, payments and bills")
+            }
             _ => None,
         };
         if let Some(problem) = problem {
@@ -85,10 +85,15 @@ pub async fn reverse_entry(
         ));
     }
     if reversed_by.is_some() {
-        return Err(JournalError::Conflict("this entry has already been reversed".into()));
+        return Err(JournalError::Conflict(
+            "this entry has already been reversed".into(),
+        ));
     }
     if date < entry_date {
-        return Err(JournalError::Invalid("date", "a reversal cannot be dated before the entry".into()));
+        return Err(JournalError::Invalid(
+            "date",
+            "a reversal cannot be dated before the entry".into(),
+        ));
     }
     if let Some(message) = ledger::locked_message(conn, date).await? {
         return Err(JournalError::Invalid("date", message));
@@ -104,7 +109,10 @@ pub async fn reverse_entry(
 
 /// Locks the books up to and including a day. The lock can move later, never earlier:
 /// figures someone has filed must not change.
-pub async fn lock_books(conn: &mut SqliteConnection, through: NaiveDate) -> Result<(), JournalError> {
+pub async fn lock_books(
+    conn: &mut SqliteConnection,
+    through: NaiveDate,
+) -> Result<(), JournalError> {
     if let Some(current) = ledger::lock_date(conn).await? {
         if through < current {
             return Err(JournalError::Invalid(
@@ -194,26 +202,18 @@ pub async fn list_journal(
     )
     .fetch_one(&mut *conn)
     .await?;
-    let rows: Vec<(i64, NaiveDate, String, String, Option<i64>, Option<i64>)> = sqlx::query_as(
-        "SELECT e.id, e.date, e.memo, e.source, e.reverses, (SELECT r.id FROM journal_entries r WHERE r.reverses = e.id)
-         FROM journal_entries e WHERE e.source IN ('journal', 'year_end_close')
-         ORDER BY e.date DESC, e.id DESC LIMIT ? OFFSET ?",
-    )
+    let rows: Vec<EntryRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{ENTRY_SELECT} WHERE e.source IN ('journal', 'year_end_close')
+         ORDER BY e.date DESC, e.id DESC LIMIT ? OFFSET ?"
+    )))
     .bind(i64::from(per_page))
     .bind(i64::from(page.max(1) - 1) * i64::from(per_page))
     .fetch_all(&mut *conn)
     .await?;
     let mut out = Vec::new();
-    for (id, date, memo, source, reverses, reversed_by) in rows {
-        out.push(JournalEntryView {
-            id,
-            date,
-            memo,
-            source,
-            reverses,
-            reversed_by,
-            postings: entry_postings(conn, id, currency).await?,
-        });
+    for row in rows {
+        let postings = entry_postings(conn, row.id, currency).await?;
+        out.push(row.view(postings));
     }
     Ok((out, total as u64))
 }
@@ -224,25 +224,45 @@ pub async fn get_journal_entry(
     currency: Currency,
     id: i64,
 ) -> sqlx::Result<Option<JournalEntryView>> {
-    let row: Option<(NaiveDate, String, String, Option<i64>, Option<i64>)> = sqlx::query_as(
-        "SELECT e.date, e.memo, e.source, e.reverses, (SELECT r.id FROM journal_entries r WHERE r.reverses = e.id)
-         FROM journal_entries e WHERE e.id = ?",
-    )
+    let row: Option<EntryRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{ENTRY_SELECT} WHERE e.id = ?"
+    )))
     .bind(id)
     .fetch_optional(&mut *conn)
     .await?;
-    let Some((date, memo, source, reverses, reversed_by)) = row else {
+    let Some(row) = row else {
         return Ok(None);
     };
-    Ok(Some(JournalEntryView {
-        id,
-        date,
-        memo,
-        source,
-        reverses,
-        reversed_by,
-        postings: entry_postings(conn, id, currency).await?,
-    }))
+    let postings = entry_postings(conn, id, currency).await?;
+    Ok(Some(row.view(postings)))
+}
+
+const ENTRY_SELECT: &str = "SELECT e.id, e.date, e.memo, e.source, e.reverses,
+    (SELECT r.id FROM journal_entries r WHERE r.reverses = e.id) AS reversed_by
+    FROM journal_entries e";
+
+#[derive(sqlx::FromRow)]
+struct EntryRow {
+    id: i64,
+    date: NaiveDate,
+    memo: String,
+    source: String,
+    reverses: Option<i64>,
+    reversed_by: Option<i64>,
+}
+
+impl EntryRow {
+    fn view(self, postings: Vec<(String, String, Money)>) -> JournalEntryView {
+        JournalEntryView {
+            id: self.id,
+            date: self.date,
+            memo: self.memo,
+            source: self.source,
+            reverses: self.reverses,
+            reversed_by: self.reversed_by,
+            postings,
+        }
+    }
 }
 
 async fn entry_postings(
@@ -264,7 +284,9 @@ async fn entry_postings(
 }
 
 /// Every open account, for pickers.
-pub async fn account_choices(conn: &mut SqliteConnection) -> sqlx::Result<Vec<(String, String, AccountKind)>> {
+pub async fn account_choices(
+    conn: &mut SqliteConnection,
+) -> sqlx::Result<Vec<(String, String, AccountKind)>> {
     let rows: Vec<(String, String, String)> =
         sqlx::query_as("SELECT code, name, kind FROM accounts WHERE archived = 0 ORDER BY code")
             .fetch_all(conn)

@@ -58,7 +58,11 @@ pub async fn insert_entry(
     for posting in entry.postings() {
         let code = posting.account.0.as_str();
         let customer = match posted.party {
-            Party::Customer(c) if [accounts::RECEIVABLES, accounts::CUSTOMER_CREDITS].contains(&code) => Some(c.0),
+            Party::Customer(c)
+                if [accounts::RECEIVABLES, accounts::CUSTOMER_CREDITS].contains(&code) =>
+            {
+                Some(c.0)
+            }
             _ => None,
         };
         let vendor = match posted.party {
@@ -139,7 +143,10 @@ pub async fn cash_twin(conn: &mut SqliteConnection, entry_id: i64) -> anyhow::Re
 
 /// A document's own income or expense and tax postings: its entry without the control
 /// posting. A settlement recognises these in proportion on the cash basis.
-pub async fn composition(conn: &mut SqliteConnection, entry_id: i64) -> anyhow::Result<Vec<Posting>> {
+pub async fn composition(
+    conn: &mut SqliteConnection,
+    entry_id: i64,
+) -> anyhow::Result<Vec<Posting>> {
     let entry = get_entry(conn, entry_id).await?;
     Ok(entry
         .postings()

@@ -3,8 +3,8 @@
 
 use super::ledger::{Party, Posted};
 use super::{invoices, ledger};
-use crate::domain::cash_basis::Settlement;
 use crate::api::types::{Page, PaymentMethod, PaymentReceipt, PaymentSummary};
+use crate::domain::cash_basis::Settlement;
 use crate::domain::posting::payment_entry;
 use crate::domain::{
     allocate_payment, AllocationError, Currency, CustomerId, Excess, InvoiceId, Money, PaymentId,

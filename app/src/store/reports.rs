@@ -4,7 +4,7 @@
 
 use crate::api::types::{Register, RegisterRow, TrialBalance, TrialBalanceRow};
 use crate::domain::reports::{balance_sheet, profit_and_loss, AccountFigure};
-use crate::domain::{AccountKind, Basis, BalanceSheet, Currency, Money, Period};
+use crate::domain::{AccountKind, BalanceSheet, Basis, Currency, Money, Period};
 use chrono::{Datelike, Days, Months, NaiveDate};
 use sqlx::SqliteConnection;
 use std::collections::HashMap;
@@ -86,13 +86,21 @@ pub async fn sums(
     let mut partial: Vec<(NaiveDate, NaiveDate)> = Vec::new();
     let start = from.unwrap_or(NaiveDate::MIN);
     if first_full <= last_full_end {
-        let excluded = if closing == Closing::Exclude { "closing_minor" } else { "0" };
+        let excluded = if closing == Closing::Exclude {
+            "closing_minor"
+        } else {
+            "0"
+        };
         let rows: Vec<(String, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT account_code, SUM(amount_minor - {excluded}) FROM ledger_months
              WHERE basis = ? AND month BETWEEN ? AND ? GROUP BY account_code"
         )))
         .bind(basis.as_str())
-        .bind(if from.is_none() { "0000-00".to_string() } else { month_key(first_full) })
+        .bind(if from.is_none() {
+            "0000-00".to_string()
+        } else {
+            month_key(first_full)
+        })
         .bind(month_key(last_full_end))
         .fetch_all(&mut *conn)
         .await?;
@@ -194,7 +202,13 @@ pub async fn balance_sheet_as_of(
         None => None,
     };
     let figures = figures(&chart, &current, previous.as_ref(), currency);
-    Ok(balance_sheet(as_of, compared_with, basis, &figures, currency))
+    Ok(balance_sheet(
+        as_of,
+        compared_with,
+        basis,
+        &figures,
+        currency,
+    ))
 }
 
 /// Every account with a balance as of a day, debit-positive.
@@ -219,8 +233,14 @@ pub async fn trial_balance(
             })
         })
         .collect();
-    let total_debit = Money::sum(currency, rows.iter().map(|r| r.balance).filter(|b| b.is_positive()));
-    let total_credit = -Money::sum(currency, rows.iter().map(|r| r.balance).filter(|b| b.is_negative()));
+    let total_debit = Money::sum(
+        currency,
+        rows.iter().map(|r| r.balance).filter(|b| b.is_positive()),
+    );
+    let total_credit = -Money::sum(
+        currency,
+        rows.iter().map(|r| r.balance).filter(|b| b.is_negative()),
+    );
     Ok(TrialBalance {
         as_of,
         basis,
@@ -267,20 +287,21 @@ pub async fn register(
     .fetch_one(&mut *conn)
     .await?;
     let page = page.max(1);
-    let rows: Vec<(NaiveDate, i64, String, String, i64, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT p.date, p.entry_id, e.memo, e.source, p.amount_minor,
+    let rows: Vec<(NaiveDate, i64, String, String, i64, i64)> =
+        sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT p.date, p.entry_id, e.memo, e.source, p.amount_minor,
             SUM(p.amount_minor) OVER (ORDER BY p.date, p.id ROWS UNBOUNDED PRECEDING)
          FROM {table} p JOIN journal_entries e ON e.id = p.entry_id
          WHERE p.account_code = ? AND p.date BETWEEN ? AND ?
          ORDER BY p.date, p.id LIMIT ? OFFSET ?"
-    )))
-    .bind(code)
-    .bind(period.from)
-    .bind(period.to)
-    .bind(REGISTER_PAGE)
-    .bind((page - 1) * REGISTER_PAGE)
-    .fetch_all(&mut *conn)
-    .await?;
+        )))
+        .bind(code)
+        .bind(period.from)
+        .bind(period.to)
+        .bind(REGISTER_PAGE)
+        .bind((page - 1) * REGISTER_PAGE)
+        .fetch_all(&mut *conn)
+        .await?;
     let money = |minor: i64| Money::from_minor(minor, currency);
     Ok(Some(Register {
         code: account.code,
@@ -292,14 +313,16 @@ pub async fn register(
         closing: money(opening + movement),
         rows: rows
             .into_iter()
-            .map(|(date, entry_id, memo, source, amount, running)| RegisterRow {
-                date,
-                entry_id,
-                memo,
-                source,
-                amount: money(amount),
-                balance: money(opening + running),
-            })
+            .map(
+                |(date, entry_id, memo, source, amount, running)| RegisterRow {
+                    date,
+                    entry_id,
+                    memo,
+                    source,
+                    amount: money(amount),
+                    balance: money(opening + running),
+                },
+            )
             .collect(),
         page,
         pages: ((count + REGISTER_PAGE - 1) / REGISTER_PAGE).max(1),

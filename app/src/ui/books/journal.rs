@@ -20,7 +20,13 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 pub fn JournalPage() -> impl IntoView {
     let query = use_query_map();
     let live = use_live_version();
-    let page = Memo::new(move |_| query.read().get("page").and_then(|p| p.parse().ok()).unwrap_or(1u32));
+    let page = Memo::new(move |_| {
+        query
+            .read()
+            .get("page")
+            .and_then(|p| p.parse().ok())
+            .unwrap_or(1u32)
+    });
     let entries = Resource::new(move || (live.get(), page.get()), |(_, p)| list_journal(p));
     let settings = Resource::new(move || live.get(), |_| get_books_settings());
     view! {
@@ -68,7 +74,8 @@ fn EntryCard(entry: JournalEntryView) -> impl IntoView {
             error.set(Some(e));
         }
     });
-    let reversible = entry.source == "journal" && entry.reversed_by.is_none() && entry.reverses.is_none();
+    let reversible =
+        entry.source == "journal" && entry.reversed_by.is_none() && entry.reverses.is_none();
     let id = entry.id;
     view! {
         <section class="panel entry-card" data-testid="journal-entry">
@@ -114,8 +121,17 @@ fn PostingsTable(postings: Vec<(String, String, crate::domain::Money)>) -> impl 
 pub fn JournalEntryPage() -> impl IntoView {
     let params = use_params_map();
     let live = use_live_version();
-    let id = Memo::new(move |_| params.read().get("id").and_then(|i| i.parse::<i64>().ok()).unwrap_or(0));
-    let entry = Resource::new(move || (live.get(), id.get()), |(_, id)| get_journal_entry(id));
+    let id = Memo::new(move |_| {
+        params
+            .read()
+            .get("id")
+            .and_then(|i| i.parse::<i64>().ok())
+            .unwrap_or(0)
+    });
+    let entry = Resource::new(
+        move || (live.get(), id.get()),
+        |(_, id)| get_journal_entry(id),
+    );
     view! {
         <Title text="Journal entry" />
         <PageHeader title="Journal entry" />
@@ -138,7 +154,13 @@ fn NewEntryForm(settings: BooksSettings) -> impl IntoView {
     let date = RwSignal::new(settings.today.to_string());
     let memo = RwSignal::new(String::new());
     let lines: Vec<(RwSignal<String>, RwSignal<String>, RwSignal<String>)> = (0..BLANK_LINES)
-        .map(|_| (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new())))
+        .map(|_| {
+            (
+                RwSignal::new(String::new()),
+                RwSignal::new(String::new()),
+                RwSignal::new(String::new()),
+            )
+        })
         .collect();
     let lines = StoredValue::new(lines);
     let errors = RwSignal::new(None::<AppError>);
@@ -148,7 +170,13 @@ fn NewEntryForm(settings: BooksSettings) -> impl IntoView {
         Some(Ok(id)) => {
             saved.set(Some(id));
             memo.set(String::new());
-            lines.with_value(|ls| ls.iter().for_each(|(a, d, c)| { a.set(String::new()); d.set(String::new()); c.set(String::new()); }));
+            lines.with_value(|ls| {
+                ls.iter().for_each(|(a, d, c)| {
+                    a.set(String::new());
+                    d.set(String::new());
+                    c.set(String::new());
+                })
+            });
         }
         Some(Err(e)) => errors.set(Some(e)),
         None => {}
@@ -158,8 +186,16 @@ fn NewEntryForm(settings: BooksSettings) -> impl IntoView {
         ev.prevent_default();
         errors.set(None);
         saved.set(None);
-        let typed = lines.with_value(|ls| ls.iter().map(|(a, d, c)| (a.get_untracked(), d.get_untracked(), c.get_untracked())).collect());
-        action.dispatch(JournalForm { date: date.get_untracked(), memo: memo.get_untracked(), lines: typed });
+        let typed = lines.with_value(|ls| {
+            ls.iter()
+                .map(|(a, d, c)| (a.get_untracked(), d.get_untracked(), c.get_untracked()))
+                .collect()
+        });
+        action.dispatch(JournalForm {
+            date: date.get_untracked(),
+            memo: memo.get_untracked(),
+            lines: typed,
+        });
     };
     let accounts = settings.accounts.clone();
     view! {
@@ -213,7 +249,12 @@ fn NewEntryForm(settings: BooksSettings) -> impl IntoView {
 /// The lock date and the year-end close (owner only; others get the server's refusal).
 #[component]
 fn LockPanel(settings: BooksSettings) -> impl IntoView {
-    let lock_date = RwSignal::new(settings.lock_date.map(|d| d.to_string()).unwrap_or_default());
+    let lock_date = RwSignal::new(
+        settings
+            .lock_date
+            .map(|d| d.to_string())
+            .unwrap_or_default(),
+    );
     let year_end = RwSignal::new(String::new());
     let errors = RwSignal::new(None::<AppError>);
     let lock = Action::new(|d: &String| lock_books(d.clone()));
@@ -225,12 +266,17 @@ fn LockPanel(settings: BooksSettings) -> impl IntoView {
         None => {}
     });
     Effect::new(move |_| match close.value().get() {
-        Some(Ok(_)) => done.set(Some("The year is closed and its result moved to retained earnings.".into())),
+        Some(Ok(_)) => done.set(Some(
+            "The year is closed and its result moved to retained earnings.".into(),
+        )),
         Some(Err(e)) => errors.set(Some(e)),
         None => {}
     });
     let current = match settings.lock_date {
-        Some(d) => format!("Locked up to and including {}: nothing can be posted on or before that day.", day(d)),
+        Some(d) => format!(
+            "Locked up to and including {}: nothing can be posted on or before that day.",
+            day(d)
+        ),
         None => "The books are not locked.".to_string(),
     };
     view! {

@@ -86,7 +86,11 @@ pub fn ReportControls(
         let mut q = current.get_untracked();
         change(&mut q);
         let qs = q.query_string();
-        let url = if qs.is_empty() { path.clone() } else { format!("{path}?{qs}") };
+        let url = if qs.is_empty() {
+            path.clone()
+        } else {
+            format!("{path}?{qs}")
+        };
         navigate(&url, Default::default());
     };
     let go = StoredValue::new_local(go);
@@ -128,16 +132,29 @@ pub fn ReportControls(
 pub fn CsvLink(file_name: String, rows: Vec<Vec<String>>) -> impl IntoView {
     let csv: String = rows
         .iter()
-        .map(|row| row.iter().map(|c| csv_cell(c)).collect::<Vec<_>>().join(","))
+        .map(|row| {
+            row.iter()
+                .map(|c| csv_cell(c))
+                .collect::<Vec<_>>()
+                .join(",")
+        })
         .collect::<Vec<_>>()
         .join("\r\n");
-    let href = format!("data:text/csv;charset=utf-8,{}", crate::ui::components::encode_query(&csv));
+    let href = format!(
+        "data:text/csv;charset=utf-8,{}",
+        crate::ui::components::encode_query(&csv)
+    );
     view! { <a class="button secondary small" href=href download=file_name>"Download CSV"</a> }
 }
 
 pub fn csv_cell(text: &str) -> String {
-    let risky = text.starts_with(['=', '+', '@']) || (text.starts_with('-') && text.parse::<f64>().is_err());
-    let text = if risky { format!("'{text}") } else { text.to_string() };
+    let risky = text.starts_with(['=', '+', '@'])
+        || (text.starts_with('-') && text.parse::<f64>().is_err());
+    let text = if risky {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    };
     if text.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", text.replace('"', "\"\""))
     } else {
@@ -153,7 +170,11 @@ pub fn plain(m: Money) -> String {
 /// A figure in a statement, linked to the postings behind it.
 #[component]
 pub fn FigureLink(code: String, amount: Money, query: String) -> impl IntoView {
-    let class = if amount.is_negative() { "amount negative" } else { "amount" };
+    let class = if amount.is_negative() {
+        "amount negative"
+    } else {
+        "amount"
+    };
     if code.is_empty() {
         return view! { <span class=class>{group_thousands(amount.amount())}</span> }.into_any();
     }

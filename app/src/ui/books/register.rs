@@ -45,12 +45,36 @@ fn RegisterView(r: Register, query: Memo<super::ReportQuery>) -> impl IntoView {
     let title = format!("{} {}", r.code, r.name);
     let path = format!("/books/accounts/{}", r.code);
     let base = format!("{path}?{}", query.get_untracked().query_string());
-    let mut rows = vec![vec!["Date".to_string(), "Entry".into(), "Memo".into(), "Amount".into(), "Balance".into()]];
-    rows.push(vec![r.period.from.to_string(), String::new(), "Opening balance".into(), String::new(), plain(r.opening)]);
+    let mut rows = vec![vec![
+        "Date".to_string(),
+        "Entry".into(),
+        "Memo".into(),
+        "Amount".into(),
+        "Balance".into(),
+    ]];
+    rows.push(vec![
+        r.period.from.to_string(),
+        String::new(),
+        "Opening balance".into(),
+        String::new(),
+        plain(r.opening),
+    ]);
     for row in &r.rows {
-        rows.push(vec![row.date.to_string(), row.entry_id.to_string(), row.memo.clone(), plain(row.amount), plain(row.balance)]);
+        rows.push(vec![
+            row.date.to_string(),
+            row.entry_id.to_string(),
+            row.memo.clone(),
+            plain(row.amount),
+            plain(row.balance),
+        ]);
     }
-    rows.push(vec![r.period.to.to_string(), String::new(), "Closing balance".into(), String::new(), plain(r.closing)]);
+    rows.push(vec![
+        r.period.to.to_string(),
+        String::new(),
+        "Closing balance".into(),
+        String::new(),
+        plain(r.closing),
+    ]);
     let file = format!("register-{}-{}-{}.csv", r.code, r.period.from, r.period.to);
     let (page, pages) = (r.page as u32, r.pages as u32);
     let total = r.total as u64;

@@ -1,10 +1,10 @@
 //! The books: the trial balance as of a day, with a visible check that debits equal credits.
 
-use crate::ui::components::{day, load_error, Amount, EmptyState, Loading, PageHeader};
-use crate::ui::live::use_live_version;
 use crate::api::books::get_trial_balance;
 use crate::api::types::TrialBalance;
 use crate::domain::Money;
+use crate::ui::components::{day, load_error, Amount, EmptyState, Loading, PageHeader};
+use crate::ui::live::use_live_version;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_query_map};

@@ -6,7 +6,9 @@ use crate::api::types::{ExpenseForm, ExpenseOptions};
 use crate::api::AppError;
 use crate::ui::browser::request_key;
 use crate::ui::components::{load_error, Loading, PageHeader};
-use crate::ui::fields::{field_error, use_hydrated, FieldError, FormError, SubmitButton, TextField};
+use crate::ui::fields::{
+    field_error, use_hydrated, FieldError, FormError, SubmitButton, TextField,
+};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_navigate;
@@ -28,7 +30,12 @@ pub fn NewExpensePage() -> impl IntoView {
     }
 }
 
-type Split = (RwSignal<String>, RwSignal<String>, RwSignal<String>, RwSignal<String>);
+type Split = (
+    RwSignal<String>,
+    RwSignal<String>,
+    RwSignal<String>,
+    RwSignal<String>,
+);
 
 const SPLITS: usize = 3;
 
@@ -37,14 +44,25 @@ fn ExpenseFormView(options: ExpenseOptions) -> impl IntoView {
     let key = StoredValue::new(request_key());
     let vendor = RwSignal::new(String::new());
     let date = RwSignal::new(options.today.to_string());
-    let first_money = options.money_accounts.first().map(|a| a.code.clone()).unwrap_or_default();
+    let first_money = options
+        .money_accounts
+        .first()
+        .map(|a| a.code.clone())
+        .unwrap_or_default();
     let paid_from = RwSignal::new(first_money);
     let due_date = RwSignal::new(String::new());
     let reference = RwSignal::new(String::new());
     let memo = RwSignal::new(String::new());
     let inclusive = RwSignal::new(true);
     let splits: Vec<Split> = (0..SPLITS)
-        .map(|_| (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new("20".to_string())))
+        .map(|_| {
+            (
+                RwSignal::new(String::new()),
+                RwSignal::new(String::new()),
+                RwSignal::new(String::new()),
+                RwSignal::new("20".to_string()),
+            )
+        })
         .collect();
     let splits = StoredValue::new(splits);
     let errors = RwSignal::new(None::<AppError>);
@@ -62,7 +80,14 @@ fn ExpenseFormView(options: ExpenseOptions) -> impl IntoView {
         errors.set(None);
         let typed = splits.with_value(|s| {
             s.iter()
-                .map(|(a, d, m, r)| (a.get_untracked(), d.get_untracked(), m.get_untracked(), r.get_untracked()))
+                .map(|(a, d, m, r)| {
+                    (
+                        a.get_untracked(),
+                        d.get_untracked(),
+                        m.get_untracked(),
+                        r.get_untracked(),
+                    )
+                })
                 .collect()
         });
         action.dispatch(ExpenseForm {

@@ -19,7 +19,13 @@ use leptos_router::hooks::use_query_map;
 pub fn ExpensesPage() -> impl IntoView {
     let query = use_query_map();
     let live = use_live_version();
-    let page = Memo::new(move |_| query.read().get("page").and_then(|p| p.parse().ok()).unwrap_or(1u32));
+    let page = Memo::new(move |_| {
+        query
+            .read()
+            .get("page")
+            .and_then(|p| p.parse().ok())
+            .unwrap_or(1u32)
+    });
     let list = Resource::new(move || (live.get(), page.get()), |(_, p)| list_expenses(p));
     view! {
         <Title text="Expenses" />

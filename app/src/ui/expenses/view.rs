@@ -18,7 +18,13 @@ use leptos_router::hooks::use_params_map;
 pub fn ExpensePage() -> impl IntoView {
     let params = use_params_map();
     let live = use_live_version();
-    let id = Memo::new(move |_| params.read().get("id").and_then(|i| i.parse::<i64>().ok()).unwrap_or(0));
+    let id = Memo::new(move |_| {
+        params
+            .read()
+            .get("id")
+            .and_then(|i| i.parse::<i64>().ok())
+            .unwrap_or(0)
+    });
     let expense = Resource::new(move || (live.get(), id.get()), |(_, id)| get_expense(id));
     view! {
         <Transition fallback=Loading>
@@ -109,7 +115,11 @@ fn PayBill(bill: i64, open: crate::domain::Money) -> impl IntoView {
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         errors.set(None);
-        action.dispatch((amount.get_untracked(), paid_on.get_untracked(), paid_from.get_untracked()));
+        action.dispatch((
+            amount.get_untracked(),
+            paid_on.get_untracked(),
+            paid_from.get_untracked(),
+        ));
     };
     view! {
         <section class="panel">
