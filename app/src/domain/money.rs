@@ -324,8 +324,13 @@ impl Sub for Money {
 impl Neg for Money {
     type Output = Money;
     fn neg(self) -> Money {
+        let mut amount = -self.amount;
+        // Decimal keeps a sign on zero; a report must never show "-0.00".
+        if amount.is_zero() {
+            amount.set_sign_positive(true);
+        }
         Money {
-            amount: -self.amount,
+            amount,
             currency: self.currency,
         }
     }
@@ -699,5 +704,13 @@ mod tests {
         let parsed = Money::parse("1234567890123456", gbp);
 
         assert_eq!(parsed, Err(MoneyError::TooLarge));
+    }
+
+    #[test]
+    fn negating_zero_never_shows_a_minus_sign() {
+        let zero = Money::zero(Currency::parse("GBP").unwrap());
+
+        assert_eq!((-zero).to_string(), zero.to_string());
+        assert!(!(-zero).amount().is_sign_negative());
     }
 }
