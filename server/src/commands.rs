@@ -30,13 +30,15 @@ pub async fn demo(db: &Path, seed: u64) -> anyhow::Result<ExitCode> {
         store::demo::fill_demo(&mut tx, business.base_currency, business.today(), seed).await?;
     tx.commit().await.context("cannot save the demo data")?;
     println!(
-        "Filled {}: {} customers, {} issued invoices ({} voided), {} drafts, {} payments.",
+        "Filled {}: {} customers, {} issued invoices ({} voided), {} drafts, {} payments, {} expenses, {} bills.",
         db.display(),
         summary.customers,
         summary.invoices,
         summary.voided,
         summary.drafts,
-        summary.payments
+        summary.payments,
+        summary.expenses,
+        summary.bills
     );
     let mut conn = pool.acquire().await?;
     if store::users::count_users(&mut conn).await? == 0 {
@@ -53,7 +55,7 @@ pub async fn check(db: &Path) -> anyhow::Result<ExitCode> {
     let mut conn = pool.acquire().await?;
     let problems = store::check::check_books(&mut conn).await?;
     if problems.is_empty() {
-        println!("All checks passed: entries balance, receivables match open invoices, numbers are gapless, posted records are protected.");
+        println!("All checks passed: entries balance; receivables and payables match open invoices and bills; monthly and cash-basis balances match the ledger; numbers are gapless; posted records are protected.");
         return Ok(ExitCode::SUCCESS);
     }
     for problem in &problems {

@@ -485,3 +485,40 @@ async fn reports_over_ranges_that_cut_months_equal_a_direct_sum_of_postings() {
         );
     }
 }
+
+#[tokio::test]
+async fn check_finds_a_tampered_monthly_balance_and_a_sound_book_passes() {
+    let app = TestApp::signed_in().await;
+    let customer = app.customer("Harbor Cafe").await;
+    issue_invoice(&app, customer, "2026-03-10").await;
+    app.pay(customer, "60.00", "2026-04-10", "check-pay-1", false)
+        .await
+        .unwrap();
+    app.ok(
+        "record_expense",
+        expense(
+            "Landlord Ltd",
+            "2026-05-01",
+            "",
+            "2026-05-31",
+            json!([["6200", "", "240.00", "20"]]),
+            "check-bill-1",
+        ),
+    )
+    .await;
+    let mut conn = app.pool.acquire().await.unwrap();
+    let sound = app::store::check::check_books(&mut conn).await.unwrap();
+
+    sqlx::query("UPDATE ledger_months SET amount_minor = amount_minor + 1 WHERE account_code = '4000' AND basis = 'cash'")
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+    let problems = app::store::check::check_books(&mut conn).await.unwrap();
+
+    assert!(sound.is_empty(), "{sound:?}");
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(
+        problems[0].contains("cash balance of account 4000 for 2026-04"),
+        "{problems:?}"
+    );
+}

@@ -2,9 +2,13 @@
 //! same store functions the app uses, so the demo books obey every rule the real ones do.
 
 use super::customers::{create_customer, NewCustomer};
+use super::expenses::{pay_bill, record_expense, NewExpense};
 use super::invoices::{issue_invoice, save_draft, void_invoice, Draft};
+use super::journal::post_manual_entry;
 use super::payments::{record_payment, NewPayment};
 use crate::api::types::PaymentMethod;
+use crate::domain::expenses::{AmountsAre, ExpenseSplit};
+use crate::domain::journal::ManualLine;
 use crate::domain::posting::accounts;
 use crate::domain::{AccountCode, Currency, Excess, LineInput, Money, TaxRounding};
 use chrono::{Days, NaiveDate};
@@ -61,6 +65,8 @@ pub struct DemoSummary {
     pub drafts: usize,
     pub voided: usize,
     pub payments: usize,
+    pub expenses: usize,
+    pub bills: usize,
 }
 
 /// Fills the database with a year of business ending `today`. Runs in the caller's
@@ -102,6 +108,7 @@ pub async fn fill_demo(
         summary.customers += 1;
     }
     let start = today - Days::new(360);
+    fill_spending(conn, currency, start, today, &mut rng, &mut summary).await?;
     for n in 0..300u64 {
         let issue_date = start + Days::new(n * 360 / 300 + rng.gen_range(0..2));
         let issue_date = issue_date.min(today);
@@ -188,6 +195,182 @@ pub async fn fill_demo(
         }
     }
     Ok(summary)
+}
+
+/// The studio's side of the books: an opening balance, rent billed monthly and paid a few
+/// days later, software on the card, supplies now and then, and the card paid off monthly.
+async fn fill_spending(
+    conn: &mut SqliteConnection,
+    currency: Currency,
+    start: NaiveDate,
+    today: NaiveDate,
+    rng: &mut StdRng,
+    summary: &mut DemoSummary,
+) -> anyhow::Result<()> {
+    let money = |minor: i64| Money::from_minor(minor, currency);
+    let opening = [
+        ManualLine {
+            account: AccountCode::new(accounts::BANK),
+            debit: money(800_000),
+            credit: money(0),
+        },
+        ManualLine {
+            account: AccountCode::new("3000"),
+            debit: money(0),
+            credit: money(800_000),
+        },
+    ];
+    post_manual_entry(conn, start, "Opening balance", &opening, currency)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let split = |account: &str, description: &str, minor: i64, rate: i64| ExpenseSplit {
+        account: AccountCode::new(account),
+        description: description.to_string(),
+        amount: money(minor),
+        tax_rate: Decimal::from(rate),
+    };
+    let mut month = start;
+    let mut n = 0;
+    while month <= today {
+        n += 1;
+        let spend = |vendor: &str,
+                     date: NaiveDate,
+                     paid_from: Option<&str>,
+                     due: Option<NaiveDate>,
+                     splits: Vec<ExpenseSplit>,
+                     key: String| NewExpense {
+            vendor: vendor.to_string(),
+            date,
+            paid_from: paid_from.map(AccountCode::new),
+            due_date: due,
+            reference: format!("R-{}", 5000 + n),
+            memo: String::new(),
+            amounts: AmountsAre::TaxInclusive,
+            splits,
+            receipt: None,
+            idempotency_key: key,
+        };
+        let rent = spend(
+            "Harbourside Properties",
+            month,
+            None,
+            Some(month + Days::new(14)),
+            vec![split("6200", "Studio rent", 96_000, 20)],
+            format!("demo-rent-{n}"),
+        );
+        let bill = record_expense(conn, &rent, currency)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        summary.bills += 1;
+        let paid_on = month + Days::new(rng.gen_range(3..12));
+        if paid_on <= today {
+            pay_bill(
+                conn,
+                bill,
+                paid_on,
+                &AccountCode::new(accounts::BANK),
+                money(96_000),
+                &format!("demo-rent-paid-{n}"),
+            )
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        }
+        let contractors_on = (month + Days::new(20)).min(today);
+        let contractors = spend(
+            "Northbank Freelance Collective",
+            contractors_on,
+            None,
+            Some(contractors_on + Days::new(30)),
+            vec![split(
+                "5000",
+                "Freelance design and photography",
+                rng.gen_range(600_000..1_400_000),
+                20,
+            )],
+            format!("demo-contractors-{n}"),
+        );
+        let owed = record_expense(conn, &contractors, currency)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        summary.bills += 1;
+        let settled_on = contractors_on + Days::new(rng.gen_range(20..40));
+        if settled_on <= today {
+            let total: i64 = sqlx::query_scalar("SELECT total_minor FROM expenses WHERE id = ?")
+                .bind(owed)
+                .fetch_one(&mut *conn)
+                .await?;
+            pay_bill(
+                conn,
+                owed,
+                settled_on,
+                &AccountCode::new(accounts::BANK),
+                money(total),
+                &format!("demo-contractors-paid-{n}"),
+            )
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        }
+        let software_on = (month + Days::new(2)).min(today);
+        let software = spend(
+            "Cloudworks Software",
+            software_on,
+            Some("2300"),
+            None,
+            vec![
+                split("6300", "Design suite licence", 5_999, 20),
+                split("6300", "File hosting", 1_200, 20),
+            ],
+            format!("demo-software-{n}"),
+        );
+        record_expense(conn, &software, currency)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        summary.expenses += 1;
+        let supplies_on = (month + Days::new(rng.gen_range(5..25))).min(today);
+        if rng.gen_bool(0.6) {
+            let supplies = spend(
+                "Quayside Stationers",
+                supplies_on,
+                Some("2300"),
+                None,
+                vec![split(
+                    "6100",
+                    "Paper and ink",
+                    rng.gen_range(1_500..9_000),
+                    20,
+                )],
+                format!("demo-supplies-{n}"),
+            );
+            record_expense(conn, &supplies, currency)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            summary.expenses += 1;
+        }
+        // Paying off last month's card from the bank.
+        let card_due: i64 = sqlx::query_scalar("SELECT COALESCE(-SUM(amount_minor), 0) FROM postings WHERE account_code = '2300' AND date < ?")
+            .bind(month)
+            .fetch_one(&mut *conn)
+            .await?;
+        if card_due > 0 {
+            let lines = [
+                ManualLine {
+                    account: AccountCode::new("2300"),
+                    debit: money(card_due),
+                    credit: money(0),
+                },
+                ManualLine {
+                    account: AccountCode::new(accounts::BANK),
+                    debit: money(0),
+                    credit: money(card_due),
+                },
+            ];
+            post_manual_entry(conn, month, "Credit card paid off", &lines, currency)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+        }
+        month = month + chrono::Months::new(1);
+    }
+    Ok(())
 }
 
 fn demo_lines(rng: &mut StdRng) -> Vec<LineInput> {
