@@ -445,3 +445,29 @@ pub struct ExpenseOptions {
     pub expense_accounts: Vec<AccountOption>,
     pub today: NaiveDate,
 }
+
+/// An account in the chart of accounts page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AccountRow {
+    pub code: String,
+    pub name: String,
+    pub kind: AccountKind,
+    pub parent: Option<String>,
+    pub is_money: bool,
+    pub archived: bool,
+    /// Settle posts to it itself; it can be renamed but not archived.
+    pub system: bool,
+    pub has_postings: bool,
+    /// Debit-positive, as of today.
+    pub balance: Money,
+}
+
+/// An account as typed in the form.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct AccountForm {
+    pub code: String,
+    pub name: String,
+    pub kind: String,
+    pub parent: String,
+    pub is_money: bool,
+}

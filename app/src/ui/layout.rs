@@ -87,6 +87,10 @@ fn MainNav() -> impl IntoView {
                 <NavIcon path="M3 6h18v12H3zM3 10h18M7 15h4" />
                 <span>"Payments"</span>
             </A>
+            <A href="/expenses">
+                <NavIcon path="M7 3h10v18l-2.5-1.5L12 21l-2.5-1.5L7 21zM10 8h4M10 12h4" />
+                <span>"Expenses"</span>
+            </A>
             <A href="/customers">
                 <NavIcon path="M12 12a4 4 0 1 0 0-8 4 4 0 0 0 0 8zM4 21c0-4 3.6-6.5 8-6.5s8 2.5 8 6.5" />
                 <span>"Customers"</span>

@@ -1,11 +1,13 @@
 //! The books: financial statements, the trial balance, account registers behind every figure,
 //! manual journal entries, the period lock and the year-end close.
 
+mod accounts;
 mod journal;
 mod register;
 mod statements;
 mod trial_balance;
 
+pub use accounts::AccountsPage;
 pub use journal::{JournalEntryPage, JournalPage};
 pub use register::RegisterPage;
 pub use statements::{BalanceSheetPage, ProfitLossPage};
@@ -22,10 +24,11 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 pub fn BooksNav() -> impl IntoView {
     view! {
         <nav class="tabs books-nav" aria-label="Books">
-            <A href="/books/profit-loss">"Profit and loss"</A>
-            <A href="/books/balance-sheet">"Balance sheet"</A>
-            <A href="/books" exact=true>"Trial balance"</A>
-            <A href="/books/journal">"Journal"</A>
+            <A href="/books/profit-loss" attr:class="tab">"Profit and loss"</A>
+            <A href="/books/balance-sheet" attr:class="tab">"Balance sheet"</A>
+            <A href="/books" exact=true attr:class="tab">"Trial balance"</A>
+            <A href="/books/journal" attr:class="tab">"Journal"</A>
+            <A href="/books/accounts" exact=true attr:class="tab">"Accounts"</A>
         </nav>
     }
 }

@@ -1,0 +1,166 @@
+//! The chart of accounts: every account by kind with today's balance and a link to its
+//! register, a form to add one, and archiving for accounts no longer used.
+
+use super::BooksNav;
+use crate::api::accounts::{archive_account, list_accounts, save_account};
+use crate::api::types::{AccountForm, AccountRow};
+use crate::api::AppError;
+use crate::domain::AccountKind;
+use crate::ui::components::{load_error, Amount, Loading, PageHeader};
+use crate::ui::fields::{use_hydrated, FormError, SubmitButton, TextField};
+use crate::ui::live::use_live_version;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+
+#[component]
+pub fn AccountsPage() -> impl IntoView {
+    let live = use_live_version();
+    let accounts = Resource::new(move || live.get(), |_| list_accounts());
+    view! {
+        <Title text="Chart of accounts" />
+        <PageHeader title="Chart of accounts" />
+        <BooksNav />
+        <NewAccountForm />
+        <Transition fallback=Loading>
+            {move || Suspend::new(async move {
+                match accounts.await {
+                    Ok(rows) => AccountKind::ALL.into_iter().map(|kind| {
+                        let of_kind: Vec<AccountRow> = rows.iter().filter(|a| a.kind == kind).cloned().collect();
+                        view! { <KindTable kind rows=of_kind /> }
+                    }).collect_view().into_any(),
+                    Err(e) => load_error(e),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn KindTable(kind: AccountKind, rows: Vec<AccountRow>) -> impl IntoView {
+    let sign = kind.natural_sign();
+    view! {
+        <h2 class="section-title">{format!("{} accounts", kind.label())}</h2>
+        <div class="table-card">
+            <table class="list accounts" data-testid=format!("accounts-{}", kind.as_str())>
+                <thead><tr>
+                    <th scope="col">"Account"</th>
+                    <th scope="col" class="num">"Balance today"</th>
+                    <th scope="col"><span class="sr-only">"Actions"</span></th>
+                </tr></thead>
+                <tbody>
+                    {rows.into_iter().map(|a| {
+                        let balance = if sign < 0 { -a.balance } else { a.balance };
+                        view! { <AccountLine a balance /> }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+#[component]
+fn AccountLine(a: AccountRow, balance: crate::domain::Money) -> impl IntoView {
+    let error = RwSignal::new(None::<AppError>);
+    let archive =
+        Action::new(|(code, archived): &(String, bool)| archive_account(code.clone(), *archived));
+    Effect::new(move |_| {
+        if let Some(Err(e)) = archive.value().get() {
+            error.set(Some(e));
+        }
+    });
+    let code = a.code.clone();
+    let archived = a.archived;
+    view! {
+        <tr class:muted=archived>
+            <td class="primary-cell">
+                <A href=format!("/books/accounts/{}", a.code)>
+                    <span class="account-code">{a.code.clone()}</span> " " {a.name.clone()}
+                </A>
+                {a.parent.clone().map(|p| view! { <span class="muted">{format!(" · under {p}")}</span> })}
+                {a.is_money.then(|| view! { <span class="kind-tag">"money"</span> })}
+                {archived.then(|| view! { <span class="kind-tag">"archived"</span> })}
+                <FormError errors=error also=&["code"] />
+            </td>
+            <td class="num" data-label="Balance today">
+                {a.has_postings.then(|| view! { <Amount value=balance /> })}
+            </td>
+            <td class="actions-cell">
+                {(!a.system).then(|| view! {
+                    <button type="button" class="button secondary small"
+                        on:click=move |_| { archive.dispatch((code.clone(), !archived)); }
+                        disabled=move || archive.pending().get()>
+                        {if archived { "Restore" } else { "Archive" }}
+                    </button>
+                })}
+            </td>
+        </tr>
+    }
+}
+
+#[component]
+fn NewAccountForm() -> impl IntoView {
+    let code = RwSignal::new(String::new());
+    let name = RwSignal::new(String::new());
+    let kind = RwSignal::new("expense".to_string());
+    let parent = RwSignal::new(String::new());
+    let is_money = RwSignal::new(false);
+    let errors = RwSignal::new(None::<AppError>);
+    let saved = RwSignal::new(false);
+    let action = Action::new(|form: &AccountForm| save_account(form.clone(), true));
+    Effect::new(move |_| match action.value().get() {
+        Some(Ok(())) => {
+            saved.set(true);
+            code.set(String::new());
+            name.set(String::new());
+            parent.set(String::new());
+        }
+        Some(Err(e)) => errors.set(Some(e)),
+        None => {}
+    });
+    let hydrated = use_hydrated();
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        errors.set(None);
+        saved.set(false);
+        action.dispatch(AccountForm {
+            code: code.get_untracked(),
+            name: name.get_untracked(),
+            kind: kind.get_untracked(),
+            parent: parent.get_untracked(),
+            is_money: is_money.get_untracked(),
+        });
+    };
+    view! {
+        <details class="panel disclosure">
+            <summary>"Add an account"</summary>
+            <form class="form" on:submit=submit novalidate>
+                <fieldset disabled=move || !hydrated.get()>
+                    <div class="field-row pair">
+                        <TextField id="code" label="Code" value=code errors inputmode="numeric" required=true hint="Digits, e.g. 6150." />
+                        <TextField id="name" label="Name" value=name errors required=true />
+                    </div>
+                    <div class="field-row pair">
+                        <div class="field">
+                            <label for="kind">"Kind"</label>
+                            <select id="kind" bind:value=kind>
+                                {AccountKind::ALL.into_iter().map(|k| view! {
+                                    <option value=k.as_str() selected=k == AccountKind::Expense>{k.label()}</option>
+                                }).collect_view()}
+                            </select>
+                        </div>
+                        <TextField id="parent" label="Group under (code)" value=parent errors inputmode="numeric"
+                            hint="Optional: the code of an account of the same kind." />
+                    </div>
+                    <div class="checkbox-field">
+                        <input id="is_money" type="checkbox" bind:checked=is_money />
+                        <label for="is_money">"Money is paid from this account (bank, cash or card)"</label>
+                    </div>
+                    <FormError errors />
+                    {move || saved.get().then(|| view! { <div class="banner banner-success" role="status"><p>"Account added."</p></div> })}
+                    <div class="form-actions"><SubmitButton label="Add account" pending=action.pending() /></div>
+                </fieldset>
+            </form>
+        </details>
+    }
+}
