@@ -41,8 +41,9 @@ pub struct Period {
 }
 
 impl Period {
-    /// The period of the same length just before this one: the same number of whole months
-    /// when this one is whole months (so February compares with January), else of days.
+    /// The period to compare with: the same number of whole months just before when this one
+    /// is whole months (so February compares with January); the same days a year earlier for
+    /// a period from the first of a month (the year to date); else as many days just before.
     pub fn previous(self) -> Period {
         let whole_months = self.from.day() == 1 && (self.to + Days::new(1)).day() == 1;
         if whole_months {
@@ -53,6 +54,15 @@ impl Period {
             return Period {
                 from,
                 to: self.from - Days::new(1),
+            };
+        }
+        // A period starting on the first of a month and up to a year long (the year to date,
+        // say) compares with the same days a year earlier.
+        let year_before = (self.from - Months::new(12), self.to - Months::new(12));
+        if self.from.day() == 1 && year_before.1 < self.from {
+            return Period {
+                from: year_before.0,
+                to: year_before.1,
             };
         }
         let days = (self.to - self.from).num_days() as u64 + 1;
@@ -429,6 +439,17 @@ mod tests {
 
         assert_eq!(q2.previous().from, day("2026-01-01"));
         assert_eq!(q2.previous().to, day("2026-03-31"));
+    }
+
+    #[test]
+    fn the_year_to_date_compares_with_the_same_days_a_year_earlier() {
+        let ytd = Period {
+            from: day("2026-01-01"),
+            to: day("2026-12-04"),
+        };
+
+        assert_eq!(ytd.previous().from, day("2025-01-01"));
+        assert_eq!(ytd.previous().to, day("2025-12-04"));
     }
 
     #[test]

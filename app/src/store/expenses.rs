@@ -390,7 +390,8 @@ pub async fn get_expense(
         return Ok(None);
     };
     let (paid_from, reference, net, tax, receipt, entry_id): (Option<String>, String, i64, i64, Option<i64>, i64) =
-        sqlx::query_as("SELECT paid_from, reference, net_minor, tax_minor, receipt_id, entry_id FROM expenses WHERE id = ?")
+        sqlx::query_as("SELECT e.paid_from || ' ' || a.name, e.reference, e.net_minor, e.tax_minor, e.receipt_id, e.entry_id
+            FROM expenses e LEFT JOIN accounts a ON a.code = e.paid_from WHERE e.id = ?")
             .bind(id)
             .fetch_one(&mut *conn)
             .await?;
@@ -402,7 +403,8 @@ pub async fn get_expense(
     .fetch_all(&mut *conn)
     .await?;
     let payments: Vec<(NaiveDate, String, i64)> = sqlx::query_as(
-        "SELECT paid_on, paid_from, amount_minor FROM bill_payments WHERE bill_id = ? ORDER BY id",
+        "SELECT b.paid_on, b.paid_from || ' ' || a.name, b.amount_minor FROM bill_payments b
+         JOIN accounts a ON a.code = b.paid_from WHERE b.bill_id = ? ORDER BY b.id",
     )
     .bind(id)
     .fetch_all(&mut *conn)

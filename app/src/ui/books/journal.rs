@@ -77,6 +77,8 @@ fn EntryCard(entry: JournalEntryView) -> impl IntoView {
     let reversible =
         entry.source == "journal" && entry.reversed_by.is_none() && entry.reverses.is_none();
     let id = entry.id;
+    // Reversing posts an entry that cannot be undone, so it takes a second, explicit press.
+    let confirming = RwSignal::new(false);
     view! {
         <section class="panel entry-card" data-testid="journal-entry">
             <header class="entry-head">
@@ -88,8 +90,16 @@ fn EntryCard(entry: JournalEntryView) -> impl IntoView {
                     </p>
                 </div>
                 {reversible.then(|| view! {
-                    <button type="button" class="button secondary small" on:click=move |_| { reverse.dispatch(id); }
-                        disabled=move || reverse.pending().get()>"Reverse"</button>
+                    <div class="entry-actions">
+                        <button type="button" class="button secondary small" hidden=move || confirming.get()
+                            on:click=move |_| confirming.set(true)>"Reverse"</button>
+                        <span hidden=move || !confirming.get()>
+                            <button type="button" class="button danger small" on:click=move |_| { reverse.dispatch(id); }
+                                disabled=move || reverse.pending().get()>"Post the reversal today"</button>
+                            " "
+                            <button type="button" class="button secondary small" on:click=move |_| confirming.set(false)>"Cancel"</button>
+                        </span>
+                    </div>
                 })}
             </header>
             <PostingsTable postings=entry.postings />

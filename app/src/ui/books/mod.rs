@@ -122,7 +122,7 @@ pub fn ReportControls(
                 <div class="checkbox-field">
                     <input id="compare" type="checkbox" checked=compare
                         on:change=move |ev| { let v = event_target_checked(&ev); go.with_value(|g| g(&|q| q.compare = v)) } />
-                    <label for="compare">"Compare with the previous period"</label>
+                    <label for="compare">"Compare with an earlier period"</label>
                 </div>
             })}
         </div>

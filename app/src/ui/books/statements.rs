@@ -42,7 +42,7 @@ pub fn ProfitLossPage() -> impl IntoView {
                                 " " <CsvLink file_name=file rows />
                             </p>
                             <div class="table-card">
-                                <table class="list statement" data-testid="profit-loss">
+                                <table class="list statement compact" data-testid="profit-loss">
                                     <StatementHead compare=previous.is_some() />
                                     <SectionRows section=pl.income.clone() drill=drill.clone() compare=previous.is_some() />
                                     <SectionRows section=pl.expenses.clone() drill=drill.clone() compare=previous.is_some() />
@@ -107,7 +107,7 @@ pub fn BalanceSheetPage() -> impl IntoView {
                                 <div class="banner banner-error" role="alert"><p>"Assets do not equal liabilities and equity. Run " <code>"settle check"</code> "."</p></div>
                             })}
                             <div class="table-card">
-                                <table class="list statement" data-testid="balance-sheet">
+                                <table class="list statement compact" data-testid="balance-sheet">
                                     <StatementHead compare />
                                     <SectionRows section=bs.assets.clone() drill=drill.clone() compare />
                                     <SectionRows section=bs.liabilities.clone() drill=drill.clone() compare />

@@ -37,7 +37,7 @@ type Split = (
     RwSignal<String>,
 );
 
-const SPLITS: usize = 3;
+const SPLITS: usize = 6;
 
 #[component]
 fn ExpenseFormView(options: ExpenseOptions) -> impl IntoView {
@@ -65,6 +65,7 @@ fn ExpenseFormView(options: ExpenseOptions) -> impl IntoView {
         })
         .collect();
     let splits = StoredValue::new(splits);
+    let shown = RwSignal::new(1usize);
     let errors = RwSignal::new(None::<AppError>);
     let action = Action::new(|form: &ExpenseForm| record_expense(form.clone()));
     let navigate = use_navigate();
@@ -150,7 +151,7 @@ fn ExpenseFormView(options: ExpenseOptions) -> impl IntoView {
                         let account_error = field_error(errors, format!("splits.{i}.account"));
                         let rate_error = field_error(errors, rate_id.clone());
                         view! {
-                            <div class="split-row" data-testid="split">
+                            <div class="split-row" data-testid="split" hidden=move || i >= shown.get()>
                                 <div class="field" class:invalid=move || account_error.with(Option::is_some)>
                                     <label for=format!("splits.{i}.account")>{format!("Account {}", i + 1)}</label>
                                     <select id=format!("splits.{i}.account") bind:value=account>
@@ -176,6 +177,8 @@ fn ExpenseFormView(options: ExpenseOptions) -> impl IntoView {
                             </div>
                         }
                     }).collect_view()}
+                    <button type="button" class="button secondary small" hidden=move || shown.get() >= SPLITS
+                        on:click=move |_| shown.update(|n| *n = (*n + 1).min(SPLITS))>"Split across another account"</button>
                 </section>
                 <FormError errors also=&["idempotency_key"] />
                 <div class="form-actions">
