@@ -40,6 +40,7 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
     let service = Router::new()
         .route("/healthz", get(crate::events::health))
         .route("/events", get(crate::events::stream))
+        .route("/export/{file}", get(crate::downloads::ledger))
         .with_state(state.clone());
     let not_found = leptos_axum::render_app_to_stream_with_context(
         {

@@ -522,3 +522,60 @@ async fn check_finds_a_tampered_monthly_balance_and_a_sound_book_passes() {
         "{problems:?}"
     );
 }
+
+#[tokio::test]
+async fn the_ledger_downloads_in_three_formats_only_with_a_session() {
+    let app = TestApp::signed_in().await;
+    let customer = app.customer("Harbor \"Cafe\"; Ltd").await;
+    issue_invoice(&app, customer, "2026-03-10").await;
+    let stranger = reqwest::Client::new();
+
+    let journal = app
+        .client
+        .get(format!("http://{}/export/ledger.journal", app.addr))
+        .send()
+        .await
+        .unwrap();
+    let beancount = app
+        .client
+        .get(format!("http://{}/export/ledger.beancount", app.addr))
+        .send()
+        .await
+        .unwrap();
+    let csv = app
+        .client
+        .get(format!("http://{}/export/ledger.csv", app.addr))
+        .send()
+        .await
+        .unwrap();
+    let refused = stranger
+        .get(format!("http://{}/export/ledger.csv", app.addr))
+        .send()
+        .await
+        .unwrap();
+    let unknown = app
+        .client
+        .get(format!("http://{}/export/ledger.xlsx", app.addr))
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(journal.status(), 200);
+    assert!(journal.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .contains(".journal"));
+    assert!(journal
+        .text()
+        .await
+        .unwrap()
+        .contains("Assets:1100-Accounts-receivable"));
+    assert!(beancount
+        .text()
+        .await
+        .unwrap()
+        .contains("option \"operating_currency\" \"GBP\""));
+    assert!(csv.text().await.unwrap().starts_with("entry_id,date,memo"));
+    assert_eq!(refused.status(), 401);
+    assert_eq!(unknown.status(), 404);
+}

@@ -25,7 +25,7 @@ pub fn TrialBalancePage() -> impl IntoView {
         <Transition fallback=Loading>
             {move || Suspend::new(async move {
                 match balance.await {
-                    Ok(tb) => view! { <AsOfPicker date=tb.as_of.to_string() /> <BalanceTable tb /> }.into_any(),
+                    Ok(tb) => view! { <AsOfPicker date=tb.as_of.to_string() /> <BalanceTable tb /> <LedgerExports /> }.into_any(),
                     Err(e) => load_error(e),
                 }
             })}
@@ -131,5 +131,21 @@ fn amount_or_dash(amount: Option<Money>, zero: bool) -> impl IntoView {
         Some(m) => view! { <Amount value=m /> }.into_any(),
         None if zero => view! { <span class="muted">"—"</span> }.into_any(),
         None => ().into_any(),
+    }
+}
+
+/// Downloads of the whole ledger, so the books are never locked in.
+#[component]
+fn LedgerExports() -> impl IntoView {
+    view! {
+        <section class="panel exports">
+            <h2 class="section-title">"Export the whole ledger"</h2>
+            <p class="muted">"Every journal entry, for an accountant's tools or a spreadsheet."</p>
+            <div class="entry-actions start">
+                <a class="button secondary small" href="/export/ledger.journal" download rel="external">"hledger / ledger journal"</a>
+                <a class="button secondary small" href="/export/ledger.beancount" download rel="external">"Beancount"</a>
+                <a class="button secondary small" href="/export/ledger.csv" download rel="external">"CSV of every line"</a>
+            </div>
+        </section>
     }
 }
