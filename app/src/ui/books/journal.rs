@@ -28,7 +28,8 @@ pub fn JournalPage() -> impl IntoView {
             .unwrap_or(1u32)
     });
     let entries = Resource::new(move || (live.get(), page.get()), |(_, p)| list_journal(p));
-    let settings = Resource::new(move || live.get(), |_| get_books_settings());
+    // Not tied to live updates: refetching would rebuild the forms and drop what was typed.
+    let settings = Resource::new(|| (), |_| get_books_settings());
     view! {
         <Title text="Journal" />
         <PageHeader title="Journal" />

@@ -151,9 +151,9 @@ fn ExpenseFormView(options: ExpenseOptions) -> impl IntoView {
                         let account_error = field_error(errors, format!("splits.{i}.account"));
                         let rate_error = field_error(errors, rate_id.clone());
                         view! {
-                            <div class="split-row" data-testid="split" hidden=move || i >= shown.get()>
+                            <div class="split-row" data-testid="split" hidden=move || { i >= shown.get() }>
                                 <div class="field" class:invalid=move || account_error.with(Option::is_some)>
-                                    <label for=format!("splits.{i}.account")>{format!("Account {}", i + 1)}</label>
+                                    <label for=format!("splits.{i}.account")>{format!("Account (line {})", i + 1)}</label>
                                     <select id=format!("splits.{i}.account") bind:value=account>
                                         <option value="">"Choose…"</option>
                                         {accounts.into_iter().map(|a| view! { <option value=a.code.clone()>{format!("{} {}", a.code, a.name)}</option> }).collect_view()}
@@ -161,23 +161,23 @@ fn ExpenseFormView(options: ExpenseOptions) -> impl IntoView {
                                     <FieldError id=format!("splits.{i}.account-error") error=account_error />
                                 </div>
                                 <div class="field">
-                                    <label for=format!("splits.{i}.description")>"Description"</label>
+                                    <label for=format!("splits.{i}.description")>{format!("Description (line {})", i + 1)}</label>
                                     <input id=format!("splits.{i}.description") bind:value=description />
                                 </div>
                                 <div class="field" class:invalid=move || amount_error.with(Option::is_some)>
-                                    <label for=amount_id.clone()>"Amount"</label>
+                                    <label for=amount_id.clone()>{format!("Amount (line {})", i + 1)}</label>
                                     <input id=amount_id inputmode="decimal" bind:value=amount />
                                     <FieldError id=format!("splits.{i}.amount-error") error=amount_error />
                                 </div>
                                 <div class="field narrow" class:invalid=move || rate_error.with(Option::is_some)>
-                                    <label for=rate_id.clone()>"Tax %"</label>
+                                    <label for=rate_id.clone()>{format!("Tax % (line {})", i + 1)}</label>
                                     <input id=rate_id inputmode="decimal" bind:value=rate />
                                     <FieldError id=format!("splits.{i}.tax_rate-error") error=rate_error />
                                 </div>
                             </div>
                         }
                     }).collect_view()}
-                    <button type="button" class="button secondary small" hidden=move || shown.get() >= SPLITS
+                    <button type="button" class="button secondary small" hidden=move || { shown.get() >= SPLITS }
                         on:click=move |_| shown.update(|n| *n = (*n + 1).min(SPLITS))>"Split across another account"</button>
                 </section>
                 <FormError errors also=&["idempotency_key"] />

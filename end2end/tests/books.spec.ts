@@ -1,0 +1,63 @@
+// The books in a real browser: record a card expense from a receipt, see its input tax, find
+// it behind the profit-and-loss figure, and post and reverse a manual journal entry. Runs at
+// desktop and phone size on one shared database, so names are unique and figures are read,
+// not assumed.
+
+import { test, expect } from '@playwright/test';
+import { signIn, uniqueSuffix, visible, money } from './support';
+
+test('a card expense shows its input tax and sits behind the profit and loss figure', async ({ page }, testInfo) => {
+  const vendor = `Paper Co ${uniqueSuffix(testInfo)}`;
+  await signIn(page);
+
+  await visible(page.getByRole('link', { name: 'Expenses' })).click();
+  await page.getByRole('link', { name: 'Record expense' }).click();
+  await page.getByLabel('Paid to').fill(vendor);
+  await page.getByLabel('Paid from').selectOption({ label: '2300 Credit card' });
+  await page.getByLabel('Account (line 1)').selectOption({ label: '6100 Office supplies' });
+  await page.getByLabel('Amount (line 1)').fill('60.00');
+  await page.getByLabel('Tax % (line 1)').fill('20');
+  await page.getByRole('button', { name: 'Record' }).click();
+
+  await expect(page).toHaveURL(/\/expenses\/\d+$/);
+  await expect(page.getByTestId('input-tax')).toContainText('10.00');
+  await expect(page.getByTestId('expense-total')).toContainText('60.00');
+
+  await visible(page.getByRole('link', { name: 'Books' })).click();
+  await page.getByRole('link', { name: 'Profit and loss' }).click();
+  await expect(page.getByTestId('profit-loss')).toBeVisible();
+  const figure = page.getByTestId('profit-loss').getByRole('row').filter({ hasText: 'Office supplies' }).getByRole('link');
+  const shown = money(await figure.innerText());
+  expect(shown).toBeGreaterThanOrEqual(50);
+  await figure.click();
+
+  await expect(page).toHaveURL(/\/books\/accounts\/6100\?/);
+  await expect(page.getByTestId('register')).toContainText(vendor);
+  expect(money(await page.getByTestId('closing-balance').innerText())).toBe(shown);
+});
+
+test('a manual entry must balance, and a reversal takes a second press', async ({ page }, testInfo) => {
+  const memo = `Depreciation ${uniqueSuffix(testInfo)}`;
+  await signIn(page);
+  await page.goto('/books/journal');
+  await page.getByText('New manual entry').click();
+
+  await page.getByLabel('Memo').fill(memo);
+  await page.getByLabel('Account, line 1').selectOption({ label: '6700 Depreciation (Expense)' });
+  await page.getByLabel('Debit, line 1').fill('125.00');
+  await page.getByLabel('Account, line 2').selectOption({ label: '1510 Accumulated depreciation (Asset)' });
+  await page.getByLabel('Credit, line 2').fill('12.50');
+  await page.getByRole('button', { name: 'Post entry' }).click();
+  await expect(page.getByText('debits (125.00 GBP) and credits (12.50 GBP) must be equal')).toBeVisible();
+
+  await page.getByLabel('Credit, line 2').fill('125.00');
+  await page.getByRole('button', { name: 'Post entry' }).click();
+  await expect(page.getByText(/Entry \d+ posted\./)).toBeVisible();
+
+  const card = page.getByTestId('journal-entry').filter({ has: page.getByRole('link', { name: memo, exact: true }) });
+  await expect(card).toBeVisible();
+  await card.getByRole('button', { name: 'Reverse' }).click();
+  await card.getByRole('button', { name: 'Post the reversal today' }).click();
+  await expect(page.getByRole('link', { name: `Reversal of: ${memo}` })).toBeVisible();
+  await expect(card).toContainText('reversed by entry');
+});
