@@ -64,6 +64,30 @@ pub async fn get_profit_loss(
         .map_err(internal)
 }
 
+/// Income, expenses and profit per month for the year up to `to` (empty: today).
+#[server(endpoint = "get_profit_trend", input = Json)]
+pub async fn get_profit_trend(
+    to: String,
+    basis: String,
+) -> Result<Vec<crate::domain::reports::MonthProfit>, AppError> {
+    use super::context::{business, internal, require_user};
+    let (state, _) = require_user().await?;
+    let settings = business(&state).await?;
+    let mut errors = super::FieldErrors::default();
+    let to = if to.trim().is_empty() {
+        Some(settings.today())
+    } else {
+        super::parse::date(&mut errors, "to", &to)
+    };
+    let basis = self::basis(&mut errors, &basis);
+    errors.into_result()?;
+    let to = to.unwrap_or_else(|| settings.today());
+    let mut conn = state.pool.acquire().await.map_err(internal)?;
+    crate::store::reports::profit_trend(&mut conn, settings.base_currency, basis, to)
+        .await
+        .map_err(internal)
+}
+
 /// The balance sheet at the end of a period, compared with its start when asked.
 #[server(endpoint = "get_balance_sheet", input = Json)]
 pub async fn get_balance_sheet(

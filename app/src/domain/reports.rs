@@ -126,6 +126,21 @@ pub struct BalanceSheet {
     pub previous_liabilities_and_equity: Option<Money>,
 }
 
+/// One month's income and expenses, for the profit trend.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MonthProfit {
+    /// The first day of the month.
+    pub month: NaiveDate,
+    pub income: Money,
+    pub expenses: Money,
+}
+
+impl MonthProfit {
+    pub fn profit(&self) -> Money {
+        self.income - self.expenses
+    }
+}
+
 /// Builds profit and loss from the figures of revenue and expense accounts over a period
 /// (closing entries excluded).
 pub fn profit_and_loss(

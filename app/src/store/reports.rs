@@ -329,3 +329,34 @@ pub async fn register(
         total: count,
     }))
 }
+
+/// Income and expenses per month for the twelve months ending with the month of `to` (the
+/// last month only up to `to`).
+pub async fn profit_trend(
+    conn: &mut SqliteConnection,
+    currency: Currency,
+    basis: Basis,
+    to: NaiveDate,
+) -> anyhow::Result<Vec<crate::domain::reports::MonthProfit>> {
+    let chart = chart(conn).await?;
+    let mut months = Vec::new();
+    for back in (0..12u32).rev() {
+        let month = first_of_month(to) - Months::new(back);
+        let end = last_of_month(month).min(to);
+        let totals = sums(conn, basis, Some(month), end, Closing::Exclude).await?;
+        let total_of = |kind: AccountKind| {
+            let minor: i64 = chart
+                .iter()
+                .filter(|a| a.kind == kind)
+                .filter_map(|a| totals.get(&a.code))
+                .sum();
+            Money::from_minor(minor, currency)
+        };
+        months.push(crate::domain::reports::MonthProfit {
+            month,
+            income: -total_of(AccountKind::Revenue),
+            expenses: total_of(AccountKind::Expense),
+        });
+    }
+    Ok(months)
+}

@@ -5,6 +5,7 @@ mod accounts;
 mod journal;
 mod register;
 mod statements;
+mod trend;
 mod trial_balance;
 
 pub use accounts::AccountsPage;

@@ -1,8 +1,9 @@
 //! Profit and loss and the balance sheet, on either basis, with the previous period beside
 //! them and every figure linked to its postings.
 
+use super::trend::{ExpensesByCategory, ProfitTrendChart};
 use super::{plain, use_report_query, BooksNav, CsvLink, FigureLink, ReportControls, ReportQuery};
-use crate::api::books::{get_balance_sheet, get_profit_loss};
+use crate::api::books::{get_balance_sheet, get_profit_loss, get_profit_trend};
 use crate::domain::reports::ReportSection;
 use crate::domain::{Money, Period};
 use crate::ui::components::{day, load_error, Loading, PageHeader};
@@ -17,6 +18,10 @@ pub fn ProfitLossPage() -> impl IntoView {
     let report = Resource::new(
         move || (live.get(), query.get()),
         |(_, q)| get_profit_loss(q.from, q.to, q.basis, q.compare),
+    );
+    let trend = Resource::new(
+        move || (live.get(), query.get()),
+        |(_, q)| get_profit_trend(q.to, q.basis),
     );
     view! {
         <Title text="Profit and loss" />
@@ -58,6 +63,14 @@ pub fn ProfitLossPage() -> impl IntoView {
                                         </tr>
                                     </tfoot>
                                 </table>
+                            </div>
+                            <div class="chart-panels">
+                                <Transition fallback=Loading>
+                                    {move || Suspend::new(async move {
+                                        trend.await.ok().map(|months| view! { <ProfitTrendChart months /> })
+                                    })}
+                                </Transition>
+                                <ExpensesByCategory section=pl.expenses.clone() />
                             </div>
                         }.into_any()
                     }

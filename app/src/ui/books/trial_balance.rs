@@ -14,9 +14,10 @@ pub fn TrialBalancePage() -> impl IntoView {
     let query = use_query_map();
     let live = use_live_version();
     let as_of = Memo::new(move |_| query.read().get("as_of").unwrap_or_default());
+    let basis = Memo::new(move |_| query.read().get("basis").unwrap_or_default());
     let balance = Resource::new(
-        move || (live.get(), as_of.get()),
-        |(_, as_of)| get_trial_balance(as_of, String::new()),
+        move || (live.get(), as_of.get(), basis.get()),
+        |(_, as_of, basis)| get_trial_balance(as_of, basis),
     );
     view! {
         <Title text="Trial balance" />
@@ -25,7 +26,7 @@ pub fn TrialBalancePage() -> impl IntoView {
         <Transition fallback=Loading>
             {move || Suspend::new(async move {
                 match balance.await {
-                    Ok(tb) => view! { <AsOfPicker date=tb.as_of.to_string() /> <BalanceTable tb /> <LedgerExports /> }.into_any(),
+                    Ok(tb) => view! { <AsOfPicker date=tb.as_of.to_string() cash=tb.basis == crate::domain::Basis::Cash /> <BalanceTable tb /> <LedgerExports /> }.into_any(),
                     Err(e) => load_error(e),
                 }
             })}
@@ -33,24 +34,35 @@ pub fn TrialBalancePage() -> impl IntoView {
     }
 }
 
-/// The day the balances are taken at; changing it reloads the page's figures for that day.
+/// The day the balances are taken at and the basis; a change reloads the figures.
 #[component]
-fn AsOfPicker(date: String) -> impl IntoView {
+fn AsOfPicker(date: String, cash: bool) -> impl IntoView {
     let navigate = use_navigate();
-    let on_change = move |ev: leptos::ev::Event| {
-        let date = event_target_value(&ev);
-        let url = if date.is_empty() {
-            "/books".to_string()
-        } else {
-            format!("/books?as_of={date}")
-        };
+    let (day, basis) = (
+        RwSignal::new(date.clone()),
+        RwSignal::new(if cash { "cash" } else { "accrual" }.to_string()),
+    );
+    let go = move || {
+        let mut url = format!("/books?as_of={}", day.get_untracked());
+        if basis.get_untracked() == "cash" {
+            url.push_str("&basis=cash");
+        }
         navigate(&url, Default::default());
     };
+    let go = StoredValue::new_local(go);
     view! {
-        <div class="toolbar">
+        <div class="toolbar report-controls">
             <div class="field inline-field">
                 <label for="as_of">"As of"</label>
-                <input id="as_of" type="date" value=date on:change=on_change />
+                <input id="as_of" type="date" value=date
+                    on:change=move |ev| { day.set(event_target_value(&ev)); go.with_value(|g| g()); } />
+            </div>
+            <div class="field inline-field">
+                <label for="basis">"Basis"</label>
+                <select id="basis" on:change=move |ev| { basis.set(event_target_value(&ev)); go.with_value(|g| g()); }>
+                    <option value="accrual" selected=!cash>"Accrual"</option>
+                    <option value="cash" selected=cash>"Cash"</option>
+                </select>
             </div>
         </div>
     }
