@@ -579,3 +579,37 @@ async fn the_ledger_downloads_in_three_formats_only_with_a_session() {
     assert_eq!(refused.status(), 401);
     assert_eq!(unknown.status(), 404);
 }
+
+#[tokio::test]
+async fn the_general_ledger_runs_each_account_from_opening_through_movements_to_closing() {
+    let app = TestApp::signed_in().await;
+    let customer = app.customer("Harbor Cafe").await;
+    issue_invoice(&app, customer, "2026-02-10").await;
+    issue_invoice(&app, customer, "2026-03-10").await;
+    app.pay(customer, "200.00", "2026-03-20", "ledger-pay-1", false)
+        .await
+        .unwrap();
+
+    let ledger = app
+        .ok(
+            "get_general_ledger",
+            json!({"from": "2026-03-01", "to": "2026-03-31", "basis": ""}),
+        )
+        .await;
+
+    let row = |code: &str| {
+        ledger["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["code"] == code)
+            .unwrap()
+            .clone()
+    };
+    let receivables = row("1100");
+    assert_eq!(receivables["opening"]["amount"], "120.00");
+    assert_eq!(receivables["debits"]["amount"], "120.00");
+    assert_eq!(receivables["credits"]["amount"], "200.00");
+    assert_eq!(receivables["closing"]["amount"], "40.00");
+    assert_eq!(row("1000")["closing"]["amount"], "200.00");
+}

@@ -138,6 +138,27 @@ pub async fn get_trial_balance(as_of: String, basis: String) -> Result<TrialBala
         .map_err(internal)
 }
 
+/// Every account's opening balance, debits, credits and closing balance over a period.
+#[server(endpoint = "get_general_ledger", input = Json)]
+pub async fn get_general_ledger(
+    from: String,
+    to: String,
+    basis: String,
+) -> Result<super::types::LedgerSummary, AppError> {
+    use super::context::{business, internal, require_user};
+    let (state, _) = require_user().await?;
+    let settings = business(&state).await?;
+    let mut errors = super::FieldErrors::default();
+    let period = period(&mut errors, &from, &to, settings.today());
+    let basis = self::basis(&mut errors, &basis);
+    errors.into_result()?;
+    let period = period.ok_or_else(|| AppError::invalid("from", "check the dates"))?;
+    let mut conn = state.pool.acquire().await.map_err(internal)?;
+    crate::store::reports::general_ledger(&mut conn, settings.base_currency, basis, period)
+        .await
+        .map_err(internal)
+}
+
 /// One account's postings over a period with the running balance.
 #[server(endpoint = "get_register", input = Json)]
 pub async fn get_register(

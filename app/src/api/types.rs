@@ -471,3 +471,22 @@ pub struct AccountForm {
     pub parent: String,
     pub is_money: bool,
 }
+
+/// One account's line in the general ledger summary: opening balance, movements, closing.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LedgerSummaryRow {
+    pub code: String,
+    pub name: String,
+    pub kind: AccountKind,
+    pub opening: Money,
+    pub debits: Money,
+    pub credits: Money,
+    pub closing: Money,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LedgerSummary {
+    pub period: Period,
+    pub basis: Basis,
+    pub rows: Vec<LedgerSummaryRow>,
+}

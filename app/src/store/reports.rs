@@ -360,3 +360,62 @@ pub async fn profit_trend(
     }
     Ok(months)
 }
+
+/// The general ledger summary: every account with an opening balance or postings in the
+/// period, with its debits, credits and closing balance.
+pub async fn general_ledger(
+    conn: &mut SqliteConnection,
+    currency: Currency,
+    basis: Basis,
+    period: Period,
+) -> anyhow::Result<crate::api::types::LedgerSummary> {
+    let chart = chart(conn).await?;
+    let opening = sums(
+        conn,
+        basis,
+        None,
+        period.from - Days::new(1),
+        Closing::Include,
+    )
+    .await?;
+    let table = match basis {
+        Basis::Accrual => "postings",
+        Basis::Cash => "cash_postings",
+    };
+    let moves: Vec<(String, i64, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT account_code, SUM(MAX(amount_minor, 0)), SUM(MIN(amount_minor, 0))
+         FROM {table} WHERE date BETWEEN ? AND ? GROUP BY account_code"
+    )))
+    .bind(period.from)
+    .bind(period.to)
+    .fetch_all(&mut *conn)
+    .await?;
+    let moves: HashMap<String, (i64, i64)> =
+        moves.into_iter().map(|(c, d, k)| (c, (d, k))).collect();
+    let money = |minor: i64| Money::from_minor(minor, currency);
+    let rows = chart
+        .into_iter()
+        .filter_map(|a| {
+            let open = opening.get(&a.code).copied();
+            let (debits, credits) = moves.get(&a.code).copied().unwrap_or((0, 0));
+            if open.is_none_or(|o| o == 0) && debits == 0 && credits == 0 {
+                return None;
+            }
+            let open = open.unwrap_or(0);
+            Some(crate::api::types::LedgerSummaryRow {
+                code: a.code,
+                name: a.name,
+                kind: a.kind,
+                opening: money(open),
+                debits: money(debits),
+                credits: money(-credits),
+                closing: money(open + debits + credits),
+            })
+        })
+        .collect();
+    Ok(crate::api::types::LedgerSummary {
+        period,
+        basis,
+        rows,
+    })
+}

@@ -70,6 +70,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/books/balance-sheet") view=books::BalanceSheetPage />
                     <Route path=path!("/books/accounts") view=books::AccountsPage />
                     <Route path=path!("/books/accounts/:code") view=books::RegisterPage />
+                    <Route path=path!("/books/ledger") view=books::GeneralLedgerPage />
                     <Route path=path!("/books/journal") view=books::JournalPage />
                     <Route path=path!("/books/journal/:id") view=books::JournalEntryPage />
                     <Route path=path!("/expenses") view=expenses::ExpensesPage />

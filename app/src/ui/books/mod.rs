@@ -3,6 +3,7 @@
 
 mod accounts;
 mod journal;
+mod ledger;
 mod register;
 mod statements;
 mod trend;
@@ -10,6 +11,7 @@ mod trial_balance;
 
 pub use accounts::AccountsPage;
 pub use journal::{JournalEntryPage, JournalPage};
+pub use ledger::GeneralLedgerPage;
 pub use register::RegisterPage;
 pub use statements::{BalanceSheetPage, ProfitLossPage};
 pub use trial_balance::TrialBalancePage;
@@ -28,6 +30,7 @@ pub fn BooksNav() -> impl IntoView {
             <A href="/books/profit-loss" attr:class="tab">"Profit and loss"</A>
             <A href="/books/balance-sheet" attr:class="tab">"Balance sheet"</A>
             <A href="/books" exact=true attr:class="tab">"Trial balance"</A>
+            <A href="/books/ledger" attr:class="tab">"General ledger"</A>
             <A href="/books/journal" attr:class="tab">"Journal"</A>
             <A href="/books/accounts" exact=true attr:class="tab">"Accounts"</A>
         </nav>
