@@ -1,6 +1,7 @@
 //! Server functions, one file per aggregate. Each checks the session, parses the input into
 //! domain types, runs one store transaction, publishes a change and maps errors.
 
+pub mod analysis;
 pub mod auth;
 pub mod books;
 #[cfg(feature = "ssr")]

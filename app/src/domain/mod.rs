@@ -9,14 +9,18 @@ pub mod cash_flow;
 pub mod chart;
 pub mod expenses;
 pub mod export;
+pub mod forecast;
 #[cfg(test)]
 mod fixtures;
 pub mod ids;
 pub mod journal;
 pub mod money;
+pub mod money_flow;
+pub mod party_aging;
 pub mod posting;
 pub mod reports;
 pub mod status;
+pub mod tax_summary;
 pub mod totals;
 
 pub use aging::{AgingBucket, AgingReport};
