@@ -9,9 +9,9 @@ pub mod cash_flow;
 pub mod chart;
 pub mod expenses;
 pub mod export;
-pub mod forecast;
 #[cfg(test)]
 mod fixtures;
+pub mod forecast;
 pub mod ids;
 pub mod journal;
 pub mod money;

@@ -147,13 +147,7 @@ mod tests {
             (day("2026-07-15"), gbp("999.00"), gbp("0")),
         ];
 
-        let flow = money_flow(
-            currency("GBP"),
-            period,
-            Interval::Week,
-            gbp("50.00"),
-            &days,
-        );
+        let flow = money_flow(currency("GBP"), period, Interval::Week, gbp("50.00"), &days);
 
         let rows: Vec<(NaiveDate, NaiveDate, Money, Money)> = flow
             .rows

@@ -126,7 +126,7 @@ pub fn tax_summary(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::fixtures::{currency, dec, day, gbp, harbor_cafe_lines};
+    use crate::domain::fixtures::{currency, day, dec, gbp, harbor_cafe_lines};
 
     fn rate(rate: &str, base: &str, tax: &str) -> RateFigures {
         RateFigures {
@@ -153,10 +153,7 @@ mod tests {
 
         assert_eq!(
             rates,
-            vec![
-                rate("0", "120.00", "0.00"),
-                rate("20", "599.97", "119.99")
-            ]
+            vec![rate("0", "120.00", "0.00"), rate("20", "599.97", "119.99")]
         );
     }
 
@@ -203,13 +200,7 @@ mod tests {
         let mut input = RateTotals::default();
         input.add(&[rate("20", "50.00", "10.00")], 1);
 
-        let summary = tax_summary(
-            quarter(),
-            Basis::Accrual,
-            currency("GBP"),
-            &output,
-            &input,
-        );
+        let summary = tax_summary(quarter(), Basis::Accrual, currency("GBP"), &output, &input);
 
         assert_eq!(summary.output_tax, gbp("100.00"));
         assert_eq!(summary.output_base, gbp("500.00"));

@@ -256,7 +256,15 @@ pub async fn tax_summary_for(
     match basis {
         Basis::Accrual => {
             add_invoices(conn, currency, period, InvoiceSet::IssuedIn, &mut output, 1).await?;
-            add_invoices(conn, currency, period, InvoiceSet::VoidedIn, &mut output, -1).await?;
+            add_invoices(
+                conn,
+                currency,
+                period,
+                InvoiceSet::VoidedIn,
+                &mut output,
+                -1,
+            )
+            .await?;
             add_expenses(conn, currency, period, "'expense', 'bill'", &mut input).await?;
         }
         Basis::Cash => {
@@ -304,7 +312,13 @@ pub async fn money_flow_for(
         .into_iter()
         .map(|(d, i, o)| (d, money(i), money(o)))
         .collect();
-    Ok(money_flow(currency, period, interval, money(opening), &days))
+    Ok(money_flow(
+        currency,
+        period,
+        interval,
+        money(opening),
+        &days,
+    ))
 }
 
 /// The 13-week forecast from `today`'s money and the open invoices and bills.
