@@ -75,12 +75,12 @@ fn to_items(rows: Vec<(i64, String, NaiveDate, i64)>, currency: Currency) -> Vec
         .collect()
 }
 
-/// Which invoices a tax figure is built from, and how much of each counts.
+/// Which invoices of a period a tax figure is built from, and how much of each counts.
 #[derive(Clone, Copy)]
 enum InvoiceSet {
-    IssuedIn,
-    VoidedIn,
-    PaidIn,
+    Issued,
+    Voided,
+    Paid,
 }
 
 impl InvoiceSet {
@@ -88,16 +88,16 @@ impl InvoiceSet {
     /// read the period as ?1 and ?2.
     fn sql(self) -> (&'static str, &'static str) {
         match self {
-            InvoiceSet::IssuedIn => (
+            InvoiceSet::Issued => (
                 "issue_date BETWEEN ?1 AND ?2 AND lifecycle <> 'draft'",
                 "total_minor",
             ),
-            InvoiceSet::VoidedIn => (
+            InvoiceSet::Voided => (
                 "lifecycle = 'void'
                  AND (SELECT j.date FROM journal_entries j WHERE j.id = void_entry_id) BETWEEN ?1 AND ?2",
                 "total_minor",
             ),
-            InvoiceSet::PaidIn => (
+            InvoiceSet::Paid => (
                 "id IN (SELECT a.invoice_id FROM allocations a JOIN payments p ON p.id = a.payment_id
                     WHERE p.received_on BETWEEN ?1 AND ?2)",
                 "(SELECT SUM(a.amount_minor) FROM allocations a JOIN payments p ON p.id = a.payment_id
@@ -145,7 +145,7 @@ async fn add_invoices(
             let (_, rounding, paid, ..) = &rows[start];
             let rates = invoice_rates(&lines, currency, rounding_from_text(rounding));
             let rates = match set {
-                InvoiceSet::PaidIn => cash_share(&rates, Money::from_minor(*paid, currency)),
+                InvoiceSet::Paid => cash_share(&rates, Money::from_minor(*paid, currency)),
                 _ => rates,
             };
             totals.add(&rates, sign);
@@ -255,21 +255,13 @@ pub async fn tax_summary_for(
     let mut input = RateTotals::default();
     match basis {
         Basis::Accrual => {
-            add_invoices(conn, currency, period, InvoiceSet::IssuedIn, &mut output, 1).await?;
-            add_invoices(
-                conn,
-                currency,
-                period,
-                InvoiceSet::VoidedIn,
-                &mut output,
-                -1,
-            )
-            .await?;
+            add_invoices(conn, currency, period, InvoiceSet::Issued, &mut output, 1).await?;
+            add_invoices(conn, currency, period, InvoiceSet::Voided, &mut output, -1).await?;
             add_expenses(conn, currency, period, "'expense', 'bill'", &mut input).await?;
         }
         Basis::Cash => {
             // A voided invoice never had money against it, so voids change nothing here.
-            add_invoices(conn, currency, period, InvoiceSet::PaidIn, &mut output, 1).await?;
+            add_invoices(conn, currency, period, InvoiceSet::Paid, &mut output, 1).await?;
             add_expenses(conn, currency, period, "'expense'", &mut input).await?;
             add_bill_payments(conn, currency, period, &mut input).await?;
         }

@@ -11,22 +11,22 @@ use rust_decimal::prelude::ToPrimitive;
 
 /// The size a chart is drawn at, in SVG units; the SVG then scales to its box.
 #[derive(Clone, Copy)]
-struct Frame {
-    width: f64,
-    height: f64,
-    left: f64,
-    bottom: f64,
-    top: f64,
+pub(crate) struct Frame {
+    pub(crate) width: f64,
+    pub(crate) height: f64,
+    pub(crate) left: f64,
+    pub(crate) bottom: f64,
+    pub(crate) top: f64,
 }
 
-const WIDE: Frame = Frame {
+pub(crate) const WIDE: Frame = Frame {
     width: 720.0,
     height: 280.0,
     left: 56.0,
     bottom: 28.0,
     top: 12.0,
 };
-const NARROW: Frame = Frame {
+pub(crate) const NARROW: Frame = Frame {
     width: 360.0,
     height: 230.0,
     left: 40.0,
@@ -35,16 +35,16 @@ const NARROW: Frame = Frame {
 };
 
 /// One decimal is plenty for a coordinate and keeps the markup short.
-fn r(v: f64) -> f64 {
+pub(crate) fn r(v: f64) -> f64 {
     (v * 10.0).round() / 10.0
 }
 
-fn to_f64(m: Money) -> f64 {
+pub(crate) fn to_f64(m: Money) -> f64 {
     m.amount().to_f64().unwrap_or(0.0)
 }
 
 /// A round top for the axis and its step: the largest value 7,300 gives 8,000 in steps of 2,000.
-fn axis(max: f64) -> (f64, f64) {
+pub(crate) fn axis(max: f64) -> (f64, f64) {
     if max <= 0.0 {
         return (4.0, 1.0);
     }
@@ -59,7 +59,7 @@ fn axis(max: f64) -> (f64, f64) {
 }
 
 /// "12k", "1.5M": axis labels only.
-fn compact(value: f64) -> String {
+pub(crate) fn compact(value: f64) -> String {
     let (scaled, suffix) = match value {
         v if v >= 1_000_000.0 => (v / 1_000_000.0, "M"),
         v if v >= 1_000.0 => (v / 1_000.0, "k"),

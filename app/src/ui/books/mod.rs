@@ -1,14 +1,21 @@
 //! The books: financial statements, the trial balance, account registers behind every figure,
 //! manual journal entries, the period lock and the year-end close.
 
+mod aging;
+mod cash_flow;
+mod flow_chart;
 mod journal;
 mod register;
 mod statements;
+mod tax;
 mod trial_balance;
 
+pub use aging::AgingPage;
+pub use cash_flow::CashFlowPage;
 pub use journal::{JournalEntryPage, JournalPage};
 pub use register::RegisterPage;
 pub use statements::{BalanceSheetPage, ProfitLossPage};
+pub use tax::TaxSummaryPage;
 pub use trial_balance::TrialBalancePage;
 
 use crate::domain::money::group_thousands;
@@ -26,6 +33,9 @@ pub fn BooksNav() -> impl IntoView {
             <A href="/books/balance-sheet">"Balance sheet"</A>
             <A href="/books" exact=true>"Trial balance"</A>
             <A href="/books/journal">"Journal"</A>
+            <A href="/books/aging">"Aging"</A>
+            <A href="/books/tax">"Tax"</A>
+            <A href="/books/cash-flow">"Cash flow"</A>
         </nav>
     }
 }
