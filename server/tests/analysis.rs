@@ -278,3 +278,50 @@ async fn the_forecast_expects_open_invoices_and_bills_in_their_due_weeks() {
     assert_eq!(amount(&weeks[1]["expected_out"]), "240.00");
     assert_eq!(amount(&weeks[12]["balance"]), "599.96");
 }
+
+#[tokio::test]
+async fn the_aging_tax_and_cash_flow_pages_render_their_figures() {
+    let app = TestApp::signed_in().await;
+    expense(
+        &app,
+        "bill-rent-may",
+        "2026-05-01",
+        "",
+        "2026-05-31",
+        "200.00",
+        false,
+    )
+    .await;
+    expense(
+        &app,
+        "card-stationery",
+        "2026-05-04",
+        "2300",
+        "",
+        "60.00",
+        true,
+    )
+    .await;
+    let page = |path: &str| {
+        let url = format!("http://{}{path}", app.addr);
+        let client = app.client.clone();
+        async move {
+            let response = client.get(url).send().await.expect("page");
+            assert!(response.status().is_success(), "{}", response.status());
+            response.text().await.expect("body")
+        }
+    };
+
+    let aging = page("/books/aging?as_of=2026-07-15").await;
+    let tax = page("/books/tax?from=2026-04-01&to=2026-06-30").await;
+    let flow = page("/books/cash-flow?from=2026-05-01&to=2026-05-31&interval=week").await;
+
+    assert!(aging.contains("Landlord"), "{aging}");
+    assert!(aging.contains("240.00"));
+    assert!(tax.contains("Input tax (purchases)"));
+    assert!(tax.contains("50.00"), "{tax}");
+    assert!(tax.contains("Refund due"));
+    assert!(flow.contains("13-week forecast"));
+    assert!(flow.contains("60.00"));
+    assert!(flow.contains("<svg"));
+}

@@ -160,8 +160,8 @@ fn ActualView(f: MoneyFlow) -> impl IntoView {
                 <Amount value=f.opening /> ". " <CsvLink file_name=file rows=csv />
             </p>
             <FlowChart bars summary />
-            <details class="chart-table" open=true>
-                <summary>"Figures as a table"</summary>
+            <details class="chart-table">
+                <summary>"Show figures as a table"</summary>
                 <FlowTable rows=f.rows.iter().map(|r| (format!("{} – {}", day(r.from), day(r.to)), r.money_in, r.money_out, r.net, r.balance)).collect() testid="money-flow" />
             </details>
         </section>
@@ -217,8 +217,8 @@ fn ForecastView(f: Forecast) -> impl IntoView {
                 <CsvLink file_name=file rows=csv />
             </p>
             <FlowChart bars summary />
-            <details class="chart-table" open=true>
-                <summary>"Figures as a table"</summary>
+            <details class="chart-table">
+                <summary>"Show figures as a table"</summary>
                 <FlowTable rows=f.weeks.iter().map(|w| (format!("Week of {}", day(w.start)), w.expected_in, w.expected_out, w.net, w.balance)).collect() testid="cash-forecast" />
             </details>
             {later.then(|| view! {

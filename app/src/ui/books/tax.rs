@@ -125,19 +125,19 @@ fn RateRows(
     let empty = figures.is_empty();
     view! {
         <tbody>
-            <tr class="section-head"><th scope="rowgroup" colspan="3">{title}</th></tr>
-            {empty.then(|| view! { <tr><td class="muted" colspan="3">"Nothing in this period."</td></tr> })}
+            <tr class="section-head"><th scope="rowgroup" colspan="3" class="primary-cell">{title}</th></tr>
+            {empty.then(|| view! { <tr><td class="muted wide-cell" colspan="3">"Nothing in this period."</td></tr> })}
             {figures.into_iter().map(|f| view! {
                 <tr>
                     <td class="primary-cell">{format!("{}%", f.rate)}</td>
-                    <td class="num" data-label="Taxable base"><Amount value=f.base /></td>
-                    <td class="num" data-label="Tax"><Amount value=f.tax /></td>
+                    <td class="num wide-cell" data-label="Taxable base"><Amount value=f.base /></td>
+                    <td class="num wide-cell" data-label="Tax"><Amount value=f.tax /></td>
                 </tr>
             }).collect_view()}
             <tr class="subtotal">
-                <th scope="row">{format!("Total {}", title.to_lowercase())}</th>
-                <td class="num" data-label="Taxable base"><Amount value=total_base /></td>
-                <td class="num" data-label="Tax"><Amount value=total_tax /></td>
+                <th scope="row" class="primary-cell">{format!("Total {}", title.to_lowercase())}</th>
+                <td class="num wide-cell" data-label="Taxable base"><Amount value=total_base /></td>
+                <td class="num wide-cell" data-label="Tax"><Amount value=total_tax /></td>
             </tr>
         </tbody>
     }
