@@ -1,7 +1,7 @@
 //! Cash flow: money actually in and out per week or month with the running balance, and the
 //! 13-week forecast from open invoices and bills.
 
-use super::flow_chart::{FlowBar, FlowChart};
+use super::flow_chart::{FlowBar, FlowChart, FlowTable};
 use super::{plain, BooksNav, CsvLink};
 use crate::api::analysis::{get_cash_forecast, get_money_flow};
 use crate::domain::forecast::Forecast;
@@ -225,43 +225,5 @@ fn ForecastView(f: Forecast) -> impl IntoView {
                 <p class="muted">"Due after these 13 weeks: " <Amount value=f.later_in /> " in, " <Amount value=f.later_out /> " out."</p>
             })}
         </section>
-    }
-}
-
-type FlowLine = (
-    String,
-    crate::domain::Money,
-    crate::domain::Money,
-    crate::domain::Money,
-    crate::domain::Money,
-);
-
-#[component]
-fn FlowTable(rows: Vec<FlowLine>, testid: &'static str) -> impl IntoView {
-    view! {
-        <div class="table-card">
-            <table class="list" data-testid=testid>
-                <thead>
-                    <tr>
-                        <th scope="col">"When"</th>
-                        <th scope="col" class="num">"In"</th>
-                        <th scope="col" class="num">"Out"</th>
-                        <th scope="col" class="num">"Net"</th>
-                        <th scope="col" class="num">"Balance"</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    {rows.into_iter().map(|(when, money_in, money_out, net, balance)| view! {
-                        <tr>
-                            <td class="primary-cell">{when}</td>
-                            <td class="num" data-label="In"><Amount value=money_in /></td>
-                            <td class="num" data-label="Out"><Amount value=money_out /></td>
-                            <td class="num" data-label="Net"><Amount value=net /></td>
-                            <td class="num" data-label="Balance"><Amount value=balance /></td>
-                        </tr>
-                    }).collect_view()}
-                </tbody>
-            </table>
-        </div>
     }
 }

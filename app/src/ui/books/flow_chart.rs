@@ -1,8 +1,9 @@
 //! Money in and out as paired bars with the balance as a line, drawn as inline SVG in the
-//! style of the dashboard's charts; the pages put the same figures in a table beside it.
+//! style of the dashboard's charts, and the same figures as a table.
 
 use crate::domain::Money;
 use crate::ui::charts::{axis, compact, r, to_f64, Frame, NARROW, WIDE};
+use crate::ui::components::Amount;
 use leptos::prelude::*;
 
 /// One bar pair: a week or a month.
@@ -89,5 +90,44 @@ fn flow_svg(bars: &[FlowBar], frame: Frame, max_labels: usize, summary: &str) ->
                 <circle class="balance-dot" cx=centre(i) cy=y(to_f64(b.balance)) r="3" />
             }).collect_view()}
         </svg>
+    }
+}
+
+type FlowLine = (
+    String,
+    crate::domain::Money,
+    crate::domain::Money,
+    crate::domain::Money,
+    crate::domain::Money,
+);
+
+/// The chart's figures as a table (cards on phones).
+#[component]
+pub fn FlowTable(rows: Vec<FlowLine>, testid: &'static str) -> impl IntoView {
+    view! {
+        <div class="table-card">
+            <table class="list" data-testid=testid>
+                <thead>
+                    <tr>
+                        <th scope="col">"When"</th>
+                        <th scope="col" class="num">"In"</th>
+                        <th scope="col" class="num">"Out"</th>
+                        <th scope="col" class="num">"Net"</th>
+                        <th scope="col" class="num">"Balance"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {rows.into_iter().map(|(when, money_in, money_out, net, balance)| view! {
+                        <tr>
+                            <td class="primary-cell">{when}</td>
+                            <td class="num" data-label="In"><Amount value=money_in /></td>
+                            <td class="num" data-label="Out"><Amount value=money_out /></td>
+                            <td class="num" data-label="Net"><Amount value=net /></td>
+                            <td class="num" data-label="Balance"><Amount value=balance /></td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
     }
 }
