@@ -325,3 +325,31 @@ async fn the_aging_tax_and_cash_flow_pages_render_their_figures() {
     assert!(flow.contains("60.00"));
     assert!(flow.contains("<svg"));
 }
+
+#[tokio::test]
+async fn a_money_flow_of_too_many_weeks_is_refused_with_a_field_message() {
+    let app = TestApp::signed_in().await;
+
+    let refused = app
+        .call(
+            "get_money_flow",
+            json!({"from": "2020-01-01", "to": "2026-12-31", "interval": "week"}),
+        )
+        .await
+        .expect_err("refused");
+    let monthly = app
+        .call(
+            "get_money_flow",
+            json!({"from": "2020-01-01", "to": "2026-12-31", "interval": "month"}),
+        )
+        .await;
+
+    assert!(refused.to_string().contains("shorter period"), "{refused}");
+    assert_eq!(
+        monthly.expect("84 months")["rows"]
+            .as_array()
+            .unwrap()
+            .len(),
+        84
+    );
+}

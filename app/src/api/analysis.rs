@@ -20,7 +20,7 @@ pub struct AgingReports {
 }
 
 /// The most weeks or months one money-flow report shows.
-pub const MAX_FLOW_ROWS: i64 = 120;
+pub const MAX_FLOW_ROWS: usize = 120;
 
 /// A typed day, or `default` when left empty.
 #[cfg(feature = "ssr")]
@@ -120,7 +120,7 @@ pub async fn get_money_flow(
     interval: String,
 ) -> Result<MoneyFlow, AppError> {
     use super::context::{business, internal, require_user};
-    use crate::domain::money_flow::Interval;
+    use crate::domain::money_flow::{row_count, Interval};
     use chrono::{Days, Months};
     let (state, _) = require_user().await?;
     let settings = business(&state).await?;
@@ -137,15 +137,19 @@ pub async fn get_money_flow(
     let from = day_or(&mut errors, "from", &from, default_from);
     let to = day_or(&mut errors, "to", &to, today);
     let period = ordered(&mut errors, from, to);
-    if let Some(p) = period {
-        let rows = match interval {
-            Interval::Week => (p.to - p.from).num_days() / 7 + 1,
-            Interval::Month => (p.to - p.from).num_days() / 28 + 1,
-        };
-        if rows > MAX_FLOW_ROWS {
+    // Counted with a cap, so an absurd period is refused without walking all of it.
+    let capped = period.map(|p| crate::domain::Period {
+        from: p.from,
+        to: p
+            .from
+            .checked_add_days(Days::new(31 * (MAX_FLOW_ROWS as u64 + 1)))
+            .map_or(p.to, |cap| p.to.min(cap)),
+    });
+    if let Some(p) = capped {
+        if row_count(p, interval) > MAX_FLOW_ROWS {
             errors.add(
                 "from",
-                format!("choose a shorter period (at most {MAX_FLOW_ROWS} rows)"),
+                format!("choose a shorter period: at most {MAX_FLOW_ROWS} weeks or months"),
             );
         }
     }

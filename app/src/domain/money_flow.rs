@@ -48,6 +48,17 @@ impl Interval {
     }
 }
 
+/// How many weeks or months of a period a report shows, counting the partial ones at the ends.
+pub fn row_count(period: Period, interval: Interval) -> usize {
+    let mut count = 0;
+    let mut start = interval.start_of(period.from);
+    while start <= period.to {
+        count += 1;
+        start = interval.next(start);
+    }
+    count
+}
+
 /// The Monday on or before `day`.
 pub fn week_start(day: NaiveDate) -> NaiveDate {
     day - Days::new(u64::from(day.weekday().num_days_from_monday()))
@@ -180,6 +191,17 @@ mod tests {
         assert_eq!(flow.total_in, gbp("120.00"));
         assert_eq!(flow.total_out, gbp("35.00"));
         assert_eq!(flow.closing, gbp("135.00"));
+    }
+
+    #[test]
+    fn a_period_counts_its_partial_weeks_and_months() {
+        let period = Period {
+            from: day("2026-07-01"),
+            to: day("2026-09-01"),
+        };
+
+        assert_eq!(row_count(period, Interval::Week), 10);
+        assert_eq!(row_count(period, Interval::Month), 3);
     }
 
     #[test]
