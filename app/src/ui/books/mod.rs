@@ -1,5 +1,5 @@
 //! The books: financial statements, the trial balance, account registers behind every figure,
-//! manual journal entries, the period lock and the year-end close.
+//! manual journal entries, the period lock and the year-end close; aging, tax and cash flow.
 
 mod aging;
 mod cash_flow;
