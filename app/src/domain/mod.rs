@@ -11,12 +11,16 @@ pub mod expenses;
 pub mod export;
 #[cfg(test)]
 mod fixtures;
+pub mod forecast;
 pub mod ids;
 pub mod journal;
 pub mod money;
+pub mod money_flow;
+pub mod party_aging;
 pub mod posting;
 pub mod reports;
 pub mod status;
+pub mod tax_summary;
 pub mod totals;
 
 pub use aging::{AgingBucket, AgingReport};

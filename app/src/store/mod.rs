@@ -2,6 +2,7 @@
 //! transaction; rows become domain types here and nowhere else.
 
 pub mod accounts;
+pub mod analysis;
 pub mod business;
 pub mod cash_basis;
 pub mod check;

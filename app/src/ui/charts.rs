@@ -12,11 +12,11 @@ use rust_decimal::prelude::ToPrimitive;
 /// The size a chart is drawn at, in SVG units; the SVG then scales to its box.
 #[derive(Clone, Copy)]
 pub(crate) struct Frame {
-    pub width: f64,
-    pub height: f64,
-    pub left: f64,
-    pub bottom: f64,
-    pub top: f64,
+    pub(crate) width: f64,
+    pub(crate) height: f64,
+    pub(crate) left: f64,
+    pub(crate) bottom: f64,
+    pub(crate) top: f64,
 }
 
 pub(crate) const WIDE: Frame = Frame {

@@ -73,6 +73,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/books/ledger") view=books::GeneralLedgerPage />
                     <Route path=path!("/books/journal") view=books::JournalPage />
                     <Route path=path!("/books/journal/:id") view=books::JournalEntryPage />
+                    <Route path=path!("/books/aging") view=books::AgingPage />
+                    <Route path=path!("/books/tax") view=books::TaxSummaryPage />
+                    <Route path=path!("/books/cash-flow") view=books::CashFlowPage />
                     <Route path=path!("/expenses") view=expenses::ExpensesPage />
                     <Route path=path!("/expenses/new") view=expenses::NewExpensePage />
                     <Route path=path!("/expenses/:id") view=expenses::ExpensePage />

@@ -1,19 +1,26 @@
 //! The books: financial statements, the trial balance, account registers behind every figure,
-//! manual journal entries, the period lock and the year-end close.
+//! manual journal entries, the period lock and the year-end close; aging, tax and cash flow.
 
 mod accounts;
+mod aging;
+mod cash_flow;
+mod flow_chart;
 mod journal;
 mod ledger;
 mod register;
 mod statements;
+mod tax;
 mod trend;
 mod trial_balance;
 
 pub use accounts::AccountsPage;
+pub use aging::AgingPage;
+pub use cash_flow::CashFlowPage;
 pub use journal::{JournalEntryPage, JournalPage};
 pub use ledger::GeneralLedgerPage;
 pub use register::RegisterPage;
 pub use statements::{BalanceSheetPage, ProfitLossPage};
+pub use tax::TaxSummaryPage;
 pub use trial_balance::TrialBalancePage;
 
 use crate::domain::money::group_thousands;
@@ -33,6 +40,9 @@ pub fn BooksNav() -> impl IntoView {
             <A href="/books/ledger" attr:class="tab">"General ledger"</A>
             <A href="/books/journal" attr:class="tab">"Journal"</A>
             <A href="/books/accounts" exact=true attr:class="tab">"Accounts"</A>
+            <A href="/books/aging" attr:class="tab">"Aging"</A>
+            <A href="/books/tax" attr:class="tab">"Tax"</A>
+            <A href="/books/cash-flow" attr:class="tab">"Cash flow"</A>
         </nav>
     }
 }

@@ -1,0 +1,207 @@
+//! The tax summary's figures: invoices recomputed a page at a time from their stored lines,
+//! expense lines summed per rate, and on the cash basis each document's share paid.
+
+use crate::domain::tax_summary::{
+    cash_share, invoice_rates, tax_summary, RateFigures, RateTotals, TaxSummary,
+};
+use crate::domain::{AccountCode, Basis, Currency, LineInput, Money, Period};
+use crate::store::business::rounding_from_text;
+use crate::store::from_scaled;
+use sqlx::SqliteConnection;
+
+/// Documents read per query when a figure has to be recomputed document by document.
+const PAGE: i64 = 200;
+
+/// Which invoices of a period a tax figure is built from, and how much of each counts.
+#[derive(Clone, Copy)]
+enum InvoiceSet {
+    Issued,
+    Voided,
+    Paid,
+}
+
+impl InvoiceSet {
+    /// The condition on `invoices` and the amount of each invoice that counts, in SQL; both
+    /// read the period as ?1 and ?2.
+    fn sql(self) -> (&'static str, &'static str) {
+        match self {
+            InvoiceSet::Issued => (
+                "issue_date BETWEEN ?1 AND ?2 AND lifecycle <> 'draft'",
+                "total_minor",
+            ),
+            InvoiceSet::Voided => (
+                "lifecycle = 'void'
+                 AND (SELECT j.date FROM journal_entries j WHERE j.id = void_entry_id) BETWEEN ?1 AND ?2",
+                "total_minor",
+            ),
+            InvoiceSet::Paid => (
+                "id IN (SELECT a.invoice_id FROM allocations a JOIN payments p ON p.id = a.payment_id
+                    WHERE p.received_on BETWEEN ?1 AND ?2)",
+                "(SELECT SUM(a.amount_minor) FROM allocations a JOIN payments p ON p.id = a.payment_id
+                  WHERE a.invoice_id = invoices.id AND p.received_on BETWEEN ?1 AND ?2)",
+            ),
+        }
+    }
+}
+
+type InvoiceLineRow = (i64, String, i64, i64, i64, i64, i64, String);
+
+/// Adds each invoice of a set, a page at a time: its per-rate figures recomputed from its
+/// lines, or on the cash basis the share of them the money received in the period pays.
+async fn add_invoices(
+    conn: &mut SqliteConnection,
+    currency: Currency,
+    period: Period,
+    set: InvoiceSet,
+    totals: &mut RateTotals,
+    sign: i64,
+) -> sqlx::Result<()> {
+    let (condition, moved) = set.sql();
+    let sql = format!(
+        "SELECT i.id, i.tax_rounding, i.moved, l.quantity_e4, l.unit_price_e4, l.discount_bp,
+            l.tax_rate_bp, l.revenue_account
+         FROM (SELECT id, tax_rounding, {moved} AS moved FROM invoices
+               WHERE {condition} AND id > ?3 ORDER BY id LIMIT ?4) i
+         JOIN invoice_lines l ON l.invoice_id = i.id ORDER BY i.id, l.position"
+    );
+    let mut after = 0;
+    loop {
+        let rows: Vec<InvoiceLineRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+            .bind(period.from)
+            .bind(period.to)
+            .bind(after)
+            .bind(PAGE)
+            .fetch_all(&mut *conn)
+            .await?;
+        let mut documents = 0;
+        let mut start = 0;
+        while start < rows.len() {
+            let id = rows[start].0;
+            let end = start + rows[start..].iter().take_while(|r| r.0 == id).count();
+            let lines: Vec<LineInput> = rows[start..end].iter().map(line_input).collect();
+            let (_, rounding, paid, ..) = &rows[start];
+            let rates = invoice_rates(&lines, currency, rounding_from_text(rounding));
+            let rates = match set {
+                InvoiceSet::Paid => cash_share(&rates, Money::from_minor(*paid, currency)),
+                _ => rates,
+            };
+            totals.add(&rates, sign);
+            documents += 1;
+            after = id;
+            start = end;
+        }
+        if documents < PAGE {
+            return Ok(());
+        }
+    }
+}
+
+fn line_input(row: &InvoiceLineRow) -> LineInput {
+    let (_, _, _, quantity, price, discount, rate, account) = row;
+    LineInput {
+        description: String::new(),
+        quantity: from_scaled(*quantity, 4),
+        unit_price: from_scaled(*price, 4),
+        discount_percent: from_scaled(*discount, 2),
+        tax_rate: from_scaled(*rate, 2),
+        revenue_account: AccountCode(account.clone()),
+    }
+}
+
+fn rate_row(currency: Currency, (rate, base, tax): (i64, i64, i64)) -> RateFigures {
+    RateFigures {
+        rate: from_scaled(rate, 2),
+        base: Money::from_minor(base, currency),
+        tax: Money::from_minor(tax, currency),
+    }
+}
+
+/// Input tax of expenses (and on the accrual basis bills) dated in the period, per rate.
+async fn add_expenses(
+    conn: &mut SqliteConnection,
+    currency: Currency,
+    period: Period,
+    kinds: &str,
+    totals: &mut RateTotals,
+) -> sqlx::Result<()> {
+    let rows: Vec<(i64, i64, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT l.tax_rate_bp, SUM(l.net_minor), SUM(l.tax_minor)
+         FROM expenses e JOIN expense_lines l ON l.expense_id = e.id
+         WHERE e.date BETWEEN ?1 AND ?2 AND e.kind IN ({kinds}) GROUP BY l.tax_rate_bp"
+    )))
+    .bind(period.from)
+    .bind(period.to)
+    .fetch_all(conn)
+    .await?;
+    let figures: Vec<RateFigures> = rows.into_iter().map(|r| rate_row(currency, r)).collect();
+    totals.add(&figures, 1);
+    Ok(())
+}
+
+/// On the cash basis: each bill's share of input tax that its payments in the period paid.
+async fn add_bill_payments(
+    conn: &mut SqliteConnection,
+    currency: Currency,
+    period: Period,
+    totals: &mut RateTotals,
+) -> sqlx::Result<()> {
+    let mut after = 0;
+    loop {
+        let rows: Vec<(i64, i64, i64, i64, i64)> = sqlx::query_as(
+            "SELECT b.id, b.paid, l.tax_rate_bp, SUM(l.net_minor), SUM(l.tax_minor)
+             FROM (SELECT e.id, (SELECT SUM(p.amount_minor) FROM bill_payments p
+                       WHERE p.bill_id = e.id AND p.paid_on BETWEEN ?1 AND ?2) AS paid
+                   FROM expenses e WHERE e.id IN (SELECT bill_id FROM bill_payments
+                       WHERE paid_on BETWEEN ?1 AND ?2) AND e.id > ?3 ORDER BY e.id LIMIT ?4) b
+             JOIN expense_lines l ON l.expense_id = b.id
+             GROUP BY b.id, l.tax_rate_bp ORDER BY b.id, l.tax_rate_bp",
+        )
+        .bind(period.from)
+        .bind(period.to)
+        .bind(after)
+        .bind(PAGE)
+        .fetch_all(&mut *conn)
+        .await?;
+        let mut documents = 0;
+        for chunk in rows.chunk_by(|a, b| a.0 == b.0) {
+            let rates: Vec<RateFigures> = chunk
+                .iter()
+                .map(|(_, _, rate, net, tax)| rate_row(currency, (*rate, *net, *tax)))
+                .collect();
+            totals.add(
+                &cash_share(&rates, Money::from_minor(chunk[0].1, currency)),
+                1,
+            );
+            documents += 1;
+            after = chunk[0].0;
+        }
+        if documents < PAGE {
+            return Ok(());
+        }
+    }
+}
+
+/// Output and input tax per rate over a period on either basis.
+pub async fn tax_summary_for(
+    conn: &mut SqliteConnection,
+    currency: Currency,
+    basis: Basis,
+    period: Period,
+) -> sqlx::Result<TaxSummary> {
+    let mut output = RateTotals::default();
+    let mut input = RateTotals::default();
+    match basis {
+        Basis::Accrual => {
+            add_invoices(conn, currency, period, InvoiceSet::Issued, &mut output, 1).await?;
+            add_invoices(conn, currency, period, InvoiceSet::Voided, &mut output, -1).await?;
+            add_expenses(conn, currency, period, "'expense', 'bill'", &mut input).await?;
+        }
+        Basis::Cash => {
+            // A voided invoice never had money against it, so voids change nothing here.
+            add_invoices(conn, currency, period, InvoiceSet::Paid, &mut output, 1).await?;
+            add_expenses(conn, currency, period, "'expense'", &mut input).await?;
+            add_bill_payments(conn, currency, period, &mut input).await?;
+        }
+    }
+    Ok(tax_summary(period, basis, currency, &output, &input))
+}
