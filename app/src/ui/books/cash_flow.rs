@@ -10,7 +10,7 @@ use crate::ui::components::{day, load_error, Amount, Loading, PageHeader};
 use crate::ui::live::use_live_version;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::hooks::use_query_map;
 
 #[derive(Clone, Debug, PartialEq)]
 struct FlowQuery {
@@ -62,7 +62,7 @@ pub fn CashFlowPage() -> impl IntoView {
 /// From, to and weeks or months; each change puts the new settings in the address.
 #[component]
 fn FlowControls(flow: MoneyFlow, query: Memo<FlowQuery>) -> impl IntoView {
-    let navigate = use_navigate();
+    let target = super::use_navigation_target();
     let go = move |change: &dyn Fn(&mut FlowQuery)| {
         let mut q = query.get_untracked();
         change(&mut q);
@@ -71,12 +71,9 @@ fn FlowControls(flow: MoneyFlow, query: Memo<FlowQuery>) -> impl IntoView {
             .filter(|(_, v)| !v.is_empty())
             .map(|(k, v)| format!("{k}={v}"))
             .collect();
-        navigate(
-            &format!("/books/cash-flow?{}", parts.join("&")),
-            Default::default(),
-        );
+        target.set(Some(format!("/books/cash-flow?{}", parts.join("&"))));
     };
-    let go = StoredValue::new_local(go);
+    let go = StoredValue::new(go);
     let monthly = flow.interval == Interval::Month;
     view! {
         <div class="toolbar report-controls">

@@ -29,22 +29,54 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
-/// The tabs between the books' pages.
+/// The books' pages: (address, name).
+const BOOKS_PAGES: [(&str, &str); 9] = [
+    ("/books/profit-loss", "Profit and loss"),
+    ("/books/balance-sheet", "Balance sheet"),
+    ("/books", "Trial balance"),
+    ("/books/ledger", "General ledger"),
+    ("/books/journal", "Journal"),
+    ("/books/accounts", "Accounts"),
+    ("/books/aging", "Aging"),
+    ("/books/tax", "Tax"),
+    ("/books/cash-flow", "Cash flow"),
+];
+
+/// The tabs between the books' pages; on a phone, one menu instead of rows of tabs.
 #[component]
 pub fn BooksNav() -> impl IntoView {
+    let location = leptos_router::hooks::use_location();
+    let navigate = use_navigate();
+    let current = move || location.pathname.get();
     view! {
         <nav class="tabs books-nav" aria-label="Books">
-            <A href="/books/profit-loss" attr:class="tab">"Profit and loss"</A>
-            <A href="/books/balance-sheet" attr:class="tab">"Balance sheet"</A>
-            <A href="/books" exact=true attr:class="tab">"Trial balance"</A>
-            <A href="/books/ledger" attr:class="tab">"General ledger"</A>
-            <A href="/books/journal" attr:class="tab">"Journal"</A>
-            <A href="/books/accounts" exact=true attr:class="tab">"Accounts"</A>
-            <A href="/books/aging" attr:class="tab">"Aging"</A>
-            <A href="/books/tax" attr:class="tab">"Tax"</A>
-            <A href="/books/cash-flow" attr:class="tab">"Cash flow"</A>
+            {BOOKS_PAGES.into_iter().map(|(href, name)| view! {
+                <A href=href exact=true attr:class="tab">{name}</A>
+            }).collect_view()}
         </nav>
+        <div class="field books-menu">
+            <label for="books-page" class="sr-only">"Books page"</label>
+            <select id="books-page" on:change=move |ev| navigate(&event_target_value(&ev), Default::default())>
+                {BOOKS_PAGES.into_iter().map(|(href, name)| view! {
+                    <option value=href selected=move || current() == href>{name}</option>
+                }).collect_view()}
+            </select>
+        </div>
     }
+}
+
+/// Setting this signal goes to that address. Event handlers set it instead of holding the
+/// router's navigate function, which may not be kept in values shared across threads while
+/// the page renders on the server; the effect that navigates runs only in the browser.
+pub fn use_navigation_target() -> RwSignal<Option<String>> {
+    let navigate = use_navigate();
+    let target = RwSignal::new(None::<String>);
+    Effect::new(move |_| {
+        if let Some(url) = target.get() {
+            navigate(&url, Default::default());
+        }
+    });
+    target
 }
 
 /// A report's settings as they stand in the address: period, basis, comparison.
@@ -98,7 +130,7 @@ pub fn ReportControls(
     current: Memo<ReportQuery>,
     #[prop(optional)] show_compare: bool,
 ) -> impl IntoView {
-    let navigate = use_navigate();
+    let target = use_navigation_target();
     let go = move |change: &dyn Fn(&mut ReportQuery)| {
         let mut q = current.get_untracked();
         change(&mut q);
@@ -108,9 +140,9 @@ pub fn ReportControls(
         } else {
             format!("{path}?{qs}")
         };
-        navigate(&url, Default::default());
+        target.set(Some(url));
     };
-    let go = StoredValue::new_local(go);
+    let go = StoredValue::new(go);
     let cash = current.get_untracked().basis == "cash";
     let compare = current.get_untracked().compare;
     view! {

@@ -7,7 +7,7 @@ use crate::ui::components::{day, load_error, Amount, EmptyState, Loading, PageHe
 use crate::ui::live::use_live_version;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn TrialBalancePage() -> impl IntoView {
@@ -37,7 +37,7 @@ pub fn TrialBalancePage() -> impl IntoView {
 /// The day the balances are taken at and the basis; a change reloads the figures.
 #[component]
 fn AsOfPicker(date: String, cash: bool) -> impl IntoView {
-    let navigate = use_navigate();
+    let target = super::use_navigation_target();
     let (day, basis) = (
         RwSignal::new(date.clone()),
         RwSignal::new(if cash { "cash" } else { "accrual" }.to_string()),
@@ -47,9 +47,9 @@ fn AsOfPicker(date: String, cash: bool) -> impl IntoView {
         if basis.get_untracked() == "cash" {
             url.push_str("&basis=cash");
         }
-        navigate(&url, Default::default());
+        target.set(Some(url));
     };
-    let go = StoredValue::new_local(go);
+    let go = StoredValue::new(go);
     view! {
         <div class="toolbar report-controls">
             <div class="field inline-field">
