@@ -7,6 +7,7 @@ pub mod assets;
 pub mod auth;
 pub mod cli;
 pub mod commands;
+pub mod documents;
 pub mod events;
 pub mod pdf;
 pub mod reporting;
