@@ -168,3 +168,108 @@ pub fn pdftotext(pdf: &[u8]) -> Option<String> {
         Err(e) => panic!("pdftotext failed to start: {e}"),
     }
 }
+
+/// A statement of `count` invoices of 123.45 GBP, built without a database.
+fn synthetic(count: u64) -> app::api::types::CustomerStatement {
+    use app::api::types::{CustomerStatement, StatementBalance, StatementLine, StatementLineKind};
+    use app::domain::{Currency, CustomerId, InvoiceId, Money, Period};
+    use chrono::{Days, NaiveDate};
+    let gbp = Currency::parse("GBP").unwrap();
+    let m = |minor| Money::from_minor(minor, gbp);
+    let start = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+    let lines: Vec<StatementLine> = (0..count)
+        .map(|i| StatementLine {
+            date: start + Days::new(i),
+            kind: StatementLineKind::InvoiceIssued,
+            description: format!(
+                "Invoice INV-{:05}, due {} – café “Zoë” catering",
+                i + 1,
+                i + 14
+            ),
+            invoice_id: Some(InvoiceId(i as i64 + 1)),
+            payment_id: None,
+            settled: Vec::new(),
+            amount: m(12_345),
+            balance: m(12_345 * (i as i64 + 1)),
+        })
+        .collect();
+    let balance = |owed| StatementBalance {
+        receivable: m(owed),
+        credit: m(0),
+        owed: m(owed),
+    };
+    CustomerStatement {
+        customer_id: CustomerId(1),
+        customer_name: "Müller & Söhne GmbH".into(),
+        customer_address: "Straße des 17. Juni 135\n10623 Berlin".into(),
+        customer_email: "accounts@example.com".into(),
+        business_name: "Test Studio".into(),
+        currency: gbp,
+        period: Period {
+            from: start,
+            to: start + Days::new(count),
+        },
+        opening: balance(0),
+        lines,
+        closing: balance(12_345 * count as i64),
+    }
+}
+
+#[test]
+fn a_thirty_line_statement_renders_quickly_onto_numbered_pages() {
+    let statement = synthetic(30);
+    let runs = 200;
+
+    let started = std::time::Instant::now();
+    let mut pdf = Vec::new();
+    for _ in 0..runs {
+        pdf = settle::documents::render_statement(&statement);
+    }
+    let each = started.elapsed() / runs;
+
+    println!(
+        "30-line statement PDF: {} bytes, {:?} each (mean of {runs}, this build's profile)",
+        pdf.len(),
+        each
+    );
+    assert!(each < std::time::Duration::from_millis(50), "{each:?}");
+    let Some(text) = pdftotext(&pdf) else {
+        return;
+    };
+    for expected in [
+        "Müller & Söhne GmbH",
+        "3,703.50",
+        "INV-00030",
+        "Page 1 of 1",
+    ] {
+        assert!(
+            text.contains(expected),
+            "{expected:?} missing from:\n{text}"
+        );
+    }
+}
+
+#[test]
+fn a_long_statement_repeats_its_header_on_every_page_and_counts_the_pages() {
+    let statement = synthetic(120);
+
+    let pdf = settle::documents::render_statement(&statement);
+
+    let Some(text) = pdftotext(&pdf) else {
+        return;
+    };
+    let pages: Vec<&str> = text
+        .split('\u{c}')
+        .filter(|p| !p.trim().is_empty())
+        .collect();
+    assert_eq!(pages.len(), 3, "{text}");
+    for (i, page) in pages.iter().enumerate() {
+        assert!(page.contains(&format!("Page {} of 3", i + 1)), "{page}");
+        assert!(
+            page.contains("Description"),
+            "page {} has no table header",
+            i + 1
+        );
+    }
+    assert!(pages[2].contains("Closing balance") && pages[2].contains("14,814.00"));
+}
