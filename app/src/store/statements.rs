@@ -212,14 +212,20 @@ fn describe(
             text.push_str(&format!(", ref. {reference}"));
         }
         let applied = Money::sum(currency, settled.iter().map(|(_, _, m)| *m));
+        let received = -Money::from_minor(r.amount_minor, currency);
+        // One invoice paid with the whole amount needs no amount repeated after its number.
+        let whole = settled.len() == 1 && applied == received;
         let parts: Vec<String> = settled
             .iter()
-            .map(|(_, n, m)| format!("{n} {}", crate::domain::money::group_thousands(m.amount())))
+            .map(|(_, n, m)| match whole {
+                true => n.clone(),
+                false => format!("{n} {}", crate::domain::money::group_thousands(m.amount())),
+            })
             .collect();
         if !parts.is_empty() {
             text.push_str(&format!(": paid {}", parts.join(", ")));
         }
-        let credit = -Money::from_minor(r.amount_minor, currency) - applied;
+        let credit = received - applied;
         if credit.is_positive() {
             text.push_str(&format!(
                 "; {} kept as credit",

@@ -8,8 +8,8 @@ use crate::ui::components::{day, encode_query, load_error, Amount, Loading, Page
 use crate::ui::live::use_live_version;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::A;
-use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+use leptos_router::components::{Form, A};
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 #[component]
 pub fn CustomerStatementPage() -> impl IntoView {
@@ -53,18 +53,6 @@ fn StatementView(s: CustomerStatement) -> impl IntoView {
         encode_query(&to)
     );
     let title = format!("Statement · {}", s.customer_name);
-    let navigate = use_navigate();
-    let go = StoredValue::new_local(move |from: String, to: String| {
-        navigate(
-            &format!(
-                "{base}?from={}&to={}",
-                encode_query(&from),
-                encode_query(&to)
-            ),
-            Default::default(),
-        );
-    });
-    let (f, t) = (from.clone(), to.clone());
     view! {
         <Title text=title.clone() />
         <PageHeader title=title>
@@ -72,18 +60,17 @@ fn StatementView(s: CustomerStatement) -> impl IntoView {
             <button type="button" class="button secondary" on:click=|_| print_page()>"Print"</button>
             <a href=pdf class="button primary" rel="external" download data-testid="statement-pdf">"Download PDF"</a>
         </PageHeader>
-        <div class="toolbar report-controls no-print">
+        <Form method="GET" action=base attr:class="toolbar report-controls no-print">
             <div class="field inline-field">
                 <label for="from">"From"</label>
-                <input id="from" type="date" value=from.clone()
-                    on:change=move |ev| go.with_value(|g| g(event_target_value(&ev), t.clone())) />
+                <input id="from" name="from" type="date" value=from />
             </div>
             <div class="field inline-field">
                 <label for="to">"To"</label>
-                <input id="to" type="date" value=to.clone()
-                    on:change=move |ev| go.with_value(|g| g(f.clone(), event_target_value(&ev))) />
+                <input id="to" name="to" type="date" value=to />
             </div>
-        </div>
+            <button type="submit" class="button secondary">"Show"</button>
+        </Form>
         <article class="panel invoice-doc" aria-label="Statement">
             <div class="doc-top">
                 <div class="doc-party">

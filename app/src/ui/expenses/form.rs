@@ -56,6 +56,7 @@ fn ExpenseFormView(options: ExpenseOptions) -> impl IntoView {
     let memo = RwSignal::new(String::new());
     let inclusive = RwSignal::new(true);
     let receipt = RwSignal::new(None::<i64>);
+    let uploading = RwSignal::new(false);
     let splits: Vec<Split> = (0..SPLITS)
         .map(|_| {
             (
@@ -79,6 +80,13 @@ fn ExpenseFormView(options: ExpenseOptions) -> impl IntoView {
     let is_bill = Memo::new(move |_| paid_from.get().is_empty());
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        if uploading.get_untracked() {
+            errors.set(Some(AppError::invalid(
+                "receipt_id",
+                "wait until the receipt has uploaded",
+            )));
+            return;
+        }
         errors.set(None);
         let typed = splits.with_value(|s| {
             s.iter()
@@ -137,7 +145,7 @@ fn ExpenseFormView(options: ExpenseOptions) -> impl IntoView {
                             hint="The receipt or bill number." />
                         <TextField id="memo" label="Memo" value=memo errors />
                     </div>
-                    <ReceiptField receipt errors />
+                    <ReceiptField receipt errors uploading />
                 </section>
                 <section class="panel">
                     <h2 class="section-title">"What was bought"</h2>

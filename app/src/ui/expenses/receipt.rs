@@ -15,13 +15,16 @@ enum Upload {
     Failed(String),
 }
 
-/// A file input that uploads on change and puts the stored receipt's id in `receipt`.
+/// A file input that uploads on change and puts the stored receipt's id in `receipt`;
+/// `uploading` is true while a file is on its way, so the form can wait for it.
 #[component]
 pub fn ReceiptField(
     receipt: RwSignal<Option<i64>>,
     errors: RwSignal<Option<AppError>>,
+    uploading: RwSignal<bool>,
 ) -> impl IntoView {
     let status = RwSignal::new(Upload::Nothing);
+    Effect::new(move |_| uploading.set(matches!(status.get(), Upload::Sending(_))));
     // Counts uploads, so that a slow earlier upload cannot overwrite a later choice.
     let attempt = StoredValue::new(0u32);
     let server_error = field_error(errors, "receipt_id");
