@@ -1,6 +1,7 @@
 //! Files served outside the server functions: customer statements as PDF and expense receipt
 //! uploads and downloads. Each route checks the session itself; none answers without one.
 
+mod file_names;
 mod receipts;
 mod statement_pdf;
 
@@ -15,7 +16,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
 
-pub use receipts::safe_file_name;
+pub use file_names::safe_file_name;
 pub use statement_pdf::render as render_statement;
 
 /// The statement download and the receipt routes, ready to merge into the app's router.

@@ -217,9 +217,12 @@ fn describe(
         let whole = settled.len() == 1 && applied == received;
         let parts: Vec<String> = settled
             .iter()
-            .map(|(_, n, m)| match whole {
-                true => n.clone(),
-                false => format!("{n} {}", crate::domain::money::group_thousands(m.amount())),
+            .map(|(_, n, m)| {
+                if whole {
+                    n.clone()
+                } else {
+                    format!("{n} {}", crate::domain::money::group_thousands(m.amount()))
+                }
             })
             .collect();
         if !parts.is_empty() {
