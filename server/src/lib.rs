@@ -7,6 +7,7 @@ pub mod assets;
 pub mod auth;
 pub mod cli;
 pub mod commands;
+pub mod documents;
 pub mod downloads;
 pub mod events;
 pub mod pdf;

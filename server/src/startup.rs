@@ -1,5 +1,6 @@
 //! Building and running the web app: database, Leptos routes with shared state, live
-//! updates, health check, embedded assets, security headers, graceful shutdown.
+//! updates, health check, documents and receipts, embedded assets, security headers,
+//! graceful shutdown.
 
 use crate::cli::ServeArgs;
 use app::api::context::AppState;
@@ -54,6 +55,7 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
     );
     leptos
         .merge(service)
+        .merge(crate::documents::routes(state.clone()))
         .fallback(move |request: Request<Body>| async move {
             if let Some(asset) = crate::assets::asset_response(request.uri(), request.headers()) {
                 return asset;

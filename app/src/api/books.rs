@@ -9,7 +9,7 @@ use server_fn::codec::Json;
 
 /// A report's period as typed: empty `from` means the start of this year, empty `to` today.
 #[cfg(feature = "ssr")]
-fn period(
+pub(crate) fn period(
     errors: &mut super::FieldErrors,
     from: &str,
     to: &str,

@@ -127,7 +127,7 @@ pub async fn record_expense(form: ExpenseForm) -> Result<i64, AppError> {
             AmountsAre::TaxExclusive
         },
         splits,
-        receipt: None,
+        receipt_id: form.receipt_id,
         idempotency_key: key,
     };
     let mut tx = crate::store::begin_write(&state.pool)

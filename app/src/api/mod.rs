@@ -14,6 +14,7 @@ pub mod invoices;
 pub mod parse;
 pub mod payments;
 pub mod reports;
+pub mod statements;
 pub mod types;
 
 pub use error::{AppError, FieldErrors};

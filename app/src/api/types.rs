@@ -382,6 +382,8 @@ pub struct ExpenseDetail {
     pub entry_id: i64,
     pub receipt_id: Option<i64>,
     pub receipt_name: Option<String>,
+    /// The receipt's content type, so a page can preview images.
+    pub receipt_type: Option<String>,
     pub lines: Vec<ExpenseLineView>,
     /// (date, account paid from, amount)
     pub payments: Vec<(NaiveDate, String, Money)>,
@@ -435,6 +437,9 @@ pub struct ExpenseForm {
     pub memo: String,
     pub tax_inclusive: bool,
     pub splits: Vec<(String, String, String, String)>,
+    /// A receipt file uploaded beforehand (POST /receipts), not yet linked to an expense.
+    #[serde(default)]
+    pub receipt_id: Option<i64>,
     pub idempotency_key: String,
 }
 
@@ -489,4 +494,54 @@ pub struct LedgerSummary {
     pub period: Period,
     pub basis: Basis,
     pub rows: Vec<LedgerSummaryRow>,
+}
+
+/// What moved a customer's balance on a statement.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum StatementLineKind {
+    InvoiceIssued,
+    InvoiceVoided,
+    PaymentReceived,
+    /// Any other entry on the customer's sub-ledgers, described by its memo.
+    Other,
+}
+
+/// A balance on a statement: receivables, minus the credit the customer holds, is what they owe.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StatementBalance {
+    pub receivable: Money,
+    pub credit: Money,
+    pub owed: Money,
+}
+
+/// One dated movement on a statement. `amount` raises (+) or lowers (−) what is owed.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StatementLine {
+    pub date: NaiveDate,
+    pub kind: StatementLineKind,
+    pub description: String,
+    pub invoice_id: Option<InvoiceId>,
+    pub payment_id: Option<PaymentId>,
+    /// For a payment: the invoices it settled (id, number, amount applied).
+    pub settled: Vec<(InvoiceId, String, Money)>,
+    pub amount: Money,
+    /// What is owed after this line.
+    pub balance: Money,
+}
+
+/// A customer's statement for a period: opening balance, every movement, closing balance.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CustomerStatement {
+    pub customer_id: CustomerId,
+    pub customer_name: String,
+    pub customer_address: String,
+    pub customer_email: String,
+    pub business_name: String,
+    pub currency: Currency,
+    pub period: Period,
+    /// As of the day before the period starts.
+    pub opening: StatementBalance,
+    pub lines: Vec<StatementLine>,
+    /// As of the last day of the period.
+    pub closing: StatementBalance,
 }

@@ -247,7 +247,7 @@ async fn fill_spending(
             memo: String::new(),
             amounts: AmountsAre::TaxInclusive,
             splits,
-            receipt: None,
+            receipt_id: None,
             idempotency_key: key,
         };
         let rent = spend(

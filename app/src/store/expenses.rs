@@ -35,7 +35,8 @@ pub struct NewExpense {
     pub memo: String,
     pub amounts: AmountsAre,
     pub splits: Vec<ExpenseSplit>,
-    pub receipt: Option<NewReceipt>,
+    /// A receipt uploaded beforehand; it must exist and belong to no other expense.
+    pub receipt_id: Option<i64>,
     pub idempotency_key: String,
 }
 
@@ -127,6 +128,9 @@ pub async fn record_expense(
             }
         }
     }
+    if let Some(receipt) = expense.receipt_id {
+        check_receipt_free(conn, receipt).await?;
+    }
     let totals: Vec<(AccountCode, _)> = expense
         .splits
         .iter()
@@ -146,10 +150,6 @@ pub async fn record_expense(
         Posted::new(source(&paid_from), Party::Vendor(vendor)),
     )
     .await?;
-    let receipt_id = match &expense.receipt {
-        Some(receipt) => Some(insert_receipt(conn, receipt).await?),
-        None => None,
-    };
     let net = Money::sum(currency, totals.iter().map(|(_, t)| t.net));
     let tax = Money::sum(currency, totals.iter().map(|(_, t)| t.tax));
     let id: i64 = sqlx::query_scalar(
@@ -168,7 +168,7 @@ pub async fn record_expense(
     .bind(net.to_minor())
     .bind(tax.to_minor())
     .bind((net + tax).to_minor())
-    .bind(receipt_id)
+    .bind(expense.receipt_id)
     .bind(entry_id)
     .bind(&expense.idempotency_key)
     .bind(super::now_text())
@@ -206,7 +206,36 @@ fn source(paid_from: &PaidFrom) -> &'static str {
     }
 }
 
-async fn insert_receipt(conn: &mut SqliteConnection, receipt: &NewReceipt) -> sqlx::Result<i64> {
+/// Refuses a receipt that does not exist or is already linked to another expense. The caller's
+/// immediate transaction keeps the answer true until the expense is written.
+async fn check_receipt_free(conn: &mut SqliteConnection, receipt: i64) -> Result<(), ExpenseError> {
+    let (exists, linked): (i64, Option<i64>) = sqlx::query_as(
+        "SELECT EXISTS (SELECT 1 FROM receipts WHERE id = ?1),
+                (SELECT id FROM expenses WHERE receipt_id = ?1 LIMIT 1)",
+    )
+    .bind(receipt)
+    .fetch_one(&mut *conn)
+    .await?;
+    if exists == 0 {
+        return Err(ExpenseError::Invalid(
+            "receipt_id",
+            "that receipt file was not found; upload it again".into(),
+        ));
+    }
+    if let Some(other) = linked {
+        return Err(ExpenseError::Invalid(
+            "receipt_id",
+            format!("that receipt already belongs to expense {other}; upload the file again"),
+        ));
+    }
+    Ok(())
+}
+
+/// Stores a receipt file (already checked for size and type) and returns its id.
+pub async fn insert_receipt(
+    conn: &mut SqliteConnection,
+    receipt: &NewReceipt,
+) -> sqlx::Result<i64> {
     let digest = hex::encode(sha2::Sha256::digest(&receipt.data));
     sqlx::query_scalar(
         "INSERT INTO receipts (file_name, content_type, size_bytes, sha256, data, created_at)
@@ -409,15 +438,16 @@ pub async fn get_expense(
     .bind(id)
     .fetch_all(&mut *conn)
     .await?;
-    let receipt_name: Option<String> = match receipt {
+    let receipt_file: Option<(String, String)> = match receipt {
         Some(r) => {
-            sqlx::query_scalar("SELECT file_name FROM receipts WHERE id = ?")
+            sqlx::query_as("SELECT file_name, content_type FROM receipts WHERE id = ?")
                 .bind(r)
                 .fetch_optional(&mut *conn)
                 .await?
         }
         None => None,
     };
+    let (receipt_name, receipt_type) = receipt_file.unzip();
     let money = |m| Money::from_minor(m, currency);
     Ok(Some(ExpenseDetail {
         summary,
@@ -428,6 +458,7 @@ pub async fn get_expense(
         entry_id,
         receipt_id: receipt,
         receipt_name,
+        receipt_type,
         lines: lines
             .into_iter()
             .map(

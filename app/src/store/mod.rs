@@ -16,6 +16,7 @@ pub mod journal;
 pub mod ledger;
 pub mod payments;
 pub mod reports;
+pub mod statements;
 pub mod users;
 
 use anyhow::Context;

@@ -59,6 +59,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/customers") view=customers::CustomersPage />
                     <Route path=path!("/customers/new") view=customers::NewCustomerPage />
                     <Route path=path!("/customers/:id") view=customers::CustomerPage />
+                    <Route path=path!("/customers/:id/statement") view=customers::CustomerStatementPage />
                     <Route path=path!("/invoices") view=invoices::InvoicesPage />
                     <Route path=path!("/invoices/new") view=invoices::NewInvoicePage />
                     <Route path=path!("/invoices/:id") view=invoices::InvoicePage />

@@ -1,10 +1,12 @@
-//! Customers: the list, adding one, and one customer's page.
+//! Customers: the list, adding one, one customer's page and their statement.
 
 mod form;
 mod list;
+mod statement;
 mod view;
 
 pub use list::CustomersPage;
+pub use statement::CustomerStatementPage;
 pub use view::CustomerPage;
 
 use crate::api::invoices::get_document_defaults;

@@ -83,6 +83,7 @@ fn Summary(customer: Customer) -> impl IntoView {
     view! {
         <Title text=customer.name.clone() />
         <PageHeader title=customer.name.clone()>
+            <A href=format!("/customers/{id}/statement") attr:class="button secondary">"Statement"</A>
             <A href=format!("/payments/new?customer={id}") attr:class="button secondary">"Record payment"</A>
             <A href=format!("/invoices/new?customer={id}") attr:class="button primary">"New invoice"</A>
         </PageHeader>

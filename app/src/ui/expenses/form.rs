@@ -1,6 +1,7 @@
 //! The expense form: who was paid, when, from which account (or a bill with a due date), and
 //! one or more splits across expense accounts with their input tax rate.
 
+use super::receipt::ReceiptField;
 use crate::api::expenses::{get_expense_options, record_expense};
 use crate::api::types::{ExpenseForm, ExpenseOptions};
 use crate::api::AppError;
@@ -54,6 +55,8 @@ fn ExpenseFormView(options: ExpenseOptions) -> impl IntoView {
     let reference = RwSignal::new(String::new());
     let memo = RwSignal::new(String::new());
     let inclusive = RwSignal::new(true);
+    let receipt = RwSignal::new(None::<i64>);
+    let uploading = RwSignal::new(false);
     let splits: Vec<Split> = (0..SPLITS)
         .map(|_| {
             (
@@ -78,6 +81,13 @@ fn ExpenseFormView(options: ExpenseOptions) -> impl IntoView {
     let is_bill = Memo::new(move |_| paid_from.get().is_empty());
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        if uploading.get_untracked() {
+            errors.set(Some(AppError::invalid(
+                "receipt_id",
+                "wait until the receipt has uploaded",
+            )));
+            return;
+        }
         errors.set(None);
         let typed = splits.with_value(|s| {
             s.iter()
@@ -100,6 +110,7 @@ fn ExpenseFormView(options: ExpenseOptions) -> impl IntoView {
             memo: memo.get_untracked(),
             tax_inclusive: inclusive.get_untracked(),
             splits: typed,
+            receipt_id: receipt.get_untracked(),
             idempotency_key: key.get_value(),
         });
     };
@@ -135,6 +146,7 @@ fn ExpenseFormView(options: ExpenseOptions) -> impl IntoView {
                             hint="The receipt or bill number." />
                         <TextField id="memo" label="Memo" value=memo errors />
                     </div>
+                    <ReceiptField receipt errors uploading />
                 </section>
                 <section class="panel">
                     <h2 class="section-title">"What was bought"</h2>

@@ -2,6 +2,7 @@
 //! accounts, amounts with or without input tax), and each one with its bill payments.
 
 mod form;
+mod receipt;
 mod view;
 
 pub use form::NewExpensePage;

@@ -1,5 +1,5 @@
-//! One expense or bill: its splits, tax, the entry it posted, and for a bill what is still
-//! owed with a form to pay it.
+//! One expense or bill: its splits, tax and receipt, the entry it posted, and for a bill
+//! what is still owed with a form to pay it.
 
 use super::kind_label;
 use crate::api::expenses::{get_expense, get_expense_options, pay_bill};
@@ -55,9 +55,17 @@ fn ExpenseView(e: ExpenseDetail) -> impl IntoView {
                 {s.due_date.map(|d| view! { <div><dt>"Due"</dt><dd>{day(d)}</dd></div> })}
                 {(!e.reference.is_empty()).then(|| view! { <div><dt>"Reference"</dt><dd>{e.reference.clone()}</dd></div> })}
                 {(!s.memo.is_empty()).then(|| view! { <div><dt>"Memo"</dt><dd>{s.memo.clone()}</dd></div> })}
+                {e.receipt_id.map(|id| view! {
+                    <div><dt>"Receipt"</dt><dd>
+                        <a href=format!("/receipts/{id}") rel="external" target="_blank" data-testid="receipt-link">
+                            {e.receipt_name.clone().unwrap_or_else(|| "receipt".into())}
+                        </a>
+                    </dd></div>
+                })}
                 <div><dt>"Posted as"</dt><dd><A href=format!("/books/journal/{}", e.entry_id)>{format!("Journal entry {}", e.entry_id)}</A></dd></div>
             </dl>
         </section>
+        {receipt_preview(&e)}
         <div class="table-card">
             <table class="list expense-lines">
                 <thead><tr>
@@ -156,4 +164,18 @@ fn PayBill(bill: i64, open: crate::domain::Money) -> impl IntoView {
             </Transition>
         </section>
     }
+}
+
+/// A picture of an image receipt; PDFs open from their link instead.
+fn receipt_preview(e: &ExpenseDetail) -> Option<impl IntoView> {
+    let id = e.receipt_id?;
+    let is_image = e.receipt_type.as_deref()?.starts_with("image/");
+    is_image.then(|| {
+        view! {
+            <figure class="receipt-preview panel">
+                <img src=format!("/receipts/{id}") alt=format!("Receipt {}", e.receipt_name.clone().unwrap_or_default())
+                    loading="lazy" />
+            </figure>
+        }
+    })
 }

@@ -1,0 +1,175 @@
+//! Files served outside the server functions: customer statements as PDF and expense receipt
+//! uploads and downloads. Each route checks the session itself; none answers without one.
+
+mod file_names;
+mod receipts;
+mod statement_pdf;
+
+use app::api::context::AppState;
+use app::api::AppError;
+use app::domain::CustomerId;
+use app::store::users::User;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+
+pub use file_names::safe_file_name;
+pub use statement_pdf::render as render_statement;
+
+/// The statement download and the receipt routes, ready to merge into the app's router.
+pub fn routes(state: AppState) -> Router {
+    Router::new()
+        .route("/customers/{id}/statement.pdf", get(statement))
+        .route("/receipts", post(receipts::upload))
+        .route("/receipts/{id}", get(receipts::download))
+        .with_state(state)
+}
+
+/// The signed-in user of a request, if its session cookie is valid.
+async fn signed_in(state: &AppState, headers: &HeaderMap) -> Option<User> {
+    let token = crate::auth::session_token(headers)?;
+    let mut conn = state.pool.acquire().await.ok()?;
+    app::store::users::session_user(&mut conn, &token)
+        .await
+        .ok()
+        .flatten()
+}
+
+/// A refusal with a JSON body `{"error": "..."}` that a page can show as it is.
+fn refuse(status: StatusCode, message: &str) -> Response {
+    (status, Json(serde_json::json!({ "error": message }))).into_response()
+}
+
+/// Answers a request without a session: a browser following a link is sent to sign in and
+/// back to `return_to`; anything else gets 401.
+fn unsigned(headers: &HeaderMap, return_to: &str) -> Response {
+    let wants_page = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|accept| accept.contains("text/html"));
+    if !wants_page {
+        return refuse(StatusCode::UNAUTHORIZED, "Sign in first.");
+    }
+    let next = percent_encode(return_to);
+    let location = format!("/login?next={next}");
+    match HeaderValue::from_str(&location) {
+        Ok(value) => (StatusCode::SEE_OTHER, [(header::LOCATION, value)]).into_response(),
+        Err(_) => refuse(StatusCode::UNAUTHORIZED, "Sign in first."),
+    }
+}
+
+/// Percent-encodes everything but unreserved characters, for a query value.
+fn percent_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// The refusal for a server-function error, with the same status codes `crate::status` uses.
+fn app_error(error: AppError) -> Response {
+    let (status, message) = match &error {
+        AppError::Invalid(fields) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            fields
+                .0
+                .first()
+                .map(|(field, message)| format!("{field}: {message}"))
+                .unwrap_or_default(),
+        ),
+        AppError::NotFound(what) => (StatusCode::NOT_FOUND, format!("{what} was not found.")),
+        AppError::Unauthorised => (StatusCode::UNAUTHORIZED, "Sign in first.".into()),
+        AppError::Forbidden(m) => (StatusCode::FORBIDDEN, m.clone()),
+        AppError::Conflict(m) => (StatusCode::CONFLICT, m.clone()),
+        AppError::Internal(m) | AppError::Transport(m) => {
+            (StatusCode::INTERNAL_SERVER_ERROR, m.clone())
+        }
+    };
+    refuse(status, &message)
+}
+
+#[derive(Deserialize)]
+struct PeriodQuery {
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+}
+
+/// GET /customers/:id/statement.pdf?from=…&to=…: the statement as a PDF download.
+async fn statement(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Query(period): Query<PeriodQuery>,
+    headers: HeaderMap,
+    uri: Uri,
+) -> Response {
+    if signed_in(&state, &headers).await.is_none() {
+        let page = format!(
+            "/customers/{id}/statement?{}",
+            uri.query().unwrap_or_default()
+        );
+        return unsigned(&headers, &page);
+    }
+    let statement = match app::api::statements::load_statement(
+        &state,
+        CustomerId(id),
+        &period.from,
+        &period.to,
+    )
+    .await
+    {
+        Ok(s) => s,
+        Err(e) => return app_error(e),
+    };
+    let pdf = statement_pdf::render(&statement);
+    let name = format!(
+        "statement-{}-{}-{}.pdf",
+        slug(&statement.customer_name),
+        statement.period.from,
+        statement.period.to
+    );
+    let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")).unwrap_or(
+        HeaderValue::from_static("attachment; filename=\"statement.pdf\""),
+    );
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/pdf"),
+            ),
+            (header::CONTENT_DISPOSITION, disposition),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("private, no-store"),
+            ),
+        ],
+        pdf,
+    )
+        .into_response()
+}
+
+/// A file-name part made of ASCII letters, digits and single hyphens: "Müller & Co" → "m-ller-co".
+fn slug(text: &str) -> String {
+    let mut out = String::new();
+    for ch in text.chars().take(60) {
+        if ch.is_ascii_alphanumeric() {
+            out.push(ch.to_ascii_lowercase());
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    let out = out.trim_end_matches('-').to_string();
+    if out.is_empty() {
+        "customer".into()
+    } else {
+        out
+    }
+}
