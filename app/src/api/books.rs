@@ -42,6 +42,34 @@ fn basis(errors: &mut super::FieldErrors, text: &str) -> crate::domain::Basis {
     })
 }
 
+/// What every period report needs: the signed-in user's state, the business, and the period
+/// and basis parsed from what was typed (each problem named by its field).
+#[cfg(feature = "ssr")]
+struct ReportRequest {
+    state: super::context::AppState,
+    currency: crate::domain::Currency,
+    period: crate::domain::Period,
+    basis: crate::domain::Basis,
+}
+
+#[cfg(feature = "ssr")]
+async fn report_request(from: &str, to: &str, basis: &str) -> Result<ReportRequest, AppError> {
+    use super::context::{business, require_user};
+    let (state, _) = require_user().await?;
+    let settings = business(&state).await?;
+    let mut errors = super::FieldErrors::default();
+    let period = period(&mut errors, from, to, settings.today());
+    let basis = self::basis(&mut errors, basis);
+    errors.into_result()?;
+    let period = period.ok_or_else(|| AppError::invalid("from", "check the dates"))?;
+    Ok(ReportRequest {
+        state,
+        currency: settings.base_currency,
+        period,
+        basis,
+    })
+}
+
 /// Profit and loss for a period on either basis, optionally compared with the period before.
 #[server(endpoint = "get_profit_loss", input = Json)]
 pub async fn get_profit_loss(
@@ -50,16 +78,15 @@ pub async fn get_profit_loss(
     basis: String,
     compare: bool,
 ) -> Result<ProfitAndLoss, AppError> {
-    use super::context::{business, internal, require_user};
-    let (state, _) = require_user().await?;
-    let settings = business(&state).await?;
-    let mut errors = super::FieldErrors::default();
-    let period = period(&mut errors, &from, &to, settings.today());
-    let basis = self::basis(&mut errors, &basis);
-    errors.into_result()?;
-    let period = period.ok_or_else(|| AppError::invalid("from", "check the dates"))?;
+    use super::context::internal;
+    let ReportRequest {
+        state,
+        currency,
+        period,
+        basis,
+    } = report_request(&from, &to, &basis).await?;
     let mut conn = state.pool.acquire().await.map_err(internal)?;
-    crate::store::reports::profit_loss(&mut conn, settings.base_currency, basis, period, compare)
+    crate::store::reports::profit_loss(&mut conn, currency, basis, period, compare)
         .await
         .map_err(internal)
 }
@@ -96,25 +123,18 @@ pub async fn get_balance_sheet(
     basis: String,
     compare: bool,
 ) -> Result<BalanceSheet, AppError> {
-    use super::context::{business, internal, require_user};
-    let (state, _) = require_user().await?;
-    let settings = business(&state).await?;
-    let mut errors = super::FieldErrors::default();
-    let period = period(&mut errors, &from, &to, settings.today());
-    let basis = self::basis(&mut errors, &basis);
-    errors.into_result()?;
-    let period = period.ok_or_else(|| AppError::invalid("from", "check the dates"))?;
+    use super::context::internal;
+    let ReportRequest {
+        state,
+        currency,
+        period,
+        basis,
+    } = report_request(&from, &to, &basis).await?;
     let compared_with = compare.then(|| period.from - chrono::Days::new(1));
     let mut conn = state.pool.acquire().await.map_err(internal)?;
-    crate::store::reports::balance_sheet_as_of(
-        &mut conn,
-        settings.base_currency,
-        basis,
-        period.to,
-        compared_with,
-    )
-    .await
-    .map_err(internal)
+    crate::store::reports::balance_sheet_as_of(&mut conn, currency, basis, period.to, compared_with)
+        .await
+        .map_err(internal)
 }
 
 /// The trial balance as of a day (empty: today) on either basis.
@@ -145,16 +165,15 @@ pub async fn get_general_ledger(
     to: String,
     basis: String,
 ) -> Result<super::types::LedgerSummary, AppError> {
-    use super::context::{business, internal, require_user};
-    let (state, _) = require_user().await?;
-    let settings = business(&state).await?;
-    let mut errors = super::FieldErrors::default();
-    let period = period(&mut errors, &from, &to, settings.today());
-    let basis = self::basis(&mut errors, &basis);
-    errors.into_result()?;
-    let period = period.ok_or_else(|| AppError::invalid("from", "check the dates"))?;
+    use super::context::internal;
+    let ReportRequest {
+        state,
+        currency,
+        period,
+        basis,
+    } = report_request(&from, &to, &basis).await?;
     let mut conn = state.pool.acquire().await.map_err(internal)?;
-    crate::store::reports::general_ledger(&mut conn, settings.base_currency, basis, period)
+    crate::store::reports::general_ledger(&mut conn, currency, basis, period)
         .await
         .map_err(internal)
 }
@@ -168,26 +187,18 @@ pub async fn get_register(
     basis: String,
     page: i64,
 ) -> Result<Register, AppError> {
-    use super::context::{business, internal, require_user};
-    let (state, _) = require_user().await?;
-    let settings = business(&state).await?;
-    let mut errors = super::FieldErrors::default();
-    let period = period(&mut errors, &from, &to, settings.today());
-    let basis = self::basis(&mut errors, &basis);
-    errors.into_result()?;
-    let period = period.ok_or_else(|| AppError::invalid("from", "check the dates"))?;
-    let mut conn = state.pool.acquire().await.map_err(internal)?;
-    crate::store::reports::register(
-        &mut conn,
-        settings.base_currency,
-        basis,
-        code.trim(),
+    use super::context::internal;
+    let ReportRequest {
+        state,
+        currency,
         period,
-        page,
-    )
-    .await
-    .map_err(internal)?
-    .ok_or_else(|| AppError::NotFound("That record".into()))
+        basis,
+    } = report_request(&from, &to, &basis).await?;
+    let mut conn = state.pool.acquire().await.map_err(internal)?;
+    crate::store::reports::register(&mut conn, currency, basis, code.trim(), period, page)
+        .await
+        .map_err(internal)?
+        .ok_or_else(|| AppError::NotFound("That record".into()))
 }
 
 /// Manual entries and year-end closes, newest first.

@@ -7,6 +7,7 @@ use crate::ui::components::{day, load_error, Amount, EmptyState, Loading, PageHe
 use crate::ui::live::use_live_version;
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
 #[component]
@@ -70,6 +71,11 @@ fn AsOfPicker(date: String, cash: bool) -> impl IntoView {
 
 #[component]
 fn BalanceTable(tb: TrialBalance) -> impl IntoView {
+    let basis = if tb.basis == crate::domain::Basis::Cash {
+        "&basis=cash"
+    } else {
+        ""
+    };
     if tb.rows.is_empty() {
         return view! {
             <EmptyState title="Nothing posted yet"
@@ -113,9 +119,11 @@ fn BalanceTable(tb: TrialBalance) -> impl IntoView {
                         view! {
                             <tr>
                                 <td class="primary-cell">
-                                    <span class="account-code">{row.code}</span>
-                                    " "
-                                    <span class="account-name">{row.name}</span>
+                                    <A href=format!("/books/accounts/{}?from={}&to={}{basis}", row.code, year_start, tb.as_of)>
+                                        <span class="account-code">{row.code.clone()}</span>
+                                        " "
+                                        <span class="account-name">{row.name}</span>
+                                    </A>
                                     <span class="kind-tag">{row.kind}</span>
                                 </td>
                                 <td data-label="Debit" class="num wide-cell">{amount_or_dash(debit, row.balance.is_zero())}</td>
