@@ -76,6 +76,8 @@ fn BalanceTable(tb: TrialBalance) -> impl IntoView {
     } else {
         ""
     };
+    // A balance leads to the account's register for the year so far, opening balance first.
+    let year_start = chrono::Datelike::with_ordinal(&tb.as_of, 1).unwrap_or(tb.as_of);
     if tb.rows.is_empty() {
         return view! {
             <EmptyState title="Nothing posted yet"
