@@ -33,6 +33,10 @@ pub enum Command {
         /// The same seed gives the same books.
         #[arg(long, default_value_t = 7)]
         seed: u64,
+        /// Instead of the studio's year, a synthetic book of this many transactions over three
+        /// years (about three postings each), for benchmarks.
+        #[arg(long)]
+        scale: Option<u64>,
     },
     /// Verify every bookkeeping invariant; exits non-zero when any is violated.
     Check {
@@ -108,7 +112,16 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             .await
             .map(|_| ExitCode::SUCCESS),
         Some(Command::Serve(args)) => crate::startup::serve(args).await.map(|_| ExitCode::SUCCESS),
-        Some(Command::Demo { db, seed }) => crate::commands::demo(&db, seed).await,
+        Some(Command::Demo {
+            db,
+            seed,
+            scale: None,
+        }) => crate::commands::demo(&db, seed).await,
+        Some(Command::Demo {
+            db,
+            seed,
+            scale: Some(transactions),
+        }) => crate::commands::generate(&db, seed, transactions).await,
         Some(Command::Check { db }) => crate::commands::check(&db).await,
         Some(Command::User(UserCommand::Add {
             db,

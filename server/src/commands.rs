@@ -47,6 +47,47 @@ pub async fn demo(db: &Path, seed: u64) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// `settle demo --scale N`: a synthetic book for benchmarks, in one transaction.
+pub async fn generate(db: &Path, seed: u64, transactions: u64) -> anyhow::Result<ExitCode> {
+    let started = std::time::Instant::now();
+    let pool = store::open(db).await?;
+    let mut tx = store::begin_write(&pool).await?;
+    let entries: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM journal_entries")
+        .fetch_one(&mut *tx)
+        .await?;
+    if entries > 0 {
+        bail!(
+            "{} already has data; the generator fills only an empty database",
+            db.display()
+        );
+    }
+    let business = store::business::get_business(&mut tx).await?;
+    let book = store::generate::generate_book(
+        &mut tx,
+        business.base_currency,
+        transactions,
+        business.today(),
+        seed,
+    )
+    .await?;
+    tx.commit()
+        .await
+        .context("cannot save the generated book")?;
+    println!(
+        "Generated {} in {:.1} s: {} journal entries, {} postings ({} invoices, {} payments, {} expenses, {} bills, {} bill payments).",
+        db.display(),
+        started.elapsed().as_secs_f64(),
+        book.entries,
+        book.postings,
+        book.invoices,
+        book.payments,
+        book.expenses,
+        book.bills,
+        book.bill_payments
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
 pub async fn check(db: &Path) -> anyhow::Result<ExitCode> {
     if !db.exists() {
         bail!("{} does not exist", db.display());

@@ -11,6 +11,7 @@ pub mod dashboard;
 pub mod demo;
 pub mod expenses;
 pub mod export;
+pub mod generate;
 pub mod invoices;
 pub mod journal;
 pub mod ledger;
