@@ -63,6 +63,18 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "text")]
         format: OutputFormat,
     },
+    /// Time Settle's reports on a database (for the benchmark suite); prints JSON.
+    #[command(hide = true)]
+    Bench {
+        #[arg(long, env = "SETTLE_DB", default_value = "settle.sqlite")]
+        db: PathBuf,
+        #[arg(long, default_value_t = 50)]
+        runs: usize,
+        /// The year whose profit and loss and month-end bank balances are timed; default: the
+        /// year before the last entry.
+        #[arg(long)]
+        year: Option<i32>,
+    },
     /// Write the whole ledger for hledger/ledger, beancount or a spreadsheet.
     Export {
         #[arg(long, env = "SETTLE_DB", default_value = "settle.sqlite")]
@@ -140,6 +152,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let basis = Basis::parse(&basis).unwrap_or_default();
             crate::reporting::report(&db, report, from, to, basis, format).await
         }
+        Some(Command::Bench { db, runs, year }) => crate::bench::bench(&db, runs, year).await,
         Some(Command::Export { db, format, out }) => {
             crate::reporting::export(&db, &format, out.as_deref()).await
         }

@@ -5,6 +5,7 @@
 
 pub mod assets;
 pub mod auth;
+pub mod bench;
 pub mod cli;
 pub mod commands;
 pub mod documents;

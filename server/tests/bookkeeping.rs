@@ -613,3 +613,43 @@ async fn the_general_ledger_runs_each_account_from_opening_through_movements_to_
     assert_eq!(receivables["closing"]["amount"], "40.00");
     assert_eq!(row("1000")["closing"]["amount"], "200.00");
 }
+
+#[tokio::test]
+async fn month_end_balances_of_the_bank_equal_a_direct_sum_of_its_postings() {
+    let app = TestApp::signed_in().await;
+    let customer = app.customer("Harbor Cafe").await;
+    for (i, day) in ["2025-12-30", "2026-01-15", "2026-03-31", "2026-04-01"]
+        .iter()
+        .enumerate()
+    {
+        issue_invoice(&app, customer, day).await;
+        app.pay(customer, "120.00", day, &format!("month-end-{i}"), false)
+            .await
+            .unwrap();
+    }
+    let gbp = app::domain::Currency::parse("GBP").unwrap();
+    let mut conn = app.pool.acquire().await.unwrap();
+
+    let months = app::store::reports::month_end_balances(
+        &mut conn,
+        gbp,
+        app::domain::Basis::Accrual,
+        "1000",
+        2026,
+    )
+    .await
+    .unwrap();
+
+    for (end, balance) in &months {
+        let direct: i64 = sqlx::query_scalar(
+            "SELECT COALESCE(SUM(amount_minor), 0) FROM postings WHERE account_code = '1000' AND date <= ?",
+        )
+        .bind(end)
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap();
+        assert_eq!(balance.to_minor(), direct, "{end}");
+    }
+    assert_eq!(months[0].1.to_minor(), 24000);
+    assert_eq!(months[11].1.to_minor(), 48000);
+}

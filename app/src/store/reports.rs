@@ -419,3 +419,48 @@ pub async fn general_ledger(
         rows,
     })
 }
+
+/// One account's debit-positive balance at the end of each month of a year, from one read of
+/// the monthly table (the bank account's monthly balances, say).
+pub async fn month_end_balances(
+    conn: &mut SqliteConnection,
+    currency: Currency,
+    basis: Basis,
+    code: &str,
+    year: i32,
+) -> sqlx::Result<Vec<(NaiveDate, Money)>> {
+    let (opening, months): (i64, Vec<(String, i64)>) = {
+        let opening: i64 = sqlx::query_scalar(
+            "SELECT COALESCE(SUM(amount_minor), 0) FROM ledger_months
+             WHERE basis = ? AND account_code = ? AND month < ?",
+        )
+        .bind(basis.as_str())
+        .bind(code)
+        .bind(format!("{year:04}-01"))
+        .fetch_one(&mut *conn)
+        .await?;
+        let months = sqlx::query_as(
+            "SELECT month, amount_minor FROM ledger_months
+             WHERE basis = ? AND account_code = ? AND month BETWEEN ? AND ? ORDER BY month",
+        )
+        .bind(basis.as_str())
+        .bind(code)
+        .bind(format!("{year:04}-01"))
+        .bind(format!("{year:04}-12"))
+        .fetch_all(&mut *conn)
+        .await?;
+        (opening, months)
+    };
+    let mut balance = opening;
+    let mut out = Vec::with_capacity(12);
+    for month in 1..=12u32 {
+        let key = format!("{year:04}-{month:02}");
+        balance += months
+            .iter()
+            .find(|(m, _)| *m == key)
+            .map_or(0, |(_, amount)| *amount);
+        let first = NaiveDate::from_ymd_opt(year, month, 1).expect("a month");
+        out.push((last_of_month(first), Money::from_minor(balance, currency)));
+    }
+    Ok(out)
+}
