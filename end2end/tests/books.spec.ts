@@ -6,7 +6,13 @@
 import { test, expect } from '@playwright/test';
 import { signIn, uniqueSuffix, visible, money } from './support';
 
-test('a card expense shows its input tax and sits behind the profit and loss figure', async ({ page }, testInfo) => {
+// A 1×1 PNG: a receipt photo as small as can be.
+const RECEIPT_PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==',
+  'base64',
+);
+
+test('a card expense with its receipt shows its input tax and sits behind the profit and loss figure', async ({ page }, testInfo) => {
   const vendor = `Paper Co ${uniqueSuffix(testInfo)}`;
   await signIn(page);
 
@@ -17,11 +23,20 @@ test('a card expense shows its input tax and sits behind the profit and loss fig
   await page.getByLabel('Account (line 1)').selectOption({ label: '6100 Office supplies' });
   await page.getByLabel('Amount (line 1)').fill('60.00');
   await page.getByLabel('Tax % (line 1)').fill('20');
+  await page.getByLabel('Receipt (photo or PDF, up to 5 MB)').setInputFiles({
+    name: 'till-receipt.png', mimeType: 'image/png', buffer: RECEIPT_PNG,
+  });
+  await expect(page.getByText('Attached: till-receipt.png')).toBeVisible();
   await page.getByRole('button', { name: 'Record' }).click();
 
   await expect(page).toHaveURL(/\/expenses\/\d+$/);
   await expect(page.getByTestId('input-tax')).toContainText('10.00');
   await expect(page.getByTestId('expense-total')).toContainText('60.00');
+  const receipt = page.getByRole('link', { name: 'till-receipt.png' });
+  await expect(receipt).toBeVisible();
+  const file = await page.request.get((await receipt.getAttribute('href'))!);
+  expect(file.headers()['content-type']).toBe('image/png');
+  expect(Buffer.compare(await file.body(), RECEIPT_PNG)).toBe(0);
 
   await visible(page.getByRole('link', { name: 'Books' })).click();
   const menu = page.getByLabel('Books page');

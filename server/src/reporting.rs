@@ -77,6 +77,13 @@ pub async fn report(
     }
     let chart = store::reports::chart(&mut conn).await?;
     // Rows are every account the report covers, debit-positive, so other tools compare directly.
+    // Profit and loss runs from the start of the year unless told otherwise, as in the app.
+    let from = match kind {
+        ReportKind::ProfitLoss => Some(from.unwrap_or_else(|| {
+            NaiveDate::from_ymd_opt(chrono::Datelike::year(&to), 1, 1).unwrap_or(to)
+        })),
+        _ => from,
+    };
     let (closing, from_for_sums) = match kind {
         ReportKind::ProfitLoss => (Closing::Exclude, from),
         _ => (Closing::Include, None),
@@ -107,8 +114,41 @@ pub async fn report(
     let mut out = std::io::stdout().lock();
     match format {
         OutputFormat::Json => {
+            let total = |kinds: &[&str]| -> String {
+                let minor: i64 = rows
+                    .iter()
+                    .filter(|r| kinds.contains(&r.2))
+                    .map(|r| r.3.to_minor())
+                    .sum();
+                Money::from_minor(minor, currency).amount().to_string()
+            };
+            // Totals in each report's natural sign; the rows stay debit-positive.
+            let totals = match kind {
+                ReportKind::TrialBalance => {
+                    json!({"sum_of_balances": total(&["asset", "liability", "equity", "revenue", "expense"])})
+                }
+                ReportKind::ProfitLoss => json!({
+                    "income": negate(&total(&["revenue"])),
+                    "expenses": total(&["expense"]),
+                    "net_profit": negate(&total(&["revenue", "expense"])),
+                }),
+                ReportKind::BalanceSheet => {
+                    let earnings: i64 = chart
+                        .iter()
+                        .filter(|a| a.kind.is_profit_and_loss())
+                        .filter_map(|a| totals.get(&a.code))
+                        .sum();
+                    json!({
+                        "assets": total(&["asset"]),
+                        "liabilities": negate(&total(&["liability"])),
+                        "equity": negate(&total(&["equity"])),
+                        "current_earnings": Money::from_minor(-earnings, currency).amount().to_string(),
+                    })
+                }
+            };
             let value = json!({
                 "report": name,
+                "totals": totals,
                 "from": from_for_sums,
                 "to": to,
                 "basis": basis.as_str(),
@@ -189,11 +229,11 @@ fn trial_text(rows: &[(String, String, &str, Money)], to: NaiveDate, basis: Basi
 fn section_text(section: &ReportSection) -> String {
     let mut t = format!("{}\n", section.title);
     for line in &section.lines {
+        let name = format!("{} {}", line.code, line.name);
         let label = format!(
-            "{}{} {}",
+            "{}{}",
             "  ".repeat(usize::from(line.depth) + 1),
-            line.code,
-            line.name
+            name.trim()
         );
         t += &format!("{label:<48}{:>18}\n", line.amount.amount());
     }
@@ -210,5 +250,14 @@ fn csv_text(text: &str) -> String {
         format!("\"{}\"", text.replace('"', "\"\""))
     } else {
         text.to_string()
+    }
+}
+
+/// "-12.50" for "12.50" and back, for totals shown in their natural sign.
+fn negate(amount: &str) -> String {
+    match amount.strip_prefix('-') {
+        Some(rest) => rest.to_string(),
+        None if amount.chars().all(|c| c == '0' || c == '.') => amount.to_string(),
+        None => format!("-{amount}"),
     }
 }

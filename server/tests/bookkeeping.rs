@@ -437,7 +437,8 @@ async fn a_register_runs_from_opening_to_closing_and_matches_the_statement() {
         line_amount(&sheet["assets"], "1000").as_deref(),
         Some("360.00")
     );
-    assert_eq!(sheet["assets"]["lines"][0]["previous"]["amount"], "120.00");
+    assert_eq!(sheet["compared_with"], "2025-12-31");
+    assert_eq!(sheet["assets"]["lines"][0]["previous"]["amount"], "0.00");
     assert_eq!(sheet["assets"]["total"], sheet["liabilities_and_equity"]);
 }
 

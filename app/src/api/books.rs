@@ -130,7 +130,11 @@ pub async fn get_balance_sheet(
         period,
         basis,
     } = report_request(&from, &to, &basis).await?;
-    let compared_with = compare.then(|| period.from - chrono::Days::new(1));
+    // A balance sheet compares with the close of the previous year.
+    let compared_with = compare.then(|| {
+        chrono::NaiveDate::from_ymd_opt(chrono::Datelike::year(&period.to) - 1, 12, 31)
+            .unwrap_or(period.to)
+    });
     let mut conn = state.pool.acquire().await.map_err(internal)?;
     crate::store::reports::balance_sheet_as_of(&mut conn, currency, basis, period.to, compared_with)
         .await

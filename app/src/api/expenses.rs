@@ -39,7 +39,12 @@ pub async fn record_expense(form: ExpenseForm) -> Result<i64, AppError> {
     }
     let is_bill = form.paid_from.trim().is_empty();
     let due_date = if is_bill {
-        let due = parse::date(&mut errors, "due_date", &form.due_date);
+        let due = if form.due_date.trim().is_empty() {
+            errors.add("due_date", "a bill needs the day it falls due");
+            None
+        } else {
+            parse::date(&mut errors, "due_date", &form.due_date)
+        };
         if let (Some(due), Some(date)) = (due, date) {
             if due < date {
                 errors.add("due_date", "a bill cannot fall due before its date");

@@ -166,6 +166,20 @@ pub async fn set_archived(
             "Settle posts to this account itself, so it cannot be archived".into(),
         ));
     }
+    if archived {
+        let balance: i64 = sqlx::query_scalar(
+            "SELECT COALESCE(SUM(amount_minor), 0) FROM ledger_months WHERE basis = 'accrual' AND account_code = ?",
+        )
+        .bind(code)
+        .fetch_one(&mut *conn)
+        .await?;
+        if balance != 0 {
+            return Err(AccountError::Invalid(
+                "code",
+                "this account still has a balance; move it to another account with a journal entry first".into(),
+            ));
+        }
+    }
     let done = sqlx::query("UPDATE accounts SET archived = ? WHERE code = ?")
         .bind(i64::from(archived))
         .bind(code)

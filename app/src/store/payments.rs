@@ -56,13 +56,13 @@ pub async fn record_payment(
     if let Some(receipt) = find_by_key(conn, payment).await? {
         return Ok(receipt);
     }
-    let currency: Option<String> =
-        sqlx::query_scalar("SELECT currency FROM customers WHERE id = ?")
+    let customer: Option<(String, String)> =
+        sqlx::query_as("SELECT currency, name FROM customers WHERE id = ?")
             .bind(payment.customer.0)
             .fetch_optional(&mut *conn)
             .await?;
-    let currency = Currency::parse(&currency.ok_or(PaymentError::CustomerNotFound)?)
-        .map_err(anyhow::Error::from)?;
+    let (currency, customer_name) = customer.ok_or(PaymentError::CustomerNotFound)?;
+    let currency = Currency::parse(&currency).map_err(anyhow::Error::from)?;
     if currency != payment.amount.currency() {
         return Err(PaymentError::WrongCurrency(currency));
     }
@@ -72,7 +72,11 @@ pub async fn record_payment(
     let open =
         invoices::open_invoices(conn, payment.customer, currency, payment.received_on).await?;
     let plan = allocate_payment(payment.amount, &payment.requested, &open, payment.excess)?;
-    let memo = format!("Payment received ({})", payment.method.label());
+    // The memo names the customer so the bank's register reads without opening each entry.
+    let memo = format!(
+        "Payment received from {customer_name} ({})",
+        payment.method.label()
+    );
     let entry = payment_entry(payment.received_on, memo, payment.amount, &plan)
         .map_err(anyhow::Error::from)?;
     let mut settlements = Vec::new();

@@ -31,9 +31,9 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 
 /// The books' pages: (address, name).
 const BOOKS_PAGES: [(&str, &str); 9] = [
+    ("/books", "Trial balance"),
     ("/books/profit-loss", "Profit and loss"),
     ("/books/balance-sheet", "Balance sheet"),
-    ("/books", "Trial balance"),
     ("/books/ledger", "General ledger"),
     ("/books/journal", "Journal"),
     ("/books/accounts", "Accounts"),
@@ -129,6 +129,10 @@ pub fn ReportControls(
     to: String,
     current: Memo<ReportQuery>,
     #[prop(optional)] show_compare: bool,
+    /// A report taken at one day (the balance sheet): only "As of", compared with the end of
+    /// the previous year.
+    #[prop(optional)]
+    as_of: bool,
 ) -> impl IntoView {
     let target = use_navigation_target();
     let go = move |change: &dyn Fn(&mut ReportQuery)| {
@@ -147,13 +151,13 @@ pub fn ReportControls(
     let compare = current.get_untracked().compare;
     view! {
         <div class="toolbar report-controls">
-            <div class="field inline-field">
+            <div class="field inline-field" hidden=as_of>
                 <label for="from">"From"</label>
                 <input id="from" type="date" value=from
                     on:change=move |ev| { let v = event_target_value(&ev); go.with_value(|g| g(&|q| q.from = v.clone())) } />
             </div>
             <div class="field inline-field">
-                <label for="to">"To"</label>
+                <label for="to">{if as_of { "As of" } else { "To" }}</label>
                 <input id="to" type="date" value=to
                     on:change=move |ev| { let v = event_target_value(&ev); go.with_value(|g| g(&|q| q.to = v.clone())) } />
             </div>
@@ -168,7 +172,7 @@ pub fn ReportControls(
                 <div class="checkbox-field">
                     <input id="compare" type="checkbox" checked=compare
                         on:change=move |ev| { let v = event_target_checked(&ev); go.with_value(|g| g(&|q| q.compare = v)) } />
-                    <label for="compare">"Compare with an earlier period"</label>
+                    <label for="compare">{if as_of { "Compare with the end of the previous year" } else { "Compare with an earlier period" }}</label>
                 </div>
             })}
         </div>

@@ -53,7 +53,7 @@ pub fn ProfitLossPage() -> impl IntoView {
                                     <SectionRows section=pl.expenses.clone() drill=drill.clone() compare=previous.is_some() />
                                     <tfoot>
                                         <tr class="grand">
-                                            <th scope="row">{if pl.net_profit.is_negative() { "Net loss" } else { "Net profit" }}</th>
+                                            <th scope="row">"Net profit"</th>
                                             <td class="num" data-label="This period" data-testid="net-profit">
                                                 <FigureLink code=String::new() amount=pl.net_profit query=String::new() />
                                             </td>
@@ -110,7 +110,7 @@ pub fn BalanceSheetPage() -> impl IntoView {
                         let balanced = bs.assets.total == bs.liabilities_and_equity;
                         view! {
                             <ReportControls path="/books/balance-sheet" from=from to=bs.as_of.to_string()
-                                current=query show_compare=true />
+                                current=query show_compare=true as_of=true />
                             <p class="report-caption">
                                 {format!("As of {}, {} basis", day(bs.as_of), bs.basis.as_str())}
                                 {bs.compared_with.map(|d| format!("; compared with {}", day(d)))}
@@ -121,7 +121,7 @@ pub fn BalanceSheetPage() -> impl IntoView {
                             })}
                             <div class="table-card">
                                 <table class="list statement compact" data-testid="balance-sheet">
-                                    <StatementHead compare />
+                                    <StatementHead compare current=day(bs.as_of) previous=bs.compared_with.map(day).unwrap_or_default() />
                                     <SectionRows section=bs.assets.clone() drill=drill.clone() compare />
                                     <SectionRows section=bs.liabilities.clone() drill=drill.clone() compare />
                                     <SectionRows section=bs.equity.clone() drill=drill.clone() compare />
@@ -171,13 +171,17 @@ fn csv_rows(rows: &mut Vec<Vec<String>>, section: &ReportSection) {
 }
 
 #[component]
-fn StatementHead(compare: bool) -> impl IntoView {
+fn StatementHead(
+    compare: bool,
+    #[prop(optional, into)] current: Option<String>,
+    #[prop(optional, into)] previous: Option<String>,
+) -> impl IntoView {
     view! {
         <thead>
             <tr>
                 <th scope="col">"Account"</th>
-                <th scope="col" class="num">"This period"</th>
-                {compare.then(|| view! { <th scope="col" class="num">"Previous"</th> })}
+                <th scope="col" class="num">{current.unwrap_or_else(|| "This period".into())}</th>
+                {compare.then(|| view! { <th scope="col" class="num">{previous.unwrap_or_else(|| "Previous".into())}</th> })}
             </tr>
         </thead>
     }

@@ -22,7 +22,7 @@ pub fn ProfitTrendChart(months: Vec<MonthProfit>) -> impl IntoView {
     );
     view! {
         <section class="panel chart-panel" data-testid="profit-trend">
-            <h2 class="section-title">"Profit trend"</h2>
+            <h2 class="section-title">"Income and expenses by month"</h2>
             <div class="legend" aria-hidden="true">
                 <span class="legend-item"><span class="swatch swatch-invoiced"></span>"Income"</span>
                 <span class="legend-item"><span class="swatch swatch-expense"></span>"Expenses"</span>

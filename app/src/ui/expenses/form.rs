@@ -79,6 +79,14 @@ fn ExpenseFormView(options: ExpenseOptions) -> impl IntoView {
     });
     let hydrated = use_hydrated();
     let is_bill = Memo::new(move |_| paid_from.get().is_empty());
+    // A bill usually falls due thirty days after its date; start from that.
+    Effect::new(move |_| {
+        if is_bill.get() && due_date.get_untracked().is_empty() {
+            if let Ok(day) = chrono::NaiveDate::parse_from_str(&date.get_untracked(), "%Y-%m-%d") {
+                due_date.set((day + chrono::Days::new(30)).to_string());
+            }
+        }
+    });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if uploading.get_untracked() {
@@ -154,7 +162,7 @@ fn ExpenseFormView(options: ExpenseOptions) -> impl IntoView {
                         <input id="tax_inclusive" type="checkbox" bind:checked=inclusive />
                         <label for="tax_inclusive">"Amounts include tax (as on the receipt)"</label>
                     </div>
-                    <FormError errors also=&["splits"] />
+                    <FieldError id="splits-error" error=field_error(errors, "splits") />
                     {splits.get_value().into_iter().enumerate().map(|(i, (account, description, amount, rate))| {
                         let accounts = expense_accounts.clone();
                         let amount_id = format!("splits.{i}.amount");
