@@ -50,6 +50,9 @@ pub async fn require_session(
     next: Next,
 ) -> Response {
     let path = request.uri().path();
+    if let Some(refusal) = cross_site_refusal(&request) {
+        return refusal;
+    }
     let guarded = path.starts_with("/api/") && !PUBLIC_FUNCTIONS.contains(&path);
     if guarded && !has_session(&state, request.headers()).await {
         let body = serde_json::to_string(&AppError::Unauthorised).unwrap_or_default();
@@ -61,4 +64,45 @@ pub async fn require_session(
             .into_response();
     }
     next.run(request).await
+}
+
+/// Refuses a state-changing request another site could have sent: one whose `Origin` is not
+/// this server, or a server-function call whose body is not JSON (a plain HTML form on
+/// another site can send only form or text bodies). SameSite cookies cover the rest.
+fn cross_site_refusal(request: &Request) -> Option<Response> {
+    let method = request.method();
+    if method == axum::http::Method::GET || method == axum::http::Method::HEAD {
+        return None;
+    }
+    let headers = request.headers();
+    if let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
+        let host = headers
+            .get(header::HOST)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        let origin_host = origin.split_once("://").map_or(origin, |(_, rest)| rest);
+        if origin_host != host {
+            return Some(
+                (
+                    StatusCode::FORBIDDEN,
+                    "Requests from other sites are refused.",
+                )
+                    .into_response(),
+            );
+        }
+    }
+    let json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if request.uri().path().starts_with("/api/") && !json {
+        return Some(
+            (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "Server functions take JSON.",
+            )
+                .into_response(),
+        );
+    }
+    None
 }

@@ -279,7 +279,7 @@ async fn a_manual_entry_must_balance_and_is_reversed_exactly_once() {
     assert!(
         control["Invalid"]
             .to_string()
-            .contains("receivables and payables"),
+            .contains("receivables, payables and customer credits"),
         "{control}"
     );
     assert_eq!(
@@ -653,4 +653,173 @@ async fn month_end_balances_of_the_bank_equal_a_direct_sum_of_its_postings() {
     }
     assert_eq!(months[0].1.to_minor(), 24000);
     assert_eq!(months[11].1.to_minor(), 48000);
+}
+
+#[tokio::test]
+async fn requests_another_site_could_send_are_refused_and_change_nothing() {
+    let app = TestApp::signed_in().await;
+    let entry = json!({"form": {"date": "2026-01-01", "memo": "Forged", "lines": [["1000", "1.00", ""], ["3000", "", "1.00"]]}});
+    let url = format!("http://{}/api/post_journal_entry", app.addr);
+
+    let foreign = app
+        .client
+        .post(&url)
+        .header("Origin", "http://attacker.example")
+        .json(&entry)
+        .send()
+        .await
+        .unwrap();
+    let text_body = app
+        .client
+        .post(&url)
+        .header("Content-Type", "text/plain")
+        .body(entry.to_string())
+        .send()
+        .await
+        .unwrap();
+    let same_site = app
+        .client
+        .post(&url)
+        .header("Origin", format!("http://{}", app.addr))
+        .json(&entry)
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(foreign.status(), 403);
+    assert_eq!(text_body.status(), 415);
+    assert!(same_site.status().is_success(), "{}", same_site.status());
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM journal_entries").await, 1);
+}
+
+#[tokio::test]
+async fn the_books_cannot_be_locked_in_the_future_nor_control_accounts_made_money_accounts() {
+    let app = TestApp::signed_in().await;
+
+    let future = app
+        .call("lock_books", json!({"through": "2999-12-31"}))
+        .await
+        .unwrap_err();
+    let receivables = app
+        .call("save_account", json!({"form": {"code": "1100", "name": "Accounts receivable", "kind": "asset", "parent": "", "is_money": true}, "is_new": false}))
+        .await
+        .unwrap_err();
+    app.ok("save_account", json!({"form": {"code": "6180", "name": "A", "kind": "expense", "parent": "", "is_money": false}, "is_new": true})).await;
+    app.ok("save_account", json!({"form": {"code": "6181", "name": "B", "kind": "expense", "parent": "6180", "is_money": false}, "is_new": true})).await;
+    let cycle = app
+        .call("save_account", json!({"form": {"code": "6180", "name": "A", "kind": "expense", "parent": "6181", "is_money": false}, "is_new": false}))
+        .await
+        .unwrap_err();
+    let paid_from_payables = app
+        .call(
+            "record_expense",
+            expense(
+                "Shop",
+                "2026-02-03",
+                "2000",
+                "",
+                json!([["6100", "", "5.00", "0"]]),
+                "payables-key-1",
+            ),
+        )
+        .await
+        .unwrap_err();
+
+    assert!(
+        future["Invalid"].to_string().contains("at the latest"),
+        "{future}"
+    );
+    assert!(
+        receivables["Invalid"]
+            .to_string()
+            .contains("money cannot be paid from it"),
+        "{receivables}"
+    );
+    assert!(
+        cycle["Invalid"]
+            .to_string()
+            .contains("its own sub-accounts"),
+        "{cycle}"
+    );
+    assert!(
+        paid_from_payables["Invalid"]
+            .to_string()
+            .contains("bank, cash or card"),
+        "{paid_from_payables}"
+    );
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM journal_entries").await, 0);
+}
+
+#[tokio::test]
+async fn a_request_key_used_for_one_expense_or_bill_payment_cannot_record_another() {
+    let app = TestApp::signed_in().await;
+    let first = expense(
+        "Paper Co",
+        "2026-05-04",
+        "1000",
+        "",
+        json!([["6100", "", "12.00", "0"]]),
+        "reused-key-1",
+    );
+    let other = expense(
+        "Other Ltd",
+        "2026-05-05",
+        "1000",
+        "",
+        json!([["6200", "", "999.00", "20"]]),
+        "reused-key-1",
+    );
+    app.ok("record_expense", first).await;
+    let bill = app
+        .ok(
+            "record_expense",
+            expense(
+                "Landlord",
+                "2026-05-01",
+                "",
+                "2026-05-31",
+                json!([["6200", "", "240.00", "20"]]),
+                "reused-bill-1",
+            ),
+        )
+        .await
+        .as_i64()
+        .unwrap();
+    let second_bill = app
+        .ok(
+            "record_expense",
+            expense(
+                "Landlord",
+                "2026-05-02",
+                "",
+                "2026-05-31",
+                json!([["6200", "", "100.00", "0"]]),
+                "reused-bill-2",
+            ),
+        )
+        .await
+        .as_i64()
+        .unwrap();
+    app.ok("pay_bill", json!({"bill": bill, "amount": "10.00", "paid_on": "2026-06-01", "paid_from": "1000", "idempotency_key": "reused-pay-1"})).await;
+
+    let expense_again = app.call("record_expense", other).await.unwrap_err();
+    let payment_again = app
+        .call("pay_bill", json!({"bill": second_bill, "amount": "100.00", "paid_on": "2026-06-01", "paid_from": "1000", "idempotency_key": "reused-pay-1"}))
+        .await
+        .unwrap_err();
+
+    assert!(
+        expense_again["Conflict"]
+            .to_string()
+            .contains("another expense"),
+        "{expense_again}"
+    );
+    assert!(
+        payment_again["Conflict"]
+            .to_string()
+            .contains("another payment"),
+        "{payment_again}"
+    );
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM bill_payments").await, 1);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM expenses").await, 3);
 }

@@ -129,7 +129,12 @@ pub async fn get_balance_sheet(
         currency,
         period,
         basis,
-    } = report_request(&from, &to, &basis).await?;
+    } = report_request(
+        if from.trim().is_empty() { &to } else { &from },
+        &to,
+        &basis,
+    )
+    .await?;
     // A balance sheet compares with the close of the previous year.
     let compared_with = compare.then(|| {
         chrono::NaiveDate::from_ymd_opt(chrono::Datelike::year(&period.to) - 1, 12, 31)
@@ -370,6 +375,14 @@ pub async fn lock_books(through: String) -> Result<(), AppError> {
     let through = super::parse::date(&mut errors, "lock_date", &through);
     errors.into_result()?;
     let through = through.ok_or_else(|| AppError::invalid("lock_date", "enter a date"))?;
+    // A lock never moves back, so a lock in the future would freeze the books for good.
+    let today = super::context::business(&state).await?.today();
+    if through > today {
+        return Err(AppError::invalid(
+            "lock_date",
+            format!("the books can be locked up to today ({today}) at the latest"),
+        ));
+    }
     let mut tx = crate::store::begin_write(&state.pool)
         .await
         .map_err(internal)?;

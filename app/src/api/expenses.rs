@@ -11,6 +11,7 @@ fn expense_error(e: crate::store::expenses::ExpenseError) -> AppError {
     match e {
         ExpenseError::Invalid(field, message) => AppError::invalid(field, message),
         ExpenseError::NotFound => AppError::NotFound("The bill".into()),
+        ExpenseError::Conflict(message) => AppError::Conflict(message),
         ExpenseError::Store(e) => super::context::internal(e),
     }
 }
@@ -113,6 +114,16 @@ pub async fn record_expense(form: ExpenseForm) -> Result<i64, AppError> {
     }
     if splits.is_empty() && form.splits.iter().all(|s| s.2.trim().is_empty()) {
         errors.add("splits", "add at least one amount");
+    }
+    let total = splits
+        .iter()
+        .map(|s| {
+            s.amount.amount()
+                * (rust_decimal::Decimal::ONE + s.tax_rate / rust_decimal::Decimal::ONE_HUNDRED)
+        })
+        .sum::<rust_decimal::Decimal>();
+    if total > rust_decimal::Decimal::from(crate::domain::totals::MAX_DOCUMENT_TOTAL) {
+        errors.add("splits", "the total is too large for one expense");
     }
     if splits.len() > 50 {
         errors.add("splits", "an expense can have at most 50 lines");

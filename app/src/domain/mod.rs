@@ -8,6 +8,7 @@ pub mod cash_basis;
 pub mod cash_flow;
 pub mod chart;
 pub mod expenses;
+#[cfg(feature = "ssr")]
 pub mod export;
 #[cfg(test)]
 mod fixtures;

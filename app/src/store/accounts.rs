@@ -64,13 +64,50 @@ pub struct AccountChange {
     pub is_money: bool,
 }
 
+/// The deepest an account may sit under parents, so reports stay readable and fast.
+pub const MAX_DEPTH: usize = 4;
+
 async fn check_parent(
     conn: &mut SqliteConnection,
     change: &AccountChange,
 ) -> Result<(), AccountError> {
+    // Receivables, payables, the tax accounts and the rest posting rules use hold their own
+    // sub-ledgers or meaning; money is never paid straight from them.
+    if change.is_money
+        && SYSTEM_ACCOUNTS.contains(&change.code.as_str())
+        && change.code != accounts::BANK
+    {
+        return Err(AccountError::Invalid(
+            "is_money",
+            "Settle uses this account for its own postings; money cannot be paid from it".into(),
+        ));
+    }
     let Some(parent) = &change.parent else {
         return Ok(());
     };
+    // Walk up from the proposed parent: meeting this account again would make a loop.
+    let mut depth = 1;
+    let mut current = Some(parent.clone());
+    while let Some(code) = current {
+        if code == change.code {
+            return Err(AccountError::Invalid(
+                "parent",
+                "an account cannot be grouped under one of its own sub-accounts".into(),
+            ));
+        }
+        depth += 1;
+        if depth > MAX_DEPTH {
+            return Err(AccountError::Invalid(
+                "parent",
+                format!("accounts can be grouped at most {MAX_DEPTH} levels deep"),
+            ));
+        }
+        current = sqlx::query_scalar("SELECT parent_code FROM accounts WHERE code = ?")
+            .bind(&code)
+            .fetch_optional(&mut *conn)
+            .await?
+            .flatten();
+    }
     if *parent == change.code {
         return Err(AccountError::Invalid(
             "parent",

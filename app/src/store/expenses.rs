@@ -3,7 +3,7 @@
 
 use super::ledger::{self, Party, Posted};
 use crate::api::types::{ExpenseDetail, ExpenseLineView, ExpenseSummary, Page};
-use crate::domain::cash_basis::{is_control_account, Settlement};
+use crate::domain::cash_basis::Settlement;
 use crate::domain::expenses::{
     bill_payment_entry, expense_entry, split_totals, AmountsAre, ExpenseSplit, PaidFrom,
 };
@@ -47,6 +47,8 @@ pub enum ExpenseError {
     Invalid(&'static str, String),
     #[error("not found")]
     NotFound,
+    #[error("{0}")]
+    Conflict(String),
     #[error(transparent)]
     Store(#[from] anyhow::Error),
 }
@@ -93,17 +95,35 @@ pub async fn record_expense(
     expense: &NewExpense,
     currency: Currency,
 ) -> Result<i64, ExpenseError> {
-    if let Some(id) = sqlx::query_scalar("SELECT id FROM expenses WHERE idempotency_key = ?")
-        .bind(&expense.idempotency_key)
-        .fetch_optional(&mut *conn)
-        .await?
-    {
+    let earlier: Option<(i64, String, NaiveDate)> = sqlx::query_as(
+        "SELECT e.id, v.name, e.date FROM expenses e JOIN vendors v ON v.id = e.vendor_id WHERE e.idempotency_key = ?",
+    )
+    .bind(&expense.idempotency_key)
+    .fetch_optional(&mut *conn)
+    .await?;
+    if let Some((id, vendor, date)) = earlier {
+        // The same request again returns what it recorded; another expense under the same
+        // key is a mistake to report, not to swallow.
+        if vendor.to_lowercase() != expense.vendor.to_lowercase() || date != expense.date {
+            return Err(ExpenseError::Conflict(
+                "this form was already used for another expense; reload the page".into(),
+            ));
+        }
         return Ok(id);
     }
     if let Some(message) = ledger::locked_message(conn, expense.date).await? {
         return Err(ExpenseError::Invalid("date", message));
     }
     let paid_from = match &expense.paid_from {
+        Some(code)
+            if super::accounts::SYSTEM_ACCOUNTS.contains(&code.0.as_str())
+                && code.0 != accounts::BANK =>
+        {
+            return Err(ExpenseError::Invalid(
+                "paid_from",
+                "choose a bank, cash or card account".into(),
+            ))
+        }
         Some(code) => match account_kind(conn, &code.0).await? {
             Some((_, true, false)) => PaidFrom::Account(code.clone()),
             _ => {
@@ -117,7 +137,7 @@ pub async fn record_expense(
     };
     for (i, split) in expense.splits.iter().enumerate() {
         let code = split.account.0.as_str();
-        let bookable = !is_control_account(code) && code != accounts::INPUT_TAX;
+        let bookable = !super::accounts::SYSTEM_ACCOUNTS.contains(&code);
         match account_kind(conn, code).await? {
             Some((AccountKind::Expense | AccountKind::Asset, false, false)) if bookable => {}
             _ => {
@@ -271,11 +291,18 @@ pub async fn pay_bill(
     amount: Money,
     idempotency_key: &str,
 ) -> Result<i64, ExpenseError> {
-    if let Some(id) = sqlx::query_scalar("SELECT id FROM bill_payments WHERE idempotency_key = ?")
-        .bind(idempotency_key)
-        .fetch_optional(&mut *conn)
-        .await?
-    {
+    let earlier: Option<(i64, i64, i64)> = sqlx::query_as(
+        "SELECT id, bill_id, amount_minor FROM bill_payments WHERE idempotency_key = ?",
+    )
+    .bind(idempotency_key)
+    .fetch_optional(&mut *conn)
+    .await?;
+    if let Some((id, paid_bill, paid)) = earlier {
+        if paid_bill != bill || paid != amount.to_minor() {
+            return Err(ExpenseError::Conflict(
+                "this form was already used for another payment; reload the page".into(),
+            ));
+        }
         return Ok(id);
     }
     let row: Option<(String, i64, i64, i64, String, NaiveDate)> = sqlx::query_as(

@@ -48,8 +48,10 @@ pub async fn post_manual_entry(
         let problem = match row {
             None => Some("choose an account from the list"),
             Some(1) => Some("this account is archived"),
-            _ if crate::domain::cash_basis::is_control_account(code) => {
-                Some("receivables and payables change only through invoices, payments and bills")
+            _ if crate::domain::cash_basis::is_control_account(code)
+                || code == crate::domain::posting::accounts::CUSTOMER_CREDITS =>
+            {
+                Some("receivables, payables and customer credits change only through invoices, payments and bills")
             }
             _ => None,
         };

@@ -286,7 +286,7 @@ pub async fn register(
     .bind(period.to)
     .fetch_one(&mut *conn)
     .await?;
-    let page = page.max(1);
+    let page = page.clamp(1, 1_000_000);
     let rows: Vec<(NaiveDate, i64, String, String, i64, i64)> =
         sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT p.date, p.entry_id, e.memo, e.source, p.amount_minor,
