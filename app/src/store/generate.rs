@@ -137,7 +137,7 @@ pub async fn generate_book(
         } else {
             generator.pay_bill(date, k)?;
         }
-        if (k as usize + 1) % BATCH == 0 {
+        if (k as usize + 1).is_multiple_of(BATCH) {
             generator.flush(conn).await?;
         }
     }
