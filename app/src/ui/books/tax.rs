@@ -90,7 +90,7 @@ fn SummaryView(s: TaxSummary) -> impl IntoView {
             {how} " " <CsvLink file_name=file rows />
         </p>
         <div class="table-card">
-            <table class="list statement compact" data-testid="tax-summary">
+            <table class="list statement" data-testid="tax-summary">
                 <thead>
                     <tr>
                         <th scope="col">"Rate"</th>

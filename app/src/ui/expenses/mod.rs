@@ -31,7 +31,7 @@ pub fn ExpensesPage() -> impl IntoView {
     view! {
         <Title text="Expenses" />
         <PageHeader title="Expenses and bills">
-            <A href="/expenses/new" attr:class="button">"Record expense"</A>
+            <A href="/expenses/new" attr:class="button primary">"Record expense"</A>
         </PageHeader>
         <Transition fallback=Loading>
             {move || Suspend::new(async move {
