@@ -823,3 +823,48 @@ async fn a_request_key_used_for_one_expense_or_bill_payment_cannot_record_anothe
     assert_eq!(app.scalar("SELECT COUNT(*) FROM bill_payments").await, 1);
     assert_eq!(app.scalar("SELECT COUNT(*) FROM expenses").await, 3);
 }
+
+#[tokio::test]
+async fn a_year_with_only_cash_basis_results_is_still_closed_on_the_cash_basis() {
+    let app = TestApp::signed_in().await;
+    app.ok(
+        "record_expense",
+        expense(
+            "Landlord",
+            "2024-12-10",
+            "",
+            "2024-12-31",
+            json!([["6100", "", "100.00", "0"]]),
+            "cash-close-bill",
+        ),
+    )
+    .await;
+    let bill: i64 = app.scalar("SELECT id FROM expenses").await;
+    app.ok("pay_bill", json!({"bill": bill, "amount": "100.00", "paid_on": "2025-01-10", "paid_from": "1000", "idempotency_key": "cash-close-pay"}))
+        .await;
+    app.ok("close_year", json!({"year_end": "2024-12-31"}))
+        .await;
+
+    app.ok("close_year", json!({"year_end": "2025-12-31"}))
+        .await;
+
+    let cash = app
+        .ok(
+            "get_trial_balance",
+            json!({"as_of": "2026-01-01", "basis": "cash"}),
+        )
+        .await;
+    let balance = |code: &str| {
+        cash["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["code"] == code)
+            .map(|r| r["balance"]["amount"].as_str().unwrap().to_string())
+    };
+    assert_eq!(balance("6100").as_deref(), Some("0.00"));
+    assert_eq!(balance("3900").as_deref(), Some("100.00"));
+    let mut conn = app.pool.acquire().await.unwrap();
+    let problems = app::store::check::check_books(&mut conn).await.unwrap();
+    assert!(problems.is_empty(), "{problems:?}");
+}

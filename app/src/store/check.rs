@@ -30,7 +30,10 @@ async fn entries_balance(
 ) -> sqlx::Result<Vec<String>> {
     let rows: Vec<(i64, String, i64, i64)> = sqlx::query_as(
         "SELECT e.id, e.memo, COALESCE(SUM(p.amount_minor), 0), COUNT(p.id) FROM journal_entries e
-         LEFT JOIN postings p ON p.entry_id = e.id GROUP BY e.id HAVING SUM(p.amount_minor) <> 0 OR COUNT(p.id) < 2",
+         LEFT JOIN postings p ON p.entry_id = e.id GROUP BY e.id
+         HAVING (COALESCE(SUM(p.amount_minor), 0) <> 0 OR COUNT(p.id) < 2)
+            -- a year-end close may have nothing to close on the accrual basis, only on the cash basis
+            AND NOT (e.source = 'year_end_close' AND COUNT(p.id) = 0)",
     )
     .fetch_all(conn)
     .await?;

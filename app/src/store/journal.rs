@@ -158,35 +158,38 @@ pub async fn close_year(
     let accrual = sums(conn, Basis::Accrual, None, year_end, Closing::Include).await?;
     let cash = sums(conn, Basis::Cash, None, year_end, Closing::Include).await?;
     let entry = closing_entry(year_end, &balances(&accrual), currency);
-    let entry_id = match entry {
-        Some(entry) => {
-            // The cash-basis close zeroes the cash-basis balances, which differ from accrual.
-            let cash_close = closing_entry(year_end, &balances(&cash), currency);
-            let id: i64 = sqlx::query_scalar(
-                "INSERT INTO journal_entries (date, memo, currency, source, created_at)
-                 VALUES (?, ?, ?, 'year_end_close', ?) RETURNING id",
+    // The cash-basis close zeroes the cash-basis balances, which differ from accrual; a year
+    // can have something to close on one basis and nothing on the other.
+    let cash_close = closing_entry(year_end, &balances(&cash), currency);
+    let entry_id = if entry.is_some() || cash_close.is_some() {
+        let memo = format!("Year-end close {year_end}");
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO journal_entries (date, memo, currency, source, created_at)
+             VALUES (?, ?, ?, 'year_end_close', ?) RETURNING id",
+        )
+        .bind(year_end)
+        .bind(&memo)
+        .bind(currency.code())
+        .bind(super::now_text())
+        .fetch_one(&mut *conn)
+        .await?;
+        for p in entry.iter().flat_map(|e| e.postings()) {
+            sqlx::query(
+                "INSERT INTO postings (entry_id, account_code, amount_minor, date) VALUES (?, ?, ?, ?)",
             )
-            .bind(entry.date)
-            .bind(&entry.memo)
-            .bind(currency.code())
-            .bind(super::now_text())
-            .fetch_one(&mut *conn)
+            .bind(id)
+            .bind(&p.account.0)
+            .bind(p.amount.to_minor())
+            .bind(year_end)
+            .execute(&mut *conn)
             .await?;
-            for p in entry.postings() {
-                sqlx::query("INSERT INTO postings (entry_id, account_code, amount_minor, date) VALUES (?, ?, ?, ?)")
-                    .bind(id)
-                    .bind(&p.account.0)
-                    .bind(p.amount.to_minor())
-                    .bind(year_end)
-                    .execute(&mut *conn)
-                    .await?;
-            }
-            if let Some(cash_close) = cash_close {
-                ledger::insert_cash_postings(conn, id, year_end, cash_close.postings()).await?;
-            }
-            Some(id)
         }
-        None => None,
+        if let Some(cash_close) = cash_close {
+            ledger::insert_cash_postings(conn, id, year_end, cash_close.postings()).await?;
+        }
+        Some(id)
+    } else {
+        None
     };
     lock_books(conn, year_end).await?;
     Ok(entry_id)

@@ -85,6 +85,31 @@ fn BalanceTable(tb: TrialBalance) -> impl IntoView {
         }
         .into_any();
     }
+    let mut csv = vec![["Code", "Account", "Kind", "Debit", "Credit"]
+        .map(String::from)
+        .to_vec()];
+    for row in &tb.rows {
+        let (debit, credit) = if row.balance.is_negative() {
+            (String::new(), super::plain(-row.balance))
+        } else {
+            (super::plain(row.balance), String::new())
+        };
+        csv.push(vec![
+            row.code.clone(),
+            row.name.clone(),
+            row.kind.clone(),
+            debit,
+            credit,
+        ]);
+    }
+    csv.push(vec![
+        "".into(),
+        "Total".into(),
+        "".into(),
+        super::plain(tb.total_debit),
+        super::plain(tb.total_credit),
+    ]);
+    let csv_name = format!("trial-balance-{}.csv", tb.as_of);
     let balanced = tb.total_debit == tb.total_credit;
     let difference = tb.total_debit - tb.total_credit;
     view! {
@@ -105,6 +130,7 @@ fn BalanceTable(tb: TrialBalance) -> impl IntoView {
                 </div>
             }.into_any()
         }}
+        <p class="report-caption"><super::CsvLink file_name=csv_name rows=csv /></p>
         <div class="table-card">
             <table class="list trial-balance">
                 <thead>
