@@ -868,3 +868,70 @@ async fn a_year_with_only_cash_basis_results_is_still_closed_on_the_cash_basis()
     let problems = app::store::check::check_books(&mut conn).await.unwrap();
     assert!(problems.is_empty(), "{problems:?}");
 }
+
+#[tokio::test]
+async fn a_bill_paid_in_many_odd_parts_ends_with_the_same_figures_on_both_bases() {
+    let app = TestApp::signed_in().await;
+    let splits = json!([
+        ["6100", "", "0.01", "20"],
+        ["6200", "", "33.33", "5"],
+        ["6300", "", "0.07", "17.5"],
+        ["6400", "", "10.01", "0"]
+    ]);
+    let bill = app
+        .ok(
+            "record_expense",
+            expense(
+                "Odd Parts Ltd",
+                "2026-11-01",
+                "",
+                "2026-11-30",
+                splits,
+                "odd-parts-bill",
+            ),
+        )
+        .await
+        .as_i64()
+        .unwrap();
+    let mut parts: Vec<String> = vec!["0.01".into(); 7];
+    parts.extend(["10.00".into(), "10.00".into()]);
+    for (i, part) in parts.iter().enumerate() {
+        app.ok("pay_bill", json!({"bill": bill, "amount": part, "paid_on": "2026-11-02", "paid_from": "1000", "idempotency_key": format!("odd-part-{i}")}))
+            .await;
+    }
+    let detail = app.ok("get_expense", json!({"id": bill})).await;
+    let rest = detail["summary"]["open"]["amount"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    app.ok("pay_bill", json!({"bill": bill, "amount": rest, "paid_on": "2026-11-03", "paid_from": "1000", "idempotency_key": "odd-part-last"}))
+        .await;
+
+    let accrual = profit_loss(&app, "2026-11-01", "2026-11-30", "accrual").await;
+    let cash = profit_loss(&app, "2026-11-01", "2026-11-30", "cash").await;
+
+    for code in ["6100", "6200", "6300", "6400"] {
+        assert_eq!(
+            line_amount(&cash["expenses"], code),
+            line_amount(&accrual["expenses"], code),
+            "{code}"
+        );
+    }
+    let mut tax = Vec::new();
+    for basis in ["cash", "accrual"] {
+        let tb = app
+            .ok(
+                "get_trial_balance",
+                json!({"as_of": "2026-11-30", "basis": basis}),
+            )
+            .await;
+        let row = tb["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["code"] == "1200")
+            .cloned();
+        tax.push(row.map(|r| r["balance"]["amount"].as_str().unwrap().to_string()));
+    }
+    assert_eq!(tax[0], tax[1]);
+}

@@ -70,6 +70,50 @@ pub fn cash_postings(
     Ok(out)
 }
 
+/// The settlement of one part of a document. Parts are recognised in proportion, except the
+/// part that settles the document completely: it takes exactly what the earlier parts left of
+/// each posting, so over its life the cash basis carries the document's own figures to the
+/// cent. `earlier` are the control amounts of the parts before this one.
+pub fn settlement_for(
+    control_amount: Money,
+    composition: &[Posting],
+    earlier: &[Money],
+) -> Settlement {
+    let currency = control_amount.currency();
+    let whole = Money::sum(currency, composition.iter().map(|p| p.amount));
+    let settled = Money::sum(currency, earlier.iter().copied()) + control_amount;
+    let proportional = Settlement {
+        control_amount,
+        composition: composition.to_vec(),
+    };
+    if settled != whole {
+        return proportional;
+    }
+    let mut remaining: Vec<Posting> = composition.to_vec();
+    for part in earlier {
+        for recognised in recognise(*part, composition) {
+            if let Some(r) = remaining
+                .iter_mut()
+                .find(|r| r.account == recognised.account)
+            {
+                r.amount = r.amount - recognised.amount;
+            }
+        }
+    }
+    // Should rounding ever have recognised more than a posting holds, stay proportional.
+    let same_side = remaining
+        .iter()
+        .zip(composition)
+        .all(|(r, c)| r.amount.is_zero() || r.amount.is_negative() == c.amount.is_negative());
+    if !same_side {
+        return proportional;
+    }
+    Settlement {
+        control_amount,
+        composition: remaining,
+    }
+}
+
 /// Splits a control amount over a document's composition in proportion to its postings, by
 /// largest remainder so the parts add up to the amount exactly.
 pub fn recognise(control_amount: Money, composition: &[Posting]) -> Vec<Posting> {
@@ -181,6 +225,43 @@ mod tests {
         }];
 
         assert!(cash_postings(&payment, &settled).is_err());
+    }
+
+    #[test]
+    fn the_part_that_settles_a_document_takes_what_is_left_so_the_parts_add_up() {
+        let composition = vec![
+            post("6100", "0.01"),
+            post("6200", "33.33"),
+            post("6300", "0.07"),
+            post("1500", "10.01"),
+            post("1200", "1.68"),
+        ];
+        let total = gbp("45.10");
+        let parts: Vec<Money> = ["0.01"; 7]
+            .iter()
+            .map(|p| gbp(p))
+            .chain([gbp("10.00"), gbp("10.00")])
+            .collect();
+        let last = total - Money::sum(total.currency(), parts.iter().copied());
+
+        let mut recognised: std::collections::BTreeMap<String, i64> = Default::default();
+        let mut earlier = Vec::new();
+        for part in parts.iter().copied().chain([last]) {
+            let s = settlement_for(part, &composition, &earlier);
+            for p in recognise(s.control_amount, &s.composition) {
+                *recognised.entry(p.account.0.clone()).or_default() += p.amount.to_minor();
+            }
+            earlier.push(part);
+        }
+
+        for p in &composition {
+            assert_eq!(
+                recognised[&p.account.0],
+                p.amount.to_minor(),
+                "{}",
+                p.account
+            );
+        }
     }
 
     proptest! {

@@ -1,7 +1,7 @@
 //! Deriving the cash-basis journal for books written before it existed, and checking the
 //! stored one against a fresh derivation.
 
-use super::ledger::{self, cash_twin, get_entry, insert_cash_postings};
+use super::ledger::{cash_twin, get_entry, insert_cash_postings};
 use super::payments::invoice_settlement;
 use crate::domain::cash_basis::cash_postings;
 use crate::domain::{InvoiceId, Money, Posting};
@@ -50,8 +50,8 @@ pub async fn derive_twin(
             .collect());
     }
     let entry = get_entry(conn, entry_id).await?;
-    let allocations: Vec<(i64, i64)> = sqlx::query_as(
-        "SELECT a.invoice_id, a.amount_minor FROM allocations a JOIN payments p ON p.id = a.payment_id
+    let allocations: Vec<(i64, i64, i64)> = sqlx::query_as(
+        "SELECT a.invoice_id, a.amount_minor, a.id FROM allocations a JOIN payments p ON p.id = a.payment_id
          WHERE p.entry_id = ? ORDER BY a.id",
     )
     .bind(entry_id)
@@ -59,22 +59,23 @@ pub async fn derive_twin(
     .await?;
     let mut settlements = Vec::new();
     let currency = entry.currency();
-    for (invoice, minor) in allocations {
+    for (invoice, minor, allocation) in allocations {
         let amount = Money::from_minor(minor, currency);
-        settlements.push(invoice_settlement(conn, InvoiceId(invoice), amount).await?);
+        settlements
+            .push(invoice_settlement(conn, InvoiceId(invoice), amount, Some(allocation)).await?);
     }
-    let bill_payments: Vec<(i64, i64)> = sqlx::query_as(
-        "SELECT e.entry_id, b.amount_minor FROM bill_payments b JOIN expenses e ON e.id = b.bill_id
+    let bill_payments: Vec<(i64, i64, i64, i64)> = sqlx::query_as(
+        "SELECT e.entry_id, b.amount_minor, b.bill_id, b.id FROM bill_payments b JOIN expenses e ON e.id = b.bill_id
          WHERE b.entry_id = ?",
     )
     .bind(entry_id)
     .fetch_all(&mut *conn)
     .await?;
-    for (bill_entry, minor) in bill_payments {
-        settlements.push(crate::domain::cash_basis::Settlement {
-            control_amount: Money::from_minor(minor, currency),
-            composition: ledger::composition(conn, bill_entry).await?,
-        });
+    for (bill_entry, minor, bill, payment) in bill_payments {
+        let amount = Money::from_minor(minor, currency);
+        settlements.push(
+            super::expenses::bill_settlement(conn, bill, bill_entry, amount, Some(payment)).await?,
+        );
     }
     Ok(cash_postings(entry.postings(), &settlements)?)
 }

@@ -6,7 +6,7 @@
 //! multi-row inserts inside the caller's transaction; the triggers that keep the monthly
 //! balances run as they do for every posting.
 
-use crate::domain::cash_basis::{cash_postings, Settlement};
+use crate::domain::cash_basis::{cash_postings, settlement_for, Settlement};
 use crate::domain::expenses::{expense_entry, split_totals, AmountsAre, ExpenseSplit, PaidFrom};
 use crate::domain::posting::{accounts, issue_entry, payment_entry};
 use crate::domain::{
@@ -59,6 +59,8 @@ struct OpenDocument {
     open: Money,
     /// Its entry's income or expense and tax postings, which settling it recognises.
     composition: Vec<Posting>,
+    /// The control amounts of the parts settled so far.
+    earlier: Vec<Money>,
 }
 
 struct Generator {
@@ -289,6 +291,7 @@ impl Generator {
                 id,
                 open: totals.gross,
                 composition,
+                earlier: Vec::new(),
             });
         self.book.invoices += 1;
         Ok(())
@@ -342,10 +345,8 @@ impl Generator {
         for (invoice, part) in &plan.allocations {
             if let Some(doc) = queue.iter_mut().find(|d| d.id == invoice.0) {
                 doc.open = doc.open - *part;
-                settlements.push(Settlement {
-                    control_amount: -*part,
-                    composition: doc.composition.clone(),
-                });
+                settlements.push(settlement_for(-*part, &doc.composition, &doc.earlier));
+                doc.earlier.push(-*part);
             }
         }
         queue.retain(|d| !d.open.is_zero());
@@ -421,6 +422,7 @@ impl Generator {
                     id,
                     open: totals.net + totals.tax,
                     composition,
+                    earlier: Vec::new(),
                 },
             ));
             self.book.bills += 1;
@@ -440,10 +442,7 @@ impl Generator {
             bill.open,
             &AccountCode::new(accounts::BANK),
         )?;
-        let settlement = Settlement {
-            control_amount: bill.open,
-            composition: bill.composition,
-        };
+        let settlement = settlement_for(bill.open, &bill.composition, &bill.earlier);
         let entry_id = self.post(&entry, "bill_payment", None, Some(vendor), &[settlement])?;
         let id = self.next_bill_payment;
         self.next_bill_payment += 1;

@@ -4,7 +4,7 @@
 use super::ledger::{Party, Posted};
 use super::{invoices, ledger};
 use crate::api::types::{Page, PaymentMethod, PaymentReceipt, PaymentSummary};
-use crate::domain::cash_basis::Settlement;
+use crate::domain::cash_basis::{settlement_for, Settlement};
 use crate::domain::posting::payment_entry;
 use crate::domain::{
     allocate_payment, AllocationError, Currency, CustomerId, Excess, InvoiceId, Money, PaymentId,
@@ -81,7 +81,7 @@ pub async fn record_payment(
         .map_err(anyhow::Error::from)?;
     let mut settlements = Vec::new();
     for (invoice, amount) in &plan.allocations {
-        settlements.push(invoice_settlement(conn, *invoice, *amount).await?);
+        settlements.push(invoice_settlement(conn, *invoice, *amount, None).await?);
     }
     let posted = Posted {
         settlements,
@@ -123,19 +123,33 @@ pub async fn record_payment(
 
 /// Money received against an invoice: it credits receivables, and on the cash basis recognises
 /// the invoice's revenue and tax in proportion.
+///
+/// `before` is the allocation this amount is (when re-deriving a recorded payment): only
+/// allocations before it count as earlier parts. `None` counts every allocation so far.
 pub async fn invoice_settlement(
     conn: &mut SqliteConnection,
     invoice: InvoiceId,
     amount: Money,
+    before: Option<i64>,
 ) -> anyhow::Result<Settlement> {
     let issue_entry: i64 = sqlx::query_scalar("SELECT issue_entry_id FROM invoices WHERE id = ?")
         .bind(invoice.0)
         .fetch_one(&mut *conn)
         .await?;
-    Ok(Settlement {
-        control_amount: -amount,
-        composition: ledger::composition(conn, issue_entry).await?,
-    })
+    let earlier: Vec<i64> = sqlx::query_scalar(
+        "SELECT amount_minor FROM allocations WHERE invoice_id = ?1 AND (?2 IS NULL OR id < ?2) ORDER BY id",
+    )
+    .bind(invoice.0)
+    .bind(before)
+    .fetch_all(&mut *conn)
+    .await?;
+    let currency = amount.currency();
+    let earlier: Vec<Money> = earlier
+        .into_iter()
+        .map(|m| -Money::from_minor(m, currency))
+        .collect();
+    let composition = ledger::composition(conn, issue_entry).await?;
+    Ok(settlement_for(-amount, &composition, &earlier))
 }
 
 async fn find_by_key(
