@@ -75,21 +75,14 @@ fn cross_site_refusal(request: &Request) -> Option<Response> {
         return None;
     }
     let headers = request.headers();
-    if let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
-        let host = headers
-            .get(header::HOST)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("");
-        let origin_host = origin.split_once("://").map_or(origin, |(_, rest)| rest);
-        if origin_host != host {
-            return Some(
-                (
-                    StatusCode::FORBIDDEN,
-                    "Requests from other sites are refused.",
-                )
-                    .into_response(),
-            );
-        }
+    if origin_matches(headers) == Some(false) {
+        return Some(
+            (
+                StatusCode::FORBIDDEN,
+                "Requests from other sites are refused.",
+            )
+                .into_response(),
+        );
     }
     let json = headers
         .get(header::CONTENT_TYPE)
@@ -105,4 +98,23 @@ fn cross_site_refusal(request: &Request) -> Option<Response> {
         );
     }
     None
+}
+
+/// Whether the request's `Origin` names this site: `None` when the browser sent no Origin,
+/// else whether its host equals the `Host` the request was sent to or, behind a reverse proxy
+/// that rewrites `Host`, the `X-Forwarded-Host` it passes on.
+pub fn origin_matches(headers: &HeaderMap) -> Option<bool> {
+    let origin = headers.get(header::ORIGIN)?.to_str().ok()?;
+    let authority = origin
+        .strip_prefix("https://")
+        .or_else(|| origin.strip_prefix("http://"))
+        .unwrap_or(origin);
+    let names = [header::HOST.as_str(), "x-forwarded-host"];
+    Some(names.iter().any(|name| {
+        headers
+            .get(*name)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
+            .is_some_and(|host| host.trim().eq_ignore_ascii_case(authority))
+    }))
 }

@@ -935,3 +935,22 @@ async fn a_bill_paid_in_many_odd_parts_ends_with_the_same_figures_on_both_bases(
     }
     assert_eq!(tax[0], tax[1]);
 }
+
+#[tokio::test]
+async fn behind_a_proxy_that_rewrites_host_the_forwarded_host_counts_as_this_site() {
+    let app = TestApp::signed_in().await;
+    let entry = json!({"form": {"date": "2026-01-01", "memo": "Via proxy", "lines": [["1000", "1.00", ""], ["3000", "", "1.00"]]}});
+    let url = format!("http://{}/api/post_journal_entry", app.addr);
+
+    let proxied = app
+        .client
+        .post(&url)
+        .header("Origin", "https://books.example.com")
+        .header("X-Forwarded-Host", "books.example.com")
+        .json(&entry)
+        .send()
+        .await
+        .unwrap();
+
+    assert!(proxied.status().is_success(), "{}", proxied.status());
+}

@@ -7,7 +7,7 @@ use app::api::context::AppState;
 use app::store::expenses::{get_receipt, insert_receipt, NewReceipt, MAX_RECEIPT_BYTES};
 use axum::body::Body;
 use axum::extract::{Path, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use futures::StreamExt;
@@ -30,29 +30,13 @@ fn starts_as(kind: &str, data: &[u8]) -> bool {
     }
 }
 
-/// Whether the request's Origin names the host it was sent to: a page of this site sent it.
-fn same_origin(headers: &HeaderMap, uri: &Uri) -> bool {
-    let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok());
-    let host = headers
-        .get(header::HOST)
-        .and_then(|v| v.to_str().ok())
-        .or_else(|| uri.authority().map(|a| a.as_str()));
-    let (Some(origin), Some(host)) = (origin, host) else {
-        return false;
-    };
-    origin
-        .strip_prefix("https://")
-        .or_else(|| origin.strip_prefix("http://"))
-        .is_some_and(|authority| authority.eq_ignore_ascii_case(host))
+/// Whether the request's Origin names this site: a page of this site sent it.
+fn same_origin(headers: &HeaderMap) -> bool {
+    crate::auth::origin_matches(headers) == Some(true)
 }
 
 /// POST /receipts: stores the body as a receipt and answers `{"id": N}`.
-pub async fn upload(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    uri: Uri,
-    body: Body,
-) -> Response {
+pub async fn upload(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Response {
     let Some(user) = signed_in(&state, &headers).await else {
         return refuse(StatusCode::UNAUTHORIZED, "Sign in to upload receipts.");
     };
@@ -62,7 +46,7 @@ pub async fn upload(
             "Your account can only view the books.",
         );
     }
-    if !same_origin(&headers, &uri) {
+    if !same_origin(&headers) {
         return refuse(
             StatusCode::FORBIDDEN,
             "Receipts can only be uploaded from Settle's own pages.",
