@@ -9,6 +9,7 @@ use crate::ui::components::{day, load_error, Amount, Loading, PageHeader};
 use crate::ui::live::use_live_version;
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::components::A;
 
 #[component]
 pub fn TaxSummaryPage() -> impl IntoView {
@@ -84,6 +85,17 @@ fn SummaryView(s: TaxSummary) -> impl IntoView {
         Basis::Cash => "Each invoice and bill counts in the share of it paid in the period; expenses paid at once count on their date.",
     };
     let refund = s.net_due.is_negative();
+    // Each total leads to its tax account's postings for the same period and basis.
+    let drill = format!(
+        "from={}&to={}{}",
+        s.period.from,
+        s.period.to,
+        if s.basis == Basis::Cash {
+            "&basis=cash"
+        } else {
+            ""
+        }
+    );
     view! {
         <p class="report-caption">
             {format!("{} to {}, {} basis. ", day(s.period.from), day(s.period.to), s.basis.as_str())}
@@ -98,8 +110,10 @@ fn SummaryView(s: TaxSummary) -> impl IntoView {
                         <th scope="col" class="num">"Tax"</th>
                     </tr>
                 </thead>
-                <RateRows title="Output tax (sales)" figures=s.output total_base=s.output_base total_tax=s.output_tax />
-                <RateRows title="Input tax (purchases)" figures=s.input total_base=s.input_base total_tax=s.input_tax />
+                <RateRows title="Output tax (sales)" figures=s.output total_base=s.output_base total_tax=s.output_tax
+                    account=format!("/books/accounts/2200?{drill}") />
+                <RateRows title="Input tax (purchases)" figures=s.input total_base=s.input_base total_tax=s.input_tax
+                    account=format!("/books/accounts/1200?{drill}") />
                 <tfoot>
                     <tr class="grand">
                         <th scope="row">{if refund { "Refund due" } else { "Net tax due" }}</th>
@@ -121,6 +135,8 @@ fn RateRows(
     figures: Vec<RateFigures>,
     total_base: Money,
     total_tax: Money,
+    /// The register of the tax account behind the total.
+    account: String,
 ) -> impl IntoView {
     let empty = figures.is_empty();
     view! {
@@ -137,7 +153,11 @@ fn RateRows(
             <tr class="subtotal">
                 <th scope="row" class="primary-cell">{format!("Total {}", title.to_lowercase())}</th>
                 <td class="num wide-cell" data-label="Taxable base"><Amount value=total_base /></td>
-                <td class="num wide-cell" data-label="Tax"><Amount value=total_tax /></td>
+                <td class="num wide-cell" data-label="Tax">
+                    <A href=account attr:class="figure-link" attr:title="Show the postings to the tax account">
+                        <Amount value=total_tax />
+                    </A>
+                </td>
             </tr>
         </tbody>
     }
