@@ -80,4 +80,12 @@ test('a manual entry must balance, and a reversal takes a second press', async (
   await card.getByRole('button', { name: 'Post the reversal today' }).click();
   await expect(page.getByRole('link', { name: `Reversal of: ${memo}` })).toBeVisible();
   await expect(card).toContainText('reversed by entry');
+
+  // The trial balance beside last year's closing balances, and the tax summary beside the
+  // period before.
+  await page.goto('/books?compare=1');
+  const lastYearEnd = `Balance 31 Dec ${new Date().getFullYear() - 1}`;
+  await expect(page.getByRole('columnheader', { name: lastYearEnd })).toBeVisible();
+  await page.goto('/books/tax?compare=1');
+  await expect(page.getByTestId('tax-previous')).toContainText('Compared with');
 });

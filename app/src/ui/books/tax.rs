@@ -17,7 +17,17 @@ pub fn TaxSummaryPage() -> impl IntoView {
     let live = use_live_version();
     let summary = Resource::new(
         move || (live.get(), query.get()),
-        |(_, q)| get_tax_summary(q.from, q.to, q.basis),
+        |(_, q)| async move {
+            let s = get_tax_summary(q.from, q.to, q.basis.clone()).await?;
+            // The period before, for comparison: the quarter before a quarter, and so on.
+            let previous = if q.compare {
+                let p = s.period.previous();
+                Some(get_tax_summary(p.from.to_string(), p.to.to_string(), q.basis).await?)
+            } else {
+                None
+            };
+            Ok::<_, crate::api::AppError>((s, previous))
+        },
     );
     view! {
         <Title text="Tax summary" />
@@ -26,10 +36,11 @@ pub fn TaxSummaryPage() -> impl IntoView {
         <Transition fallback=Loading>
             {move || Suspend::new(async move {
                 match summary.await {
-                    Ok(s) => view! {
+                    Ok((s, previous)) => view! {
                         <ReportControls path="/books/tax" from=s.period.from.to_string()
-                            to=s.period.to.to_string() current=query />
+                            to=s.period.to.to_string() current=query show_compare=true />
                         <SummaryView s />
+                        {previous.map(|p| view! { <PreviousPeriod p /> })}
                     }.into_any(),
                     Err(e) => load_error(e),
                 }
@@ -160,5 +171,22 @@ fn RateRows(
                 </td>
             </tr>
         </tbody>
+    }
+}
+
+/// The earlier period's totals beside this one's.
+#[component]
+fn PreviousPeriod(p: TaxSummary) -> impl IntoView {
+    view! {
+        <section class="panel" data-testid="tax-previous">
+            <h2 class="section-title">
+                {format!("Compared with {} to {}", day(p.period.from), day(p.period.to))}
+            </h2>
+            <dl class="facts">
+                <div><dt>"Output tax"</dt><dd><Amount value=p.output_tax /></dd></div>
+                <div><dt>"Input tax"</dt><dd><Amount value=p.input_tax /></dd></div>
+                <div><dt>"Net tax due"</dt><dd><Amount value=p.net_due /></dd></div>
+            </dl>
+        </section>
     }
 }

@@ -16,9 +16,20 @@ pub fn TrialBalancePage() -> impl IntoView {
     let live = use_live_version();
     let as_of = Memo::new(move |_| query.read().get("as_of").unwrap_or_default());
     let basis = Memo::new(move |_| query.read().get("basis").unwrap_or_default());
+    let compare = Memo::new(move |_| query.read().get("compare").is_some_and(|c| c == "1"));
+    // With a comparison, the same accounts as of the end of the previous year beside them.
     let balance = Resource::new(
-        move || (live.get(), as_of.get(), basis.get()),
-        |(_, as_of, basis)| get_trial_balance(as_of, basis),
+        move || (live.get(), as_of.get(), basis.get(), compare.get()),
+        |(_, as_of, basis, compare)| async move {
+            let tb = get_trial_balance(as_of, basis.clone()).await?;
+            let previous = if compare {
+                let year_end = format!("{}-12-31", chrono::Datelike::year(&tb.as_of) - 1);
+                Some(get_trial_balance(year_end, basis).await?)
+            } else {
+                None
+            };
+            Ok::<_, crate::api::AppError>((tb, previous))
+        },
     );
     view! {
         <Title text="Trial balance" />
@@ -27,7 +38,11 @@ pub fn TrialBalancePage() -> impl IntoView {
         <Transition fallback=Loading>
             {move || Suspend::new(async move {
                 match balance.await {
-                    Ok(tb) => view! { <AsOfPicker date=tb.as_of.to_string() cash=tb.basis == crate::domain::Basis::Cash /> <BalanceTable tb /> <LedgerExports /> }.into_any(),
+                    Ok((tb, previous)) => view! {
+                        <AsOfPicker date=tb.as_of.to_string() cash=tb.basis == crate::domain::Basis::Cash compare=previous.is_some() />
+                        <BalanceTable tb previous />
+                        <LedgerExports />
+                    }.into_any(),
                     Err(e) => load_error(e),
                 }
             })}
@@ -37,16 +52,20 @@ pub fn TrialBalancePage() -> impl IntoView {
 
 /// The day the balances are taken at and the basis; a change reloads the figures.
 #[component]
-fn AsOfPicker(date: String, cash: bool) -> impl IntoView {
+fn AsOfPicker(date: String, cash: bool, compare: bool) -> impl IntoView {
     let target = super::use_navigation_target();
     let (day, basis) = (
         RwSignal::new(date.clone()),
         RwSignal::new(if cash { "cash" } else { "accrual" }.to_string()),
     );
+    let compared = RwSignal::new(compare);
     let go = move || {
         let mut url = format!("/books?as_of={}", day.get_untracked());
         if basis.get_untracked() == "cash" {
             url.push_str("&basis=cash");
+        }
+        if compared.get_untracked() {
+            url.push_str("&compare=1");
         }
         target.set(Some(url));
     };
@@ -65,12 +84,27 @@ fn AsOfPicker(date: String, cash: bool) -> impl IntoView {
                     <option value="cash" selected=cash>"Cash"</option>
                 </select>
             </div>
+            <div class="checkbox-field">
+                <input id="compare" type="checkbox" checked=compare
+                    on:change=move |ev| { compared.set(event_target_checked(&ev)); go.with_value(|g| g()); } />
+                <label for="compare">"Compare with the end of the previous year"</label>
+            </div>
         </div>
     }
 }
 
 #[component]
-fn BalanceTable(tb: TrialBalance) -> impl IntoView {
+fn BalanceTable(tb: TrialBalance, previous: Option<TrialBalance>) -> impl IntoView {
+    // The earlier balance of each account, debit-positive, when comparing.
+    let earlier = |code: &str| {
+        previous.as_ref().map(|p| {
+            p.rows
+                .iter()
+                .find(|r| r.code == code)
+                .map_or(Money::zero(tb.total_debit.currency()), |r| r.balance)
+        })
+    };
+    let previous_day = previous.as_ref().map(|p| p.as_of);
     let basis = if tb.basis == crate::domain::Basis::Cash {
         "&basis=cash"
     } else {
@@ -85,9 +119,16 @@ fn BalanceTable(tb: TrialBalance) -> impl IntoView {
         }
         .into_any();
     }
-    let mut csv = vec![["Code", "Account", "Kind", "Debit", "Credit"]
-        .map(String::from)
-        .to_vec()];
+    let mut csv = vec![[
+        "Code",
+        "Account",
+        "Kind",
+        "Debit",
+        "Credit",
+        "Earlier balance",
+    ]
+    .map(String::from)
+    .to_vec()];
     for row in &tb.rows {
         let (debit, credit) = if row.balance.is_negative() {
             (String::new(), super::plain(-row.balance))
@@ -100,6 +141,7 @@ fn BalanceTable(tb: TrialBalance) -> impl IntoView {
             row.kind.clone(),
             debit,
             credit,
+            earlier(&row.code).map(super::plain).unwrap_or_default(),
         ]);
     }
     csv.push(vec![
@@ -138,12 +180,14 @@ fn BalanceTable(tb: TrialBalance) -> impl IntoView {
                         <th scope="col">"Account"</th>
                         <th scope="col" class="num">"Debit"</th>
                         <th scope="col" class="num">"Credit"</th>
+                        {previous_day.map(|d| view! { <th scope="col" class="num">{format!("Balance {}", day(d))}</th> })}
                     </tr>
                 </thead>
                 <tbody>
                     {tb.rows.into_iter().map(|row| {
                         let debit = row.balance.is_positive().then_some(row.balance);
                         let credit = row.balance.is_negative().then(|| -row.balance);
+                        let before = earlier(&row.code);
                         view! {
                             <tr>
                                 <td class="primary-cell">
@@ -156,6 +200,7 @@ fn BalanceTable(tb: TrialBalance) -> impl IntoView {
                                 </td>
                                 <td data-label="Debit" class="num wide-cell">{amount_or_dash(debit, row.balance.is_zero())}</td>
                                 <td data-label="Credit" class="num wide-cell">{amount_or_dash(credit, row.balance.is_zero())}</td>
+                                {before.map(|b| view! { <td data-label="Earlier (debit +)" class="num wide-cell"><Amount value=b /></td> })}
                             </tr>
                         }
                     }).collect_view()}
@@ -165,6 +210,7 @@ fn BalanceTable(tb: TrialBalance) -> impl IntoView {
                         <th scope="row">"Total"</th>
                         <td data-label="Total debit" class="num wide-cell" data-testid="total-debit"><Amount value=tb.total_debit /></td>
                         <td data-label="Total credit" class="num wide-cell" data-testid="total-credit"><Amount value=tb.total_credit /></td>
+                        {previous_day.map(|_| view! { <td></td> })}
                     </tr>
                 </tfoot>
             </table>
