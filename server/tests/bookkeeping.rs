@@ -954,3 +954,48 @@ async fn behind_a_proxy_that_rewrites_host_the_forwarded_host_counts_as_this_sit
 
     assert!(proxied.status().is_success(), "{}", proxied.status());
 }
+
+#[tokio::test]
+async fn books_from_before_the_cash_basis_get_their_cash_basis_derived_once_at_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.sqlite");
+    let pool = app::store::open(&path).await.unwrap();
+    let gbp = app::domain::Currency::parse("GBP").unwrap();
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 4).unwrap();
+    let mut tx = app::store::begin_write(&pool).await.unwrap();
+    app::store::demo::fill_demo(&mut tx, gbp, today, 11)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let expected: Vec<(i64, String, i64)> = sqlx::query_as(
+        "SELECT entry_id, account_code, amount_minor FROM cash_postings ORDER BY id",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    // As a database written before the cash basis existed: no twins, flag unset.
+    for sql in [
+        "DROP TRIGGER cash_postings_no_delete",
+        "DELETE FROM cash_postings",
+        "DELETE FROM ledger_months WHERE basis = 'cash'",
+        "UPDATE business SET cash_basis_ready = 0",
+        "CREATE TRIGGER cash_postings_no_delete BEFORE DELETE ON cash_postings BEGIN SELECT RAISE(ABORT, 'postings cannot be deleted'); END",
+    ] {
+        sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&pool).await.unwrap();
+    }
+    pool.close().await;
+
+    let reopened = app::store::open(&path).await.unwrap();
+
+    let rebuilt: Vec<(i64, String, i64)> = sqlx::query_as(
+        "SELECT entry_id, account_code, amount_minor FROM cash_postings ORDER BY id",
+    )
+    .fetch_all(&reopened)
+    .await
+    .unwrap();
+    assert!(!expected.is_empty());
+    assert_eq!(rebuilt, expected);
+    let mut conn = reopened.acquire().await.unwrap();
+    let problems = app::store::check::check_books(&mut conn).await.unwrap();
+    assert!(problems.is_empty(), "{problems:?}");
+}
