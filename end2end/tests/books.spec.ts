@@ -89,3 +89,18 @@ test('a manual entry must balance, and a reversal takes a second press', async (
   await page.goto('/books/tax?compare=1');
   await expect(page.getByTestId('tax-previous')).toContainText('Compared with');
 });
+
+test('an account is renamed in place and keeps its code', async ({ page }, testInfo) => {
+  const name = `Accountancy fees ${uniqueSuffix(testInfo)}`;
+  await signIn(page);
+  await page.goto('/books/accounts');
+  // The Edit button works once the page is live in the browser.
+  await expect(page.locator('html')).toHaveAttribute('data-live', 'connected', { timeout: 15_000 });
+
+  const row = page.getByTestId('accounts-expense').getByRole('row').filter({ hasText: '6600' });
+  await row.getByRole('button', { name: 'Edit' }).click();
+  await row.getByLabel('Name').fill(name);
+  await row.getByRole('button', { name: 'Save' }).click();
+
+  await expect(page.getByTestId('accounts-expense').getByRole('link', { name: `6600 ${name}` })).toBeVisible();
+});

@@ -71,6 +71,30 @@ fn AccountLine(a: AccountRow, balance: crate::domain::Money) -> impl IntoView {
     });
     let code = a.code.clone();
     let archived = a.archived;
+    // Renaming and regrouping happen in place; code and kind never change once posted to.
+    let editing = RwSignal::new(false);
+    let name = RwSignal::new(a.name.clone());
+    let parent = RwSignal::new(a.parent.clone().unwrap_or_default());
+    let is_money = RwSignal::new(a.is_money);
+    let save = Action::new(|form: &AccountForm| save_account(form.clone(), false));
+    Effect::new(move |_| match save.value().get() {
+        Some(Ok(())) => editing.set(false),
+        Some(Err(e)) => error.set(Some(e)),
+        None => {}
+    });
+    let (edit_code, edit_kind) = (a.code.clone(), a.kind.as_str().to_string());
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        error.set(None);
+        save.dispatch(AccountForm {
+            code: edit_code.clone(),
+            name: name.get_untracked(),
+            kind: edit_kind.clone(),
+            parent: parent.get_untracked(),
+            is_money: is_money.get_untracked(),
+        });
+    };
+    let field = format!("edit-{}", a.code);
     view! {
         <tr class:muted=archived>
             <td class="primary-cell">
@@ -80,12 +104,33 @@ fn AccountLine(a: AccountRow, balance: crate::domain::Money) -> impl IntoView {
                 {a.parent.clone().map(|p| view! { <span class="muted">{format!(" · under {p}")}</span> })}
                 {a.is_money.then(|| view! { <span class="kind-tag">"money"</span> })}
                 {archived.then(|| view! { <span class="kind-tag">"archived"</span> })}
-                <FormError errors=error also=&["code"] />
+                <form class="form inline-form account-edit" hidden=move || !editing.get() on:submit=submit>
+                    <div class="field">
+                        <label for=format!("{field}-name")>"Name"</label>
+                        <input id=format!("{field}-name") bind:value=name />
+                    </div>
+                    <div class="field">
+                        <label for=format!("{field}-parent")>"Group under (code)"</label>
+                        <input id=format!("{field}-parent") inputmode="numeric" bind:value=parent />
+                    </div>
+                    <div class="checkbox-field">
+                        <input id=format!("{field}-money") type="checkbox" bind:checked=is_money />
+                        <label for=format!("{field}-money")>"Money is paid from it"</label>
+                    </div>
+                    <div class="form-actions">
+                        <button type="submit" class="button primary small" disabled=move || save.pending().get()>"Save"</button>
+                        <button type="button" class="button secondary small" on:click=move |_| editing.set(false)>"Cancel"</button>
+                    </div>
+                </form>
+                <FormError errors=error also=&["code", "name", "parent", "is_money", "kind"] />
             </td>
             <td class="num" data-label="Balance today">
                 {a.has_postings.then(|| view! { <Amount value=balance /> })}
             </td>
             <td class="actions-cell">
+                <button type="button" class="button secondary small" hidden=move || editing.get()
+                    on:click=move |_| editing.set(true)>"Edit"</button>
+                " "
                 {(!a.system).then(|| view! {
                     <button type="button" class="button secondary small"
                         on:click=move |_| { archive.dispatch((code.clone(), !archived)); }

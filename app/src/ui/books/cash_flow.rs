@@ -159,7 +159,7 @@ fn ActualView(f: MoneyFlow) -> impl IntoView {
             <FlowChart bars summary />
             <details class="chart-table">
                 <summary>"Show figures as a table"</summary>
-                <FlowTable rows=f.rows.iter().map(|r| (format!("{} – {}", day(r.from), day(r.to)), r.money_in, r.money_out, r.net, r.balance)).collect() testid="money-flow" />
+                <FlowTable rows=f.rows.iter().map(|r| (format!("{} – {}", day(r.from), day(r.to)), Some(format!("/books/ledger?from={}&to={}", r.from, r.to)), r.money_in, r.money_out, r.net, r.balance)).collect() testid="money-flow" />
             </details>
         </section>
     }
@@ -216,7 +216,7 @@ fn ForecastView(f: Forecast) -> impl IntoView {
             <FlowChart bars summary />
             <details class="chart-table">
                 <summary>"Show figures as a table"</summary>
-                <FlowTable rows=f.weeks.iter().map(|w| (format!("Week of {}", day(w.start)), w.expected_in, w.expected_out, w.net, w.balance)).collect() testid="cash-forecast" />
+                <FlowTable rows=f.weeks.iter().map(|w| (format!("Week of {}", day(w.start)), None, w.expected_in, w.expected_out, w.net, w.balance)).collect() testid="cash-forecast" />
             </details>
             {later.then(|| view! {
                 <p class="muted">"Due after these 13 weeks: " <Amount value=f.later_in /> " in, " <Amount value=f.later_out /> " out."</p>

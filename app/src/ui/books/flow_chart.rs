@@ -93,8 +93,10 @@ fn flow_svg(bars: &[FlowBar], frame: Frame, max_labels: usize, summary: &str) ->
     }
 }
 
+/// (label, where the label leads, in, out, net, balance)
 type FlowLine = (
     String,
+    Option<String>,
     crate::domain::Money,
     crate::domain::Money,
     crate::domain::Money,
@@ -117,9 +119,14 @@ pub fn FlowTable(rows: Vec<FlowLine>, testid: &'static str) -> impl IntoView {
                     </tr>
                 </thead>
                 <tbody>
-                    {rows.into_iter().map(|(when, money_in, money_out, net, balance)| view! {
+                    {rows.into_iter().map(|(when, href, money_in, money_out, net, balance)| view! {
                         <tr>
-                            <td class="primary-cell">{when}</td>
+                            <td class="primary-cell">
+                                {match href {
+                                    Some(href) => view! { <leptos_router::components::A href=href>{when}</leptos_router::components::A> }.into_any(),
+                                    None => view! { <span>{when}</span> }.into_any(),
+                                }}
+                            </td>
                             <td class="num" data-label="In"><Amount value=money_in /></td>
                             <td class="num" data-label="Out"><Amount value=money_out /></td>
                             <td class="num" data-label="Net"><Amount value=net /></td>
