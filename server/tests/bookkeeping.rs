@@ -999,3 +999,33 @@ async fn books_from_before_the_cash_basis_get_their_cash_basis_derived_once_at_s
     let problems = app::store::check::check_books(&mut conn).await.unwrap();
     assert!(problems.is_empty(), "{problems:?}");
 }
+
+#[tokio::test]
+async fn manual_entries_to_the_tax_accounts_are_shown_beside_the_return_not_in_it() {
+    let app = TestApp::signed_in().await;
+    let customer = app.customer("Harbor Cafe").await;
+    issue_invoice(&app, customer, "2026-04-10").await;
+    let before = app
+        .ok(
+            "get_tax_summary",
+            json!({"from": "2026-04-01", "to": "2026-06-30", "basis": "accrual"}),
+        )
+        .await;
+    app.ok(
+        "post_journal_entry",
+        json!({"form": {"date": "2026-05-07", "memo": "VAT paid to the tax office", "lines": [["2200", "15.00", ""], ["1000", "", "15.00"]]}}),
+    )
+    .await;
+
+    let after = app
+        .ok(
+            "get_tax_summary",
+            json!({"from": "2026-04-01", "to": "2026-06-30", "basis": "accrual"}),
+        )
+        .await;
+
+    assert_eq!(after["net_due"], before["net_due"]);
+    assert_eq!(after["output_tax"]["amount"], "20.00");
+    assert_eq!(after["manual_output"]["amount"], "-15.00");
+    assert_eq!(after["manual_input"]["amount"], "0.00");
+}

@@ -29,6 +29,11 @@ pub struct TaxSummary {
     pub input_tax: Money,
     /// Output tax less input tax: negative when a refund is due.
     pub net_due: Money,
+    /// What manual journal entries moved on the output and input tax accounts in the period
+    /// (a settlement paid to the tax office, a correction). Shown for review, not added to
+    /// the return: only the person filing knows which of them belong on it.
+    pub manual_output: Money,
+    pub manual_input: Money,
 }
 
 /// Per-rate sums in minor units, added to one document at a time.
@@ -120,6 +125,8 @@ pub fn tax_summary(
         output_tax,
         input_tax,
         net_due: output_tax - input_tax,
+        manual_output: Money::zero(currency),
+        manual_input: Money::zero(currency),
     }
 }
 

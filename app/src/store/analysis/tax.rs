@@ -203,5 +203,24 @@ pub async fn tax_summary_for(
             add_bill_payments(conn, currency, period, &mut input).await?;
         }
     }
-    Ok(tax_summary(period, basis, currency, &output, &input))
+    let mut summary = tax_summary(period, basis, currency, &output, &input);
+    let table = match basis {
+        Basis::Accrual => "postings",
+        Basis::Cash => "cash_postings",
+    };
+    let (manual_output, manual_input): (i64, i64) = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT COALESCE(-SUM(CASE WHEN p.account_code = ?1 THEN p.amount_minor END), 0),
+                COALESCE(SUM(CASE WHEN p.account_code = ?2 THEN p.amount_minor END), 0)
+         FROM {table} p JOIN journal_entries e ON e.id = p.entry_id
+         WHERE e.source = 'journal' AND p.account_code IN (?1, ?2) AND p.date BETWEEN ?3 AND ?4"
+    )))
+    .bind(crate::domain::posting::accounts::TAX_PAYABLE)
+    .bind(crate::domain::posting::accounts::INPUT_TAX)
+    .bind(period.from)
+    .bind(period.to)
+    .fetch_one(&mut *conn)
+    .await?;
+    summary.manual_output = Money::from_minor(manual_output, currency);
+    summary.manual_input = Money::from_minor(manual_input, currency);
+    Ok(summary)
 }

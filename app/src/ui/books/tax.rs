@@ -136,7 +136,17 @@ fn SummaryView(s: TaxSummary) -> impl IntoView {
                 </tfoot>
             </table>
         </div>
-        <p class="muted">"Figures come from invoices, expenses and bills; manual journal entries to the tax accounts are not included."</p>
+        <p class="muted">"Figures come from invoices, expenses and bills."</p>
+        {(!s.manual_output.is_zero() || !s.manual_input.is_zero()).then(|| view! {
+            <section class="panel" data-testid="tax-manual">
+                <h2 class="section-title">"Manual entries to the tax accounts in this period"</h2>
+                <p class="muted">"Not in the figures above: a payment to the tax office or a correction. Check which belong on the return."</p>
+                <dl class="facts">
+                    <div><dt>"Output tax moved by"</dt><dd><A href=format!("/books/accounts/2200?{drill}")><Amount value=s.manual_output /></A></dd></div>
+                    <div><dt>"Input tax moved by"</dt><dd><A href=format!("/books/accounts/1200?{drill}")><Amount value=s.manual_input /></A></dd></div>
+                </dl>
+            </section>
+        })}
     }
 }
 
