@@ -1029,3 +1029,33 @@ async fn manual_entries_to_the_tax_accounts_are_shown_beside_the_return_not_in_i
     assert_eq!(after["manual_output"]["amount"], "-15.00");
     assert_eq!(after["manual_input"]["amount"], "0.00");
 }
+
+#[tokio::test]
+async fn the_ledger_export_runs_in_date_order_whatever_order_entries_were_made_in() {
+    let app = TestApp::signed_in().await;
+    let customer = app.customer("Harbor Cafe").await;
+    issue_invoice(&app, customer, "2026-03-10").await;
+    app.ok(
+        "post_journal_entry",
+        json!({"form": {"date": "2026-01-01", "memo": "Opening balance", "lines": [["1000", "500.00", ""], ["3000", "", "500.00"]]}}),
+    )
+    .await;
+
+    let csv = app
+        .client
+        .get(format!("http://{}/export/ledger.csv", app.addr))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+
+    let dates: Vec<&str> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(1).unwrap())
+        .collect();
+    assert_eq!(dates.first(), Some(&"2026-01-01"));
+    assert!(dates.windows(2).all(|w| w[0] <= w[1]), "{dates:?}");
+}

@@ -60,10 +60,9 @@ pub async fn export_ledger(
         code: currency.code().to_string(),
         minor_digits: currency.minor_units(),
     };
-    let (first, last): (Option<NaiveDate>, Option<i64>) =
-        sqlx::query_as("SELECT MIN(date), MAX(id) FROM journal_entries")
-            .fetch_one(&mut *conn)
-            .await?;
+    let first: Option<NaiveDate> = sqlx::query_scalar("SELECT MIN(date) FROM journal_entries")
+        .fetch_one(&mut *conn)
+        .await?;
     let fail = |e: crate::domain::export::ExportError| anyhow::anyhow!("{e}");
     match format {
         ExportFormat::Hledger => write_journal_header(out, &chart, &commodity).map_err(fail)?,
@@ -74,20 +73,51 @@ pub async fn export_ledger(
         ExportFormat::Csv => write_csv_header(out).map_err(fail)?,
     }
     let mut written = 0;
-    let mut after = 0;
-    let last = last.unwrap_or(0);
-    while after < last {
+    // Entries go out in date order (then by id), read a chunk at a time from where the last
+    // chunk ended, so an opening balance entered late still comes first.
+    let mut after: (NaiveDate, i64) = (NaiveDate::MIN, 0);
+    loop {
         let rows: Vec<(i64, NaiveDate, String, String, i64)> = sqlx::query_as(
-            "SELECT e.id, e.date, e.memo, p.account_code, p.amount_minor
-             FROM journal_entries e JOIN postings p ON p.entry_id = e.id
-             WHERE e.id > ? AND e.id <= ? ORDER BY e.id, p.id",
+            "WITH chunk AS (
+                SELECT id, date, memo FROM journal_entries
+                WHERE (date, id) > (?, ?) ORDER BY date, id LIMIT ?)
+             SELECT c.id, c.date, c.memo, p.account_code, p.amount_minor
+             FROM chunk c JOIN postings p ON p.entry_id = c.id ORDER BY c.date, c.id, p.id",
         )
-        .bind(after)
-        .bind(after + CHUNK)
+        .bind(after.0)
+        .bind(after.1)
+        .bind(CHUNK)
         .fetch_all(&mut *conn)
         .await
         .context("cannot read the ledger")?;
-        after += CHUNK;
+        let Some(last_row) = rows.last() else {
+            // A chunk of entries without postings (a close with nothing on this basis) would
+            // stop here too early; look past it.
+            let next: Option<(NaiveDate, i64)> = sqlx::query_as(
+                "SELECT date, id FROM journal_entries WHERE (date, id) > (?, ?) ORDER BY date, id LIMIT 1 OFFSET ?",
+            )
+            .bind(after.0)
+            .bind(after.1)
+            .bind(CHUNK - 1)
+            .fetch_optional(&mut *conn)
+            .await?;
+            match next {
+                Some(position) => {
+                    after = position;
+                    continue;
+                }
+                None => break,
+            }
+        };
+        let chunk_end: Option<(NaiveDate, i64)> = sqlx::query_as(
+            "SELECT date, id FROM journal_entries WHERE (date, id) > (?, ?) ORDER BY date, id LIMIT 1 OFFSET ?",
+        )
+        .bind(after.0)
+        .bind(after.1)
+        .bind(CHUNK - 1)
+        .fetch_optional(&mut *conn)
+        .await?;
+        after = chunk_end.unwrap_or((last_row.1, last_row.0));
         let mut entries: Vec<ExportEntry> = Vec::new();
         for (id, date, memo, account_code, amount_minor) in rows {
             if entries.last().is_none_or(|e| e.id != id) {
@@ -113,6 +143,9 @@ pub async fn export_ledger(
             }
             .map_err(fail)?;
             written += 1;
+        }
+        if chunk_end.is_none() {
+            break;
         }
     }
     out.flush()?;
