@@ -18,6 +18,7 @@ import path from 'node:path';
  * Environment:
  *   SETTLE_BIN       server binary (default: $CARGO_TARGET_DIR/debug/settle, or
  *                    ../target/debug/settle). scripts/test sets it.
+ *   SETTLE_E2E_PORT  loopback port for the server (default 3100).
  *   SETTLE_CHROMIUM  browser executable (default /usr/bin/chromium, Debian's).
  *   SETTLE_E2E_DB    set by this config for its worker processes: the path of
  *                    the SQLite file the server uses (tests may open it or pass
@@ -27,7 +28,7 @@ import path from 'node:path';
  * Never run `npx playwright install`: the system Chromium is used.
  */
 
-const PORT = 3100;
+const PORT = Number(process.env.SETTLE_E2E_PORT ?? 3100);
 const HOST = '127.0.0.1';
 const BASE_URL = `http://${HOST}:${PORT}`;
 
