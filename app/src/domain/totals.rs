@@ -2,7 +2,7 @@
 //! computed per rate on the document's summed line nets and rounded once (or, as a business
 //! setting, per line), half away from zero.
 
-use super::money::{round_money, Currency, Money};
+use super::money::{Currency, Money};
 use super::posting::AccountCode;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -34,17 +34,25 @@ pub enum TaxRounding {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TaxLine {
     pub rate: Decimal,
+    /// The taxable amount: the rate's line nets less its part of the document discount.
     pub base: Money,
     pub tax: Money,
+    /// The rate's part of the document discount, net of tax.
+    pub allowance: Money,
 }
 
 /// Totals of a document, identical wherever they are shown or posted.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct InvoiceTotals {
-    /// Each line's net amount, in line order.
+    /// Each line's amount as written, net of tax, before the document discount.
+    pub line_amounts: Vec<Money>,
+    /// Each line's net amount after its part of the document discount, in line order: what
+    /// is posted to revenue.
     pub line_nets: Vec<Money>,
     /// One entry per distinct tax rate, ascending by rate.
     pub taxes: Vec<TaxLine>,
+    /// The document discount, net of tax (zero when there is none).
+    pub discount: Money,
     pub net: Money,
     pub tax: Money,
     pub gross: Money,
@@ -71,43 +79,16 @@ pub fn line_net(line: &LineInput, currency: Currency) -> Money {
     Money::new(gross - discount, currency)
 }
 
-/// Computes a document's totals.
+/// Computes the totals of a document priced without tax and with no document discount;
+/// [`super::pricing::document_totals`] handles the other ways of pricing.
 pub fn invoice_totals(
     lines: &[LineInput],
     currency: Currency,
     rounding: TaxRounding,
 ) -> InvoiceTotals {
-    let line_nets: Vec<Money> = lines.iter().map(|l| line_net(l, currency)).collect();
-    let mut per_rate: BTreeMap<Decimal, (Money, Decimal)> = BTreeMap::new();
-    for (line, net) in lines.iter().zip(&line_nets) {
-        let raw_tax = net.amount() * line.tax_rate / Decimal::ONE_HUNDRED;
-        let tax = match rounding {
-            TaxRounding::PerDocument => raw_tax,
-            TaxRounding::PerLine => round_money(raw_tax, currency),
-        };
-        let slot = per_rate
-            .entry(line.tax_rate.normalize())
-            .or_insert((Money::zero(currency), Decimal::ZERO));
-        slot.0 = slot.0 + *net;
-        slot.1 += tax;
-    }
-    let taxes: Vec<TaxLine> = per_rate
-        .into_iter()
-        .map(|(rate, (base, tax))| TaxLine {
-            rate,
-            base,
-            tax: Money::new(tax, currency),
-        })
-        .collect();
-    let net = Money::sum(currency, line_nets.iter().copied());
-    let tax = Money::sum(currency, taxes.iter().map(|t| t.tax));
-    InvoiceTotals {
-        line_nets,
-        taxes,
-        net,
-        tax,
-        gross: net + tax,
-    }
+    let amounts: Vec<Money> = lines.iter().map(|l| line_net(l, currency)).collect();
+    let no_discount = vec![Money::zero(currency); lines.len()];
+    super::pricing::exclusive_totals(lines, amounts, &no_discount, currency, rounding)
 }
 
 /// Limits that keep quantity × price exact in a `Decimal`, and every stored amount and every
@@ -211,11 +192,13 @@ mod tests {
                 rate: dec("0"),
                 base: gbp("120.00"),
                 tax: gbp("0.00"),
+                allowance: gbp("0.00"),
             },
             TaxLine {
                 rate: dec("20"),
                 base: gbp("599.97"),
                 tax: gbp("119.99"),
+                allowance: gbp("0.00"),
             },
         ];
         assert_eq!(totals.taxes, expected);
