@@ -1,4 +1,5 @@
-//! The command line: `serve` (the default), `demo`, `check`, `user add`, `report`, `export`.
+//! The command line: `serve` (the default), `demo`, `check`, `user add`, `report`, `export`,
+//! `backup`, `restore`.
 
 use crate::reporting::{OutputFormat, ReportKind};
 use app::domain::Basis;
@@ -75,6 +76,22 @@ pub enum Command {
         #[arg(long)]
         year: Option<i32>,
     },
+    /// Write a consistent, checked copy of the database (safe while the server runs).
+    Backup {
+        #[arg(long, env = "SETTLE_DB", default_value = "settle.sqlite")]
+        db: PathBuf,
+        /// The backup file to create; it must not exist yet.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Put a backup in place of the database (stop the server first); the replaced file is
+    /// kept beside it.
+    Restore {
+        #[arg(long, env = "SETTLE_DB", default_value = "settle.sqlite")]
+        db: PathBuf,
+        /// The backup file to restore.
+        backup: PathBuf,
+    },
     /// Write the whole ledger for hledger/ledger, beancount or a spreadsheet.
     Export {
         #[arg(long, env = "SETTLE_DB", default_value = "settle.sqlite")]
@@ -116,6 +133,15 @@ pub struct ServeArgs {
     /// Address to listen on.
     #[arg(long, env = "SETTLE_ADDR", default_value = "127.0.0.1:3000")]
     pub addr: SocketAddr,
+    /// Folder for the daily backups; default: `<db>-backups` beside the database.
+    #[arg(long, env = "SETTLE_BACKUP_DIR")]
+    pub backup_dir: Option<PathBuf>,
+    /// How many daily backups to keep; 0 turns daily backups off.
+    #[arg(long, env = "SETTLE_BACKUP_KEEP", default_value_t = 14)]
+    pub backup_keep: usize,
+    /// Seconds between looks at whether a daily backup is due.
+    #[arg(long, default_value_t = 3600, hide = true)]
+    pub backup_check_secs: u64,
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -153,6 +179,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             crate::reporting::report(&db, report, from, to, basis, format).await
         }
         Some(Command::Bench { db, runs, year }) => crate::bench::bench(&db, runs, year).await,
+        Some(Command::Backup { db, out }) => crate::commands::backup(&db, &out).await,
+        Some(Command::Restore { db, backup }) => crate::commands::restore(&db, &backup).await,
         Some(Command::Export { db, format, out }) => {
             crate::reporting::export(&db, &format, out.as_deref()).await
         }

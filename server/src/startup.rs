@@ -40,6 +40,7 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
         .with_state(options.clone());
     let service = Router::new()
         .route("/healthz", get(crate::events::health))
+        .route("/readyz", get(crate::events::ready))
         .route("/events", get(crate::events::stream))
         .route("/export/{file}", get(crate::downloads::ledger))
         .with_state(state.clone());
@@ -88,6 +89,18 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
 /// Opens the database (creating and migrating it) and serves until Ctrl-C or SIGTERM.
 pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let pool = app::store::open(&args.db).await?;
+    if args.backup_keep > 0 {
+        let schedule = crate::backup::Schedule {
+            dir: args
+                .backup_dir
+                .clone()
+                .unwrap_or_else(|| crate::backup::default_dir(&args.db)),
+            keep: args.backup_keep,
+            every: std::time::Duration::from_secs(args.backup_check_secs.max(1)),
+        };
+        tracing::info!(dir = %schedule.dir.display(), keep = schedule.keep, "daily backups on");
+        tokio::spawn(crate::backup::run_daily(pool.clone(), schedule));
+    }
     let state = AppState::new(pool.clone());
     let app = router(state, leptos_options(args.addr));
     let listener = tokio::net::TcpListener::bind(args.addr).await?;
@@ -118,4 +131,6 @@ async fn shutdown_signal() {
         _ = ctrl_c => {},
         _ = terminate => {},
     }
+    crate::events::SHUTTING_DOWN.store(true, std::sync::atomic::Ordering::SeqCst);
+    tracing::info!("shutting down: finishing requests in flight");
 }

@@ -53,6 +53,15 @@ pub async fn open(path: &Path) -> anyhow::Result<SqlitePool> {
     Ok(pool)
 }
 
+/// The version of the newest migration this build carries.
+pub fn latest_migration() -> i64 {
+    sqlx::migrate!("../migrations")
+        .iter()
+        .map(|m| m.version)
+        .max()
+        .unwrap_or(0)
+}
+
 /// Starts a write transaction that holds SQLite's write lock from the start, so a
 /// read-then-write sequence (next invoice number, open balance) cannot be interleaved.
 pub async fn begin_write(pool: &SqlitePool) -> sqlx::Result<Transaction<'static, Sqlite>> {

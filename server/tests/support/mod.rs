@@ -47,6 +47,11 @@ impl TestApp {
         }
     }
 
+    /// The SQLite file the app runs on.
+    pub fn db_path(&self) -> std::path::PathBuf {
+        self._dir.path().join("settle.sqlite")
+    }
+
     /// Calls a server function; `Ok` with the JSON result or `Err` with the error body.
     pub async fn call(&self, name: &str, args: Value) -> Result<Value, Value> {
         let response = self
