@@ -185,8 +185,12 @@ pub fn default_dir(db: &Path) -> PathBuf {
 /// Runs for the life of the server: whenever the newest backup is a day old (or there is
 /// none), takes one and drops the oldest beyond `keep`.
 pub async fn run_daily(pool: SqlitePool, schedule: Schedule) {
+    // The first look comes a few minutes after start (not at once: start-up stays quick, and
+    // a server restarted in a loop does not copy the database each time).
+    let mut wait = schedule.every.min(Duration::from_secs(300));
     loop {
-        tokio::time::sleep(schedule.every).await;
+        tokio::time::sleep(wait).await;
+        wait = schedule.every;
         if let Err(error) = take_if_due(&pool, &schedule, Utc::now()).await {
             tracing::error!(error = format!("{error:#}"), dir = %schedule.dir.display(), "daily backup failed");
         }
