@@ -10,11 +10,13 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 /// Server functions that answer without a session.
-pub const PUBLIC_FUNCTIONS: [&str; 4] = [
+pub const PUBLIC_FUNCTIONS: [&str; 6] = [
     "/api/get_session",
     "/api/sign_in",
     "/api/create_owner",
     "/api/sign_out",
+    "/api/get_invitation",
+    "/api/accept_invitation",
 ];
 
 pub fn session_token(headers: &HeaderMap) -> Option<String> {

@@ -118,6 +118,16 @@ pub enum UserCommand {
         #[arg(long)]
         password_stdin: bool,
     },
+    /// Set a new password for a user (who forgot theirs) and end all their sessions.
+    ResetPassword {
+        #[arg(long, env = "SETTLE_DB", default_value = "settle.sqlite")]
+        db: PathBuf,
+        #[arg(long)]
+        email: String,
+        /// Read the password from the first line of standard input (for scripts).
+        #[arg(long)]
+        password_stdin: bool,
+    },
 }
 
 #[derive(Args, Debug, Clone)]
@@ -167,6 +177,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             role,
             password_stdin,
         })) => crate::commands::add_user(&db, &email, &role, password_stdin).await,
+        Some(Command::User(UserCommand::ResetPassword {
+            db,
+            email,
+            password_stdin,
+        })) => crate::commands::reset_password(&db, &email, password_stdin).await,
         Some(Command::Report {
             db,
             report,

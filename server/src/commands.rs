@@ -115,18 +115,7 @@ pub async fn add_user(
     if !email.contains('@') {
         bail!("\"{email}\" is not an email address");
     }
-    let password = if password_stdin {
-        let mut line = String::new();
-        std::io::stdin().lock().read_line(&mut line)?;
-        line.trim_end_matches(['\r', '\n']).to_string()
-    } else {
-        let first = rpassword::prompt_password("Password: ")?;
-        let second = rpassword::prompt_password("Repeat password: ")?;
-        if first != second {
-            bail!("the passwords differ");
-        }
-        first
-    };
+    let password = read_password(password_stdin)?;
     if let Some(problem) = store::users::password_problem(&password) {
         bail!("password refused: {problem}");
     }
@@ -164,4 +153,39 @@ pub async fn restore(db: &Path, backup: &Path) -> anyhow::Result<ExitCode> {
         println!("The database it replaced is kept as {}.", kept.display());
     }
     Ok(ExitCode::SUCCESS)
+}
+
+pub async fn reset_password(
+    db: &Path,
+    email: &str,
+    password_stdin: bool,
+) -> anyhow::Result<ExitCode> {
+    let password = read_password(password_stdin)?;
+    if let Some(problem) = store::users::password_problem(&password) {
+        bail!("password refused: {problem}");
+    }
+    let pool = crate::backup::open_existing(db).await?;
+    let mut tx = store::begin_write(&pool).await?;
+    let Some(id) = store::users::reset_password(&mut tx, email, &password).await? else {
+        bail!("no user has the email {email}");
+    };
+    tx.commit().await?;
+    println!("New password set for {email} (user {id}); all their sessions are ended.");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A new password, from standard input (scripts) or typed twice at a prompt.
+fn read_password(from_stdin: bool) -> anyhow::Result<String> {
+    Ok(if from_stdin {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line)?;
+        line.trim_end_matches(['\r', '\n']).to_string()
+    } else {
+        let first = rpassword::prompt_password("Password: ")?;
+        let second = rpassword::prompt_password("Repeat password: ")?;
+        if first != second {
+            bail!("the passwords differ");
+        }
+        first
+    })
 }

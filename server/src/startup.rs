@@ -105,9 +105,12 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let app = router(state, leptos_options(args.addr));
     let listener = tokio::net::TcpListener::bind(args.addr).await?;
     tracing::info!(addr = %listener.local_addr()?, db = %args.db.display(), "Settle is listening");
-    axum::serve(listener, app.into_make_service())
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
     pool.close().await;
     tracing::info!("stopped cleanly");
     Ok(())

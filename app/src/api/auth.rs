@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use server_fn::codec::Json;
 
 #[cfg(feature = "ssr")]
-mod server {
+pub(crate) mod server {
     use super::super::context::{internal, SESSION_COOKIE};
     use super::super::error::AppError;
     use crate::store::users::SESSION_DAYS;
@@ -64,13 +64,14 @@ pub async fn get_session() -> Result<SessionState, AppError> {
 
 #[server(endpoint = "sign_in", input = Json)]
 pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
-    use super::context::{internal, state};
+    use super::context::{client_address, internal, state};
     use crate::store::users::{authenticate, create_session};
     let state = state()?;
-    if !state.sign_in_failures.allows(&email) {
-        tracing::warn!("sign-in refused: too many recent failures for one account");
+    let from = client_address();
+    if !state.sign_in_failures.allows(&email, from) {
+        tracing::warn!(address = ?from, "sign-in refused: too many recent failures");
         return Err(AppError::Conflict(
-            "Too many failed attempts for this account; try again in 15 minutes.".into(),
+            "Too many failed attempts; try again in 15 minutes.".into(),
         ));
     }
     let mut conn = state.pool.acquire().await.map_err(internal)?;
@@ -78,8 +79,8 @@ pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
         .await
         .map_err(internal)?
     else {
-        state.sign_in_failures.record_failure(&email);
-        tracing::warn!("failed sign-in attempt");
+        state.sign_in_failures.record_failure(&email, from);
+        tracing::warn!(address = ?from, "failed sign-in attempt");
         return Err(AppError::invalid(
             "password",
             "That email and password do not match an account.",

@@ -51,39 +51,79 @@ pub struct SignInThrottle(
 );
 
 impl SignInThrottle {
+    /// Failures one account may have in the window.
     pub const MAX_FAILURES: usize = 5;
+    /// Failures one network address may have in the window, across all accounts it tries.
+    pub const MAX_FAILURES_PER_ADDRESS: usize = 20;
     pub const WINDOW: std::time::Duration = std::time::Duration::from_secs(15 * 60);
 
-    fn key(email: &str) -> String {
-        email.trim().to_lowercase()
+    fn account(email: &str) -> String {
+        format!("account {}", email.trim().to_lowercase())
     }
 
-    /// Whether this account may try to sign in now.
-    pub fn allows(&self, email: &str) -> bool {
+    fn address(ip: std::net::IpAddr) -> String {
+        format!("address {ip}")
+    }
+
+    /// Whether this account may try to sign in now, from this address (when known).
+    pub fn allows(&self, email: &str, from: Option<std::net::IpAddr>) -> bool {
+        self.below(&Self::account(email), Self::MAX_FAILURES)
+            && from.is_none_or(|ip| self.below(&Self::address(ip), Self::MAX_FAILURES_PER_ADDRESS))
+    }
+
+    fn below(&self, key: &str, limit: usize) -> bool {
         let mut failures = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        let recent = failures.entry(Self::key(email)).or_default();
+        let Some(recent) = failures.get_mut(key) else {
+            return true;
+        };
         recent.retain(|at| at.elapsed() < Self::WINDOW);
-        recent.len() < Self::MAX_FAILURES
+        recent.len() < limit
     }
 
-    pub fn record_failure(&self, email: &str) {
+    pub fn record_failure(&self, email: &str, from: Option<std::net::IpAddr>) {
         let mut failures = self.0.lock().unwrap_or_else(|e| e.into_inner());
         // Someone trying thousands of made-up emails must not grow this without bound.
         if failures.len() >= 10_000 {
             failures.retain(|_, at| at.iter().any(|t| t.elapsed() < Self::WINDOW));
         }
-        failures
-            .entry(Self::key(email))
-            .or_default()
-            .push(std::time::Instant::now());
+        let now = std::time::Instant::now();
+        failures.entry(Self::account(email)).or_default().push(now);
+        if let Some(ip) = from {
+            failures.entry(Self::address(ip)).or_default().push(now);
+        }
     }
 
+    /// Forgets an account's failures after it signs in; its address's failures stay, so
+    /// one good password does not reset guessing at others.
     pub fn clear(&self, email: &str) {
         self.0
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .remove(&Self::key(email));
+            .remove(&Self::account(email));
     }
+}
+
+/// The address a request came from: the peer, or, when the peer is a proxy on this machine,
+/// the client it names last in `X-Forwarded-For`. `None` when unknown.
+pub fn client_address() -> Option<std::net::IpAddr> {
+    let parts = use_context::<http::request::Parts>()?;
+    let peer = parts
+        .extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()?
+        .0
+        .ip();
+    if !peer.is_loopback() {
+        return Some(peer);
+    }
+    let forwarded = parts
+        .headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|ip| ip.trim().parse().ok())
+        .next_back();
+    Some(forwarded.unwrap_or(peer))
 }
 
 pub fn state() -> Result<AppState, AppError> {

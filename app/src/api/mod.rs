@@ -15,6 +15,7 @@ pub mod parse;
 pub mod payments;
 pub mod reports;
 pub mod statements;
+pub mod team;
 pub mod types;
 
 pub use error::{AppError, FieldErrors};

@@ -18,6 +18,7 @@ pub mod ledger;
 pub mod payments;
 pub mod reports;
 pub mod statements;
+pub mod team;
 pub mod users;
 
 use anyhow::Context;

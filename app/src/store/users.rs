@@ -71,11 +71,12 @@ pub async fn authenticate(
     email: &str,
     password: &str,
 ) -> sqlx::Result<Option<User>> {
-    let row: Option<(i64, String, String, String)> =
-        sqlx::query_as("SELECT id, email, role, password_hash FROM users WHERE email = ?")
-            .bind(email.trim())
-            .fetch_optional(conn)
-            .await?;
+    let row: Option<(i64, String, String, String)> = sqlx::query_as(
+        "SELECT id, email, role, password_hash FROM users WHERE email = ? AND disabled_at IS NULL",
+    )
+    .bind(email.trim())
+    .fetch_optional(conn)
+    .await?;
     let (user, hash) = match row {
         Some((id, email, role, hash)) => (Some(User { id, email, role }), hash),
         None => (None, unknown_user_hash().to_string()),
@@ -97,15 +98,20 @@ fn unknown_user_hash() -> &'static str {
     })
 }
 
-fn token_hash(token: &str) -> String {
+pub(crate) fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// A fresh random secret, hex-encoded (for session cookies and invitation links).
+pub(crate) fn new_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    hex::encode(bytes)
 }
 
 /// Opens a session and returns its secret token (for the cookie).
 pub async fn create_session(conn: &mut SqliteConnection, user_id: i64) -> sqlx::Result<String> {
-    let mut bytes = [0u8; 32];
-    rand::thread_rng().fill_bytes(&mut bytes);
-    let token = hex::encode(bytes);
+    let token = new_token();
     let now = chrono::Utc::now();
     let expires = now + chrono::Duration::days(SESSION_DAYS);
     sqlx::query(
@@ -123,7 +129,7 @@ pub async fn create_session(conn: &mut SqliteConnection, user_id: i64) -> sqlx::
 pub async fn session_user(conn: &mut SqliteConnection, token: &str) -> sqlx::Result<Option<User>> {
     let row: Option<(i64, String, String)> = sqlx::query_as(
         "SELECT u.id, u.email, u.role FROM sessions s JOIN users u ON u.id = s.user_id
-         WHERE s.token_hash = ? AND s.expires_at > ?",
+         WHERE s.token_hash = ? AND s.expires_at > ? AND u.disabled_at IS NULL",
     )
     .bind(token_hash(token))
     .bind(chrono::Utc::now().to_rfc3339())
@@ -135,6 +141,70 @@ pub async fn session_user(conn: &mut SqliteConnection, token: &str) -> sqlx::Res
 pub async fn delete_session(conn: &mut SqliteConnection, token: &str) -> sqlx::Result<()> {
     sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
         .bind(token_hash(token))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Ends every session of a user, or every one but `keep` (a session token).
+pub async fn revoke_sessions(
+    conn: &mut SqliteConnection,
+    user_id: i64,
+    keep: Option<&str>,
+) -> sqlx::Result<u64> {
+    let kept = keep.map(token_hash).unwrap_or_default();
+    let done = sqlx::query("DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?")
+        .bind(user_id)
+        .bind(kept)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected())
+}
+
+/// Sets a new password after checking the current one; ends the user's other sessions.
+/// `false` when the current password is wrong.
+pub async fn change_password(
+    conn: &mut SqliteConnection,
+    user: &User,
+    current: &str,
+    new: &str,
+    keep_session: &str,
+) -> anyhow::Result<bool> {
+    if authenticate(conn, &user.email, current).await?.is_none() {
+        return Ok(false);
+    }
+    set_password(conn, user.id, new).await?;
+    revoke_sessions(conn, user.id, Some(keep_session)).await?;
+    Ok(true)
+}
+
+/// Sets a user's password by email (the command line's reset) and ends all their sessions.
+/// `None` when no user has that email.
+pub async fn reset_password(
+    conn: &mut SqliteConnection,
+    email: &str,
+    new: &str,
+) -> anyhow::Result<Option<i64>> {
+    let id: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE email = ?")
+        .bind(email.trim())
+        .fetch_optional(&mut *conn)
+        .await?;
+    let Some(id) = id else { return Ok(None) };
+    set_password(conn, id, new).await?;
+    revoke_sessions(conn, id, None).await?;
+    Ok(Some(id))
+}
+
+async fn set_password(
+    conn: &mut SqliteConnection,
+    user_id: i64,
+    password: &str,
+) -> anyhow::Result<()> {
+    let owned = password.to_string();
+    let hash = tokio::task::spawn_blocking(move || hash_password(&owned)).await??;
+    sqlx::query("UPDATE users SET password_hash = ? WHERE id = ?")
+        .bind(hash)
+        .bind(user_id)
         .execute(conn)
         .await?;
     Ok(())

@@ -34,7 +34,10 @@ impl TestApp {
         let addr = listener.local_addr().expect("addr");
         let state = app::api::context::AppState::new(pool.clone());
         let router = settle::startup::router(state, settle::startup::leptos_options(addr));
-        tokio::spawn(async move { axum::serve(listener, router.into_make_service()).await });
+        tokio::spawn(async move {
+            let service = router.into_make_service_with_connect_info::<SocketAddr>();
+            axum::serve(listener, service).await
+        });
         let client = reqwest::Client::builder()
             .cookie_store(true)
             .build()
