@@ -8,6 +8,7 @@ const PAGES = ['/', '/customers', '/invoices', '/invoices/new', '/payments', '/p
   '/expenses', '/books', '/books/profit-loss', '/books/cash-flow', '/books/accounts'];
 
 test('no page breaks its own Content-Security-Policy', async ({ page }) => {
+  test.setTimeout(90_000);
   const refused: string[] = [];
   page.on('console', (message) => {
     if (/Content Security Policy|Refused to/i.test(message.text())) {
@@ -19,7 +20,7 @@ test('no page breaks its own Content-Security-Policy', async ({ page }) => {
   for (const path of PAGES) {
     const response = await page.goto(path);
     expect(response?.headers()['content-security-policy']).toContain("script-src 'self' 'nonce-");
-    await expect(page.locator('html[data-live=connected]')).toBeAttached();
+    await expect(page.locator('html[data-live=connected]')).toBeAttached({ timeout: 15_000 });
   }
   await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
 

@@ -132,6 +132,7 @@ pub async fn get_invitation(token: String) -> Result<InvitationView, AppError> {
     })
 }
 
+#[cfg(feature = "ssr")]
 fn used_up() -> AppError {
     AppError::NotFound(
         "This invitation link has been used, withdrawn or has expired; ask the owner for a new one."

@@ -19,6 +19,15 @@ pub fn register_service_worker() {
     });
 }
 
+/// The page's origin (`https://books.example.com`), for links to pass on; empty on the server.
+pub fn origin() -> String {
+    #[cfg(feature = "hydrate")]
+    if let Some(origin) = web_sys::window().and_then(|w| w.location().origin().ok()) {
+        return origin;
+    }
+    String::new()
+}
+
 /// Asks the service worker to forget its cached pages, which may show a signed-in screen.
 pub fn clear_offline_cache() {
     #[cfg(feature = "hydrate")]

@@ -34,10 +34,10 @@ pub fn AppLayout() -> impl IntoView {
                     {move || Suspend::new(async move {
                         match session.await {
                             Ok(SessionState { user: Some(user), .. }) => view! {
-                                <div class="who">
+                                <A href="/account" attr:class="who" attr:title="Your account">
                                     <span class="business-name">{user.business_name}</span>
                                     <span class="user-email">{user.email}</span>
-                                </div>
+                                </A>
                             }.into_any(),
                             Ok(_) | Err(AppError::Unauthorised) => view! { <SignInRedirect /> }.into_any(),
                             Err(_) => view! { <div class="who"></div> }.into_any(),

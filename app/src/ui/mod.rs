@@ -13,6 +13,7 @@ mod invoices;
 mod layout;
 mod live;
 mod payments;
+mod team;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
@@ -83,6 +84,7 @@ pub fn App() -> impl IntoView {
         <Router>
             <Routes fallback=|| view! { <components::NotFound what="This page" /> }>
                 <Route path=path!("/login") view=auth::LoginPage />
+                <Route path=path!("/invite/:token") view=team::InvitePage />
                 <ParentRoute path=path!("") view=layout::AppLayout>
                     <Route path=path!("") view=dashboard::DashboardPage />
                     <Route path=path!("/customers") view=customers::CustomersPage />
@@ -106,6 +108,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/books/aging") view=books::AgingPage />
                     <Route path=path!("/books/tax") view=books::TaxSummaryPage />
                     <Route path=path!("/books/cash-flow") view=books::CashFlowPage />
+                    <Route path=path!("/account") view=team::AccountPage />
+                    <Route path=path!("/people") view=team::PeoplePage />
                     <Route path=path!("/expenses") view=expenses::ExpensesPage />
                     <Route path=path!("/expenses/new") view=expenses::NewExpensePage />
                     <Route path=path!("/expenses/:id") view=expenses::ExpensePage />
