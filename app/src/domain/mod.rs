@@ -29,7 +29,7 @@ pub mod totals;
 pub use aging::{AgingBucket, AgingReport};
 pub use allocation::{allocate_payment, AllocationError, AllocationPlan, Excess, OpenInvoice};
 pub use chart::AccountKind;
-pub use ids::{CustomerId, InvoiceId, PaymentId};
+pub use ids::{CreditNoteId, CustomerId, InvoiceId, PaymentId};
 pub use money::{round_money, Currency, Money, MoneyError};
 pub use posting::{AccountCode, JournalEntry, Posting, PostingError};
 pub use reports::{BalanceSheet, Basis, Period, ProfitAndLoss};
