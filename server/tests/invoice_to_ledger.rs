@@ -74,7 +74,10 @@ async fn issue_then_pay_part_then_rest_posts_the_books_of_the_issue() {
     assert_eq!(payments["total"], 2);
     assert_eq!(newest["amount"]["amount"], "500.00");
     assert_eq!(newest["allocated"]["amount"], "439.96");
-    assert_eq!(newest["invoices"][0][1], support::invoice_number(1).as_str());
+    assert_eq!(
+        newest["invoices"][0][1],
+        support::invoice_number(1).as_str()
+    );
     assert_eq!(
         app.scalar("SELECT SUM(amount_minor) FROM postings").await,
         0

@@ -79,7 +79,10 @@ pub async fn create_credit_note(form: CreditNoteForm) -> Result<CreditNoteId, Ap
     let mut errors = FieldErrors::default();
     let key = form.idempotency_key.trim().to_string();
     if key.len() < 8 || key.len() > 100 {
-        errors.add("idempotency_key", "the form is missing its request key; reload the page");
+        errors.add(
+            "idempotency_key",
+            "the form is missing its request key; reload the page",
+        );
     }
     let date = parse::date(&mut errors, "date", &form.date);
     if date.is_some_and(|d| d > settings.today()) {
@@ -87,7 +90,10 @@ pub async fn create_credit_note(form: CreditNoteForm) -> Result<CreditNoteId, Ap
     }
     let reason = parse::text(&mut errors, "reason", &form.reason, 500);
     if reason.trim().is_empty() {
-        errors.add("reason", "say why the invoice is credited; it is printed on the credit note");
+        errors.add(
+            "reason",
+            "say why the invoice is credited; it is printed on the credit note",
+        );
     }
     let amount = match form.amount.trim() {
         "" => None,
@@ -97,10 +103,15 @@ pub async fn create_credit_note(form: CreditNoteForm) -> Result<CreditNoteId, Ap
     let Some(date) = date else {
         return Err(AppError::invalid("date", "check the form"));
     };
-    let mut tx = crate::store::begin_write(&state.pool).await.map_err(internal)?;
+    let mut tx = crate::store::begin_write(&state.pool)
+        .await
+        .map_err(internal)?;
     let amount = match amount {
         Some(amount) => amount,
-        None => invoice_figures(&mut tx, invoice).await.map_err(credit_error)?.open(),
+        None => invoice_figures(&mut tx, invoice)
+            .await
+            .map_err(credit_error)?
+            .open(),
     };
     let note = NewCreditNote {
         invoice,
@@ -109,10 +120,9 @@ pub async fn create_credit_note(form: CreditNoteForm) -> Result<CreditNoteId, Ap
         reason,
         idempotency_key: key,
     };
-    let (id, number) =
-        create_credit_note(&mut tx, &note, settings.time_zone, chrono::Utc::now())
-            .await
-            .map_err(credit_error)?;
+    let (id, number) = create_credit_note(&mut tx, &note, settings.time_zone, chrono::Utc::now())
+        .await
+        .map_err(credit_error)?;
     tx.commit().await.map_err(internal)?;
     state.publish("invoice");
     tracing::info!(invoice = invoice.0, number = %number, "credit note issued");
@@ -150,7 +160,9 @@ pub async fn write_off_invoice(id: InvoiceId, reason: String) -> Result<(), AppE
     let mut errors = FieldErrors::default();
     let reason = parse::text(&mut errors, "reason", &reason, 500);
     errors.into_result()?;
-    let mut tx = crate::store::begin_write(&state.pool).await.map_err(internal)?;
+    let mut tx = crate::store::begin_write(&state.pool)
+        .await
+        .map_err(internal)?;
     crate::store::corrections::write_off_invoice(&mut tx, id, today, &reason)
         .await
         .map_err(credit_error)?;
@@ -166,7 +178,9 @@ pub async fn duplicate_invoice(id: InvoiceId) -> Result<InvoiceId, AppError> {
     use super::context::{business, internal, require_writer};
     let (state, _) = require_writer().await?;
     let today = business(&state).await?.today();
-    let mut tx = crate::store::begin_write(&state.pool).await.map_err(internal)?;
+    let mut tx = crate::store::begin_write(&state.pool)
+        .await
+        .map_err(internal)?;
     let copy = crate::store::corrections::duplicate_invoice(&mut tx, id, today)
         .await
         .map_err(internal)?
@@ -205,13 +219,18 @@ pub async fn save_numbering(form: NumberingForm) -> Result<NumberingForm, AppErr
     use crate::store::numbering::{set_pattern, NumberingError};
     let (state, _) = require_owner().await?;
     let mut errors = super::FieldErrors::default();
-    for (field, text) in [("invoice", &form.invoice), ("credit_note", &form.credit_note)] {
+    for (field, text) in [
+        ("invoice", &form.invoice),
+        ("credit_note", &form.credit_note),
+    ] {
         if let Err(e) = NumberPattern::parse(text) {
             errors.add(field, e.to_string());
         }
     }
     errors.into_result()?;
-    let mut tx = crate::store::begin_write(&state.pool).await.map_err(internal)?;
+    let mut tx = crate::store::begin_write(&state.pool)
+        .await
+        .map_err(internal)?;
     let fields = [
         (DocumentKind::Invoice, "invoice", &form.invoice),
         (DocumentKind::CreditNote, "credit_note", &form.credit_note),
@@ -226,7 +245,8 @@ pub async fn save_numbering(form: NumberingForm) -> Result<NumberingForm, AppErr
     tx.commit().await.map_err(internal)?;
     state.publish("settings");
     Ok(NumberingForm {
-        invoice: NumberPattern::parse(&form.invoice).map_or_else(|_| form.invoice.clone(), |p| p.as_str().to_string()),
+        invoice: NumberPattern::parse(&form.invoice)
+            .map_or_else(|_| form.invoice.clone(), |p| p.as_str().to_string()),
         credit_note: NumberPattern::parse(&form.credit_note)
             .map_or_else(|_| form.credit_note.clone(), |p| p.as_str().to_string()),
     })

@@ -402,7 +402,10 @@ mod tests {
 
     /// Replays an invoice's life on the cash basis: each payment's recognised postings, each
     /// credit note's twin, summed per account.
-    fn cash_life(composition: &[Posting], life: &[InvoiceEvent]) -> std::collections::BTreeMap<String, i64> {
+    fn cash_life(
+        composition: &[Posting],
+        life: &[InvoiceEvent],
+    ) -> std::collections::BTreeMap<String, i64> {
         let mut sums: std::collections::BTreeMap<String, i64> = Default::default();
         for (i, event) in life.iter().enumerate() {
             let postings = match event {
@@ -436,7 +439,12 @@ mod tests {
         );
         assert_eq!(sums["4000"], -5833);
         assert_eq!(sums["2200"], -1167);
-        assert!(credit_note_twin(&invoice_composition(), &life[..1], &[post("4000", "41.67"), post("2200", "8.33")]).is_empty());
+        assert!(credit_note_twin(
+            &invoice_composition(),
+            &life[..1],
+            &[post("4000", "41.67"), post("2200", "8.33")]
+        )
+        .is_empty());
     }
 
     #[test]
@@ -444,7 +452,10 @@ mod tests {
         // Two revenue accounts; half paid (50 each recognised), then account 4000 credited in full.
         let composition = vec![post("4000", "-100.00"), post("4100", "-100.00")];
         let credit = vec![post("4000", "100.00")];
-        let life = [InvoiceEvent::Paid(gbp("100.00")), InvoiceEvent::Credited(credit.clone())];
+        let life = [
+            InvoiceEvent::Paid(gbp("100.00")),
+            InvoiceEvent::Credited(credit.clone()),
+        ];
 
         let twin = credit_note_twin(&composition, &life[..1], &credit);
         let sums = cash_life(&composition, &life);

@@ -264,7 +264,11 @@ pub fn write_off_entry(
         Posting::debit(accounts::BAD_DEBTS, amount),
         Posting::credit(accounts::RECEIVABLES, amount),
     ];
-    JournalEntry::new(date, format!("Invoice {invoice_number} written off"), postings)
+    JournalEntry::new(
+        date,
+        format!("Invoice {invoice_number} written off"),
+        postings,
+    )
 }
 
 #[cfg(test)]
@@ -286,8 +290,8 @@ mod tests {
         let invoice = hundred_and_twenty();
 
         let credit = split_credit(&invoice, gbp("50.00"));
-        let entry = credit_note_entry(day("2026-05-04"), "CN-2026-0001", "INV-2026-0001", &credit)
-            .unwrap();
+        let entry =
+            credit_note_entry(day("2026-05-04"), "CN-2026-0001", "INV-2026-0001", &credit).unwrap();
 
         let expected = [
             Posting::debit(accounts::SALES, gbp("41.67")),
@@ -295,7 +299,10 @@ mod tests {
             Posting::credit(accounts::RECEIVABLES, gbp("50.00")),
         ];
         assert_eq!(entry.postings(), expected);
-        assert_eq!(entry.memo, "Credit note CN-2026-0001 for invoice INV-2026-0001");
+        assert_eq!(
+            entry.memo,
+            "Credit note CN-2026-0001 for invoice INV-2026-0001"
+        );
     }
 
     #[test]
@@ -343,7 +350,10 @@ mod tests {
             check_credit(gbp("40.01"), creditable, open),
             Err(CreditError::MoreThanOpen { open })
         );
-        assert_eq!(check_credit(gbp("0"), creditable, open), Err(CreditError::NotPositive));
+        assert_eq!(
+            check_credit(gbp("0"), creditable, open),
+            Err(CreditError::NotPositive)
+        );
         assert_eq!(check_credit(gbp("40.00"), creditable, open), Ok(()));
     }
 

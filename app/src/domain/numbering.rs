@@ -90,7 +90,10 @@ impl NumberPattern {
                 }
             }
         }
-        let counters = parts.iter().filter(|p| matches!(p, Part::Counter(_))).count();
+        let counters = parts
+            .iter()
+            .filter(|p| matches!(p, Part::Counter(_)))
+            .count();
         let years = parts.iter().filter(|p| matches!(p, Part::Year)).count();
         match (counters, years) {
             (0, _) => Err(PatternError::NoCounter),
@@ -195,7 +198,10 @@ mod tests {
         assert_eq!(pattern.format(2027, 12345), "INV-2027-12345");
         assert!(pattern.is_yearly());
         assert_eq!(pattern.series(DocumentKind::Invoice, 2027), "invoice-2027");
-        assert_eq!(pattern.series(DocumentKind::CreditNote, 2027), "credit_note-2027");
+        assert_eq!(
+            pattern.series(DocumentKind::CreditNote, 2027),
+            "credit_note-2027"
+        );
     }
 
     #[test]
@@ -214,11 +220,17 @@ mod tests {
         assert_eq!(refused("INV-{YYYY}"), PatternError::NoCounter);
         assert_eq!(refused("{NN}-{NN}"), PatternError::TwoCounters);
         assert_eq!(refused("{YYYY}{YYYY}{NN}"), PatternError::TwoYears);
-        assert_eq!(refused("INV-{MM}-{NN}"), PatternError::UnknownPlaceholder("MM".into()));
+        assert_eq!(
+            refused("INV-{MM}-{NN}"),
+            PatternError::UnknownPlaceholder("MM".into())
+        );
         assert_eq!(refused("INV-{NNNN"), PatternError::Unclosed);
         assert_eq!(refused("INV-{NNNNNNNNNN}"), PatternError::CounterWidth);
         assert_eq!(refused("INV:{NNNN}"), PatternError::BadCharacter);
-        assert_eq!(refused(&format!("{}{{NN}}", "X".repeat(40))), PatternError::TooLong);
+        assert_eq!(
+            refused(&format!("{}{{NN}}", "X".repeat(40))),
+            PatternError::TooLong
+        );
     }
 
     #[test]

@@ -258,12 +258,18 @@ mod tests {
 
     #[test]
     fn an_invoice_credited_in_full_with_nothing_paid_is_credited_even_after_its_due_date() {
-        assert_eq!(status_on(settled("0", "120.00", "0"), "2026-05-01"), InvoiceStatus::Credited);
+        assert_eq!(
+            status_on(settled("0", "120.00", "0"), "2026-05-01"),
+            InvoiceStatus::Credited
+        );
     }
 
     #[test]
     fn paid_and_credited_to_nothing_open_is_paid_and_a_write_off_shows_as_written_off() {
-        assert_eq!(status_on(settled("70.00", "50.00", "0"), "2026-03-10"), InvoiceStatus::Paid);
+        assert_eq!(
+            status_on(settled("70.00", "50.00", "0"), "2026-03-10"),
+            InvoiceStatus::Paid
+        );
         assert_eq!(
             status_on(settled("30.00", "50.00", "40.00"), "2026-05-01"),
             InvoiceStatus::WrittenOff
@@ -277,7 +283,10 @@ mod tests {
         assert_eq!(status_on(partly, "2026-03-16"), InvoiceStatus::Issued);
         assert_eq!(status_on(partly, "2026-03-17"), InvoiceStatus::Overdue);
         assert_eq!(partly.open(gbp("120.00")), gbp("70.00"));
-        assert_eq!(status_on(settled("30.00", "50.00", "0"), "2026-03-16"), InvoiceStatus::PartiallyPaid);
+        assert_eq!(
+            status_on(settled("30.00", "50.00", "0"), "2026-03-16"),
+            InvoiceStatus::PartiallyPaid
+        );
     }
 
     #[test]

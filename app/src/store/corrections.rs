@@ -20,7 +20,9 @@ pub async fn write_off_invoice(
 ) -> Result<(), CreditNoteError> {
     let figures = invoice_figures(conn, invoice).await?;
     if figures.written_off.is_positive() {
-        return Err(CreditNoteError::Conflict("this invoice is already written off".into()));
+        return Err(CreditNoteError::Conflict(
+            "this invoice is already written off".into(),
+        ));
     }
     let open = figures.open();
     if !open.is_positive() {

@@ -76,7 +76,18 @@ impl InvoiceFigures {
     }
 }
 
-type FiguresRow = (String, Option<String>, i64, String, NaiveDate, Option<i64>, i64, i64, i64, i64);
+type FiguresRow = (
+    String,
+    Option<String>,
+    i64,
+    String,
+    NaiveDate,
+    Option<i64>,
+    i64,
+    i64,
+    i64,
+    i64,
+);
 
 /// Reads an invoice's figures; refuses anything but an issued invoice.
 pub async fn invoice_figures(
@@ -128,7 +139,10 @@ pub async fn create_credit_note(
     }
     let invoice = invoice_figures(conn, note.invoice).await?;
     if note.date < invoice.issue_date {
-        let message = format!("a credit note cannot be dated before its invoice ({})", invoice.issue_date);
+        let message = format!(
+            "a credit note cannot be dated before its invoice ({})",
+            invoice.issue_date
+        );
         return Err(CreditNoteError::Invalid("date", message));
     }
     if let Some(message) = ledger::locked_message(conn, note.date).await? {
@@ -245,7 +259,11 @@ pub async fn invoice_composition(
         .fetch_one(&mut *conn)
         .await?;
     let lines = super::invoices::load_lines(conn, invoice).await?;
-    let totals = invoice_totals(&lines, currency, super::business::rounding_from_text(&rounding));
+    let totals = invoice_totals(
+        &lines,
+        currency,
+        super::business::rounding_from_text(&rounding),
+    );
     Ok(Composition::of_invoice(&lines, &totals))
 }
 
@@ -256,10 +274,11 @@ pub async fn remaining_composition(
     currency: Currency,
 ) -> anyhow::Result<Composition> {
     let whole = invoice_composition(conn, invoice, currency).await?;
-    let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM credit_notes WHERE invoice_id = ? ORDER BY id")
-        .bind(invoice.0)
-        .fetch_all(&mut *conn)
-        .await?;
+    let ids: Vec<i64> =
+        sqlx::query_scalar("SELECT id FROM credit_notes WHERE invoice_id = ? ORDER BY id")
+            .bind(invoice.0)
+            .fetch_all(&mut *conn)
+            .await?;
     let mut credits = Vec::new();
     for id in ids {
         credits.push(credit_composition(conn, id, currency).await?);
@@ -301,15 +320,40 @@ async fn credit_composition(
     Ok(Composition { currency, rates })
 }
 
-type SummaryRow = (i64, String, i64, Option<String>, i64, String, NaiveDate, String, String, i64, i64, i64);
+type SummaryRow = (
+    i64,
+    String,
+    i64,
+    Option<String>,
+    i64,
+    String,
+    NaiveDate,
+    String,
+    String,
+    i64,
+    i64,
+    i64,
+);
 
 const SUMMARY: &str = "SELECT c.id, c.number, c.invoice_id, i.number, c.customer_id, COALESCE(i.billed_name, cu.name),
         c.date, c.reason, c.currency, c.net_minor, c.tax_minor, c.total_minor
     FROM credit_notes c JOIN invoices i ON i.id = c.invoice_id JOIN customers cu ON cu.id = c.customer_id";
 
 fn to_summary(row: SummaryRow) -> anyhow::Result<CreditNoteSummary> {
-    let (id, number, invoice, invoice_number, customer, name, date, reason, currency, net, tax, total) =
-        row;
+    let (
+        id,
+        number,
+        invoice,
+        invoice_number,
+        customer,
+        name,
+        date,
+        reason,
+        currency,
+        net,
+        tax,
+        total,
+    ) = row;
     let currency = Currency::parse(&currency)?;
     let money = |minor| Money::from_minor(minor, currency);
     Ok(CreditNoteSummary {
@@ -332,11 +376,12 @@ pub async fn invoice_credit_notes(
     conn: &mut SqliteConnection,
     invoice: InvoiceId,
 ) -> anyhow::Result<Vec<CreditNoteSummary>> {
-    let rows: Vec<SummaryRow> =
-        sqlx::query_as(sqlx::AssertSqlSafe(format!("{SUMMARY} WHERE c.invoice_id = ? ORDER BY c.id")))
-            .bind(invoice.0)
-            .fetch_all(conn)
-            .await?;
+    let rows: Vec<SummaryRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{SUMMARY} WHERE c.invoice_id = ? ORDER BY c.id"
+    )))
+    .bind(invoice.0)
+    .fetch_all(conn)
+    .await?;
     rows.into_iter().map(to_summary).collect()
 }
 
@@ -357,7 +402,10 @@ pub async fn list_credit_notes(
     .fetch_all(conn)
     .await?;
     Ok(Page {
-        items: rows.into_iter().map(to_summary).collect::<anyhow::Result<_>>()?,
+        items: rows
+            .into_iter()
+            .map(to_summary)
+            .collect::<anyhow::Result<_>>()?,
         total: total as u64,
         page,
         per_page,

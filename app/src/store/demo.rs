@@ -1,10 +1,10 @@
 //! `settle demo`: a believable year of a small design studio's business, written through the
 //! same store functions the app uses, so the demo books obey every rule the real ones do.
 
+use super::corrections::write_off_invoice;
+use super::credit_notes::{create_credit_note, NewCreditNote};
 use super::customers::{create_customer, NewCustomer};
 use super::expenses::{pay_bill, record_expense, NewExpense};
-use super::credit_notes::{create_credit_note, NewCreditNote};
-use super::corrections::write_off_invoice;
 use super::invoices::{issue_invoice, save_draft, void_invoice, Draft};
 use super::journal::post_manual_entry;
 use super::payments::{record_payment, NewPayment};

@@ -2,18 +2,18 @@
 //! journal entry in one transaction), voiding (exact reversal), and reads with derived status.
 
 use super::ledger::{Party, Posted};
+use super::numbering::{next_number, NumberingError};
 use super::{from_scaled, ledger, to_scaled};
 use crate::api::types::{
     AllocationView, InvoiceDetail, InvoiceLineView, InvoiceSummary, Page, WriteOffView,
 };
-use crate::domain::posting::issue_entry;
-use crate::domain::{
-    derive_settled_status, invoice_totals, AccountCode, Currency, CustomerId, InvoiceId, InvoiceStatus,
-    Lifecycle, LineInput, Money, OpenInvoice, PaymentId, TaxRounding,
-};
-use super::numbering::{next_number, NumberingError};
 use crate::domain::numbering::DocumentKind;
+use crate::domain::posting::issue_entry;
 use crate::domain::Settled;
+use crate::domain::{
+    derive_settled_status, invoice_totals, AccountCode, Currency, CustomerId, InvoiceId,
+    InvoiceStatus, Lifecycle, LineInput, Money, OpenInvoice, PaymentId, TaxRounding,
+};
 use anyhow::{anyhow, Context};
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::SqliteConnection;
@@ -171,7 +171,10 @@ pub async fn delete_draft(conn: &mut SqliteConnection, id: InvoiceId) -> Result<
     Ok(())
 }
 
-pub(crate) async fn load_lines(conn: &mut SqliteConnection, id: InvoiceId) -> anyhow::Result<Vec<LineInput>> {
+pub(crate) async fn load_lines(
+    conn: &mut SqliteConnection,
+    id: InvoiceId,
+) -> anyhow::Result<Vec<LineInput>> {
     let rows: Vec<(String, i64, i64, i64, i64, String)> = sqlx::query_as(
         "SELECT description, quantity_e4, unit_price_e4, discount_bp, tax_rate_bp, revenue_account
          FROM invoice_lines WHERE invoice_id = ? ORDER BY position",

@@ -99,6 +99,10 @@ pub fn like_pattern(search: &str) -> String {
 /// A fresh, migrated database in a temporary directory, for store tests.
 #[cfg(test)]
 pub async fn test_db() -> SqlitePool {
-    let dir = Box::leak(Box::new(tempfile::tempdir().expect("a temporary directory")));
-    open(&dir.path().join("settle.sqlite")).await.expect("a migrated database")
+    let dir = Box::leak(Box::new(
+        tempfile::tempdir().expect("a temporary directory"),
+    ));
+    open(&dir.path().join("settle.sqlite"))
+        .await
+        .expect("a migrated database")
 }

@@ -12,7 +12,9 @@ pub enum NumberingError {
     Pattern(#[from] PatternError),
     #[error("this pattern's fixed text is the same as the {0} pattern's, so their numbers could collide; make them differ")]
     SameAs(&'static str),
-    #[error("the number {0} is already used; change the numbering pattern in Settings → Numbering")]
+    #[error(
+        "the number {0} is already used; change the numbering pattern in Settings → Numbering"
+    )]
     Taken(String),
     #[error(transparent)]
     Store(#[from] anyhow::Error),
@@ -126,12 +128,19 @@ mod tests {
         let late = Utc.with_ymd_and_hms(2026, 12, 31, 22, 30, 0).unwrap();
         let early = Utc.with_ymd_and_hms(2026, 12, 31, 23, 30, 0).unwrap();
 
-        let first = next_number(&mut conn, DocumentKind::Invoice, berlin, late).await.unwrap();
-        let second = next_number(&mut conn, DocumentKind::Invoice, berlin, early).await.unwrap();
+        let first = next_number(&mut conn, DocumentKind::Invoice, berlin, late)
+            .await
+            .unwrap();
+        let second = next_number(&mut conn, DocumentKind::Invoice, berlin, early)
+            .await
+            .unwrap();
 
         assert_eq!(first.number, "INV-2026-0001");
         assert_eq!(second.number, "INV-2027-0001");
-        assert_eq!((second.series.as_str(), second.sequence), ("invoice-2027", 1));
+        assert_eq!(
+            (second.series.as_str(), second.sequence),
+            ("invoice-2027", 1)
+        );
     }
 
     #[tokio::test]
@@ -142,7 +151,9 @@ mod tests {
         let refused = set_pattern(&mut conn, DocumentKind::CreditNote, "INV-{YYYY}-{NNN}").await;
 
         assert!(matches!(refused, Err(NumberingError::SameAs("invoice"))));
-        let kept = get_pattern(&mut conn, DocumentKind::CreditNote).await.unwrap();
+        let kept = get_pattern(&mut conn, DocumentKind::CreditNote)
+            .await
+            .unwrap();
         assert_eq!(kept.as_str(), "CN-{YYYY}-{NNNN}");
     }
 }
