@@ -20,7 +20,8 @@ export async function signIn(page: Page) {
     await page.getByLabel('Password').fill(OWNER.password);
     await signIn.click();
   }
-  await expect(page.getByTestId('kpi-outstanding')).toBeVisible();
+  // Creating the owner hashes a password with argon2, which takes seconds on a busy machine.
+  await expect(page.getByTestId('kpi-outstanding')).toBeVisible({ timeout: 15_000 });
 }
 
 export function uniqueSuffix(info: TestInfo): string {
