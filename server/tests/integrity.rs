@@ -54,7 +54,7 @@ async fn concurrent_issues_get_consecutive_unique_numbers() {
         .map(|r| r.expect("issued").as_str().unwrap().to_string())
         .collect();
     numbers.sort();
-    let expected: Vec<String> = (1..=8).map(|n| format!("INV-{n:05}")).collect();
+    let expected: Vec<String> = (1..=8).map(support::invoice_number).collect();
     assert_eq!(numbers, expected);
 }
 

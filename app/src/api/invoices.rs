@@ -158,7 +158,7 @@ pub async fn issue_invoice(id: InvoiceId) -> Result<String, AppError> {
     let mut tx = crate::store::begin_write(&state.pool)
         .await
         .map_err(internal)?;
-    let number = crate::store::invoices::issue_invoice(&mut tx, id)
+    let number = crate::store::invoices::issue_invoice(&mut tx, id, chrono::Utc::now())
         .await
         .map_err(invoice_error)?;
     tx.commit().await.map_err(internal)?;

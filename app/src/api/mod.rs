@@ -7,6 +7,7 @@ pub mod auth;
 pub mod books;
 #[cfg(feature = "ssr")]
 pub mod context;
+pub mod credit_notes;
 pub mod customers;
 pub mod error;
 pub mod expenses;

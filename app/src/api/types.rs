@@ -137,8 +137,21 @@ pub struct InvoiceDetail {
     pub totals: InvoiceTotals,
     pub paid: Money,
     pub payments: Vec<AllocationView>,
+    /// The sum of its credit notes, and each of them.
+    pub credited: Money,
+    pub credit_notes: Vec<super::credit_notes::CreditNoteSummary>,
+    /// Its open balance written off as a bad debt, if it was.
+    pub write_off: Option<WriteOffView>,
     /// The business's today, for forms that default to it.
     pub today: NaiveDate,
+}
+
+/// An invoice's write-off: when, how much, why.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct WriteOffView {
+    pub date: NaiveDate,
+    pub amount: Money,
+    pub reason: String,
 }
 
 impl InvoiceDetail {

@@ -118,6 +118,15 @@ pub fn settlement_for(
 /// largest remainder so the parts add up to the amount exactly.
 pub fn recognise(control_amount: Money, composition: &[Posting]) -> Vec<Posting> {
     let currency = control_amount.currency();
+    // An amount that settles all of a composition takes it as it is; this is what a proportional
+    // split gives too when the postings share a sign, and stays exact when they do not.
+    if Money::sum(currency, composition.iter().map(|p| p.amount)) == control_amount {
+        return composition
+            .iter()
+            .filter(|p| !p.amount.is_zero())
+            .cloned()
+            .collect();
+    }
     let weights: Vec<i64> = composition
         .iter()
         .map(|p| p.amount.to_minor().abs())
@@ -134,6 +143,133 @@ pub fn recognise(control_amount: Money, composition: &[Posting]) -> Vec<Posting>
             amount: Money::from_minor(part, currency),
         })
         .collect()
+}
+
+/// What happened to an invoice after it was issued that matters to the cash basis, oldest
+/// first.
+#[derive(Clone, Debug, PartialEq)]
+pub enum InvoiceEvent {
+    /// Money received against it: the amount allocated (positive).
+    Paid(Money),
+    /// A credit note: its revenue and tax postings (debits, positive).
+    Credited(Vec<Posting>),
+}
+
+/// An invoice's cash-basis state: what it still carries on the accrual basis (its issue
+/// entry's composition plus its credit notes) and what payments have recognised so far.
+///
+/// Until a credit note arrives, payments follow [`settlement_for`] on the issue entry's
+/// composition. After one, a payment recognises in proportion to what is still
+/// unrecognised, so the part that settles the invoice takes exactly the rest. A credit note
+/// moves no money and has no twin, except the one that leaves nothing open: it moves what
+/// payments recognised between accounts and rates (summing to zero) so that the cash basis
+/// ends with the invoice's own figures net of its credit notes, to the cent.
+struct Recognition {
+    composition: Vec<Posting>,
+    now: Vec<Posting>,
+    recognised: Vec<Posting>,
+    earlier: Vec<Money>,
+    credited: bool,
+}
+
+impl Recognition {
+    fn replay(composition: &[Posting], history: &[InvoiceEvent]) -> Recognition {
+        let mut state = Recognition {
+            composition: composition.to_vec(),
+            now: Vec::new(),
+            recognised: Vec::new(),
+            earlier: Vec::new(),
+            credited: false,
+        };
+        add_all(&mut state.now, composition);
+        for event in history {
+            match event {
+                InvoiceEvent::Paid(amount) => {
+                    let s = state.payment(*amount);
+                    let recognised = recognise(s.control_amount, &s.composition);
+                    add_all(&mut state.recognised, &recognised);
+                    state.earlier.push(-*amount);
+                }
+                InvoiceEvent::Credited(credit) => {
+                    let twin = state.credit_twin(credit);
+                    add_all(&mut state.now, credit);
+                    add_all(&mut state.recognised, &twin);
+                    state.credited = true;
+                }
+            }
+        }
+        state
+    }
+
+    fn payment(&self, amount: Money) -> Settlement {
+        if !self.credited {
+            return settlement_for(-amount, &self.composition, &self.earlier);
+        }
+        let mut remaining = self.now.clone();
+        let negated: Vec<Posting> = self.recognised.iter().map(negate).collect();
+        add_all(&mut remaining, &negated);
+        Settlement {
+            control_amount: -amount,
+            composition: remaining,
+        }
+    }
+
+    fn credit_twin(&self, credit: &[Posting]) -> Vec<Posting> {
+        let mut after = self.now.clone();
+        add_all(&mut after, credit);
+        let currency = credit
+            .first()
+            .map(|p| p.amount.currency())
+            .or_else(|| self.composition.first().map(|p| p.amount.currency()));
+        let Some(currency) = currency else {
+            return Vec::new();
+        };
+        let sum = |ps: &[Posting]| Money::sum(currency, ps.iter().map(|p| p.amount));
+        if sum(&after) != sum(&self.recognised) {
+            return Vec::new();
+        }
+        let negated: Vec<Posting> = self.recognised.iter().map(negate).collect();
+        add_all(&mut after, &negated);
+        after.retain(|p| !p.amount.is_zero());
+        after
+    }
+}
+
+fn negate(p: &Posting) -> Posting {
+    Posting {
+        account: p.account.clone(),
+        amount: -p.amount,
+    }
+}
+
+/// Adds postings into a list kept one per account.
+fn add_all(into: &mut Vec<Posting>, postings: &[Posting]) {
+    for p in postings {
+        match into.iter_mut().find(|q| q.account == p.account) {
+            Some(q) => q.amount = q.amount + p.amount,
+            None => into.push(p.clone()),
+        }
+    }
+}
+
+/// The settlement a payment of `amount` against an invoice makes after `history`, given the
+/// invoice's issue composition.
+pub fn invoice_payment_settlement(
+    composition: &[Posting],
+    history: &[InvoiceEvent],
+    amount: Money,
+) -> Settlement {
+    Recognition::replay(composition, history).payment(amount)
+}
+
+/// The cash-basis twin of a credit note with revenue and tax postings `credit` against an
+/// invoice after `history`.
+pub fn credit_note_twin(
+    composition: &[Posting],
+    history: &[InvoiceEvent],
+    credit: &[Posting],
+) -> Vec<Posting> {
+    Recognition::replay(composition, history).credit_twin(credit)
 }
 
 #[cfg(test)]
@@ -264,7 +400,111 @@ mod tests {
         }
     }
 
+    /// Replays an invoice's life on the cash basis: each payment's recognised postings, each
+    /// credit note's twin, summed per account.
+    fn cash_life(
+        composition: &[Posting],
+        life: &[InvoiceEvent],
+    ) -> std::collections::BTreeMap<String, i64> {
+        let mut sums: std::collections::BTreeMap<String, i64> = Default::default();
+        for (i, event) in life.iter().enumerate() {
+            let postings = match event {
+                InvoiceEvent::Paid(amount) => {
+                    let s = invoice_payment_settlement(composition, &life[..i], *amount);
+                    recognise(s.control_amount, &s.composition)
+                }
+                InvoiceEvent::Credited(credit) => credit_note_twin(composition, &life[..i], credit),
+            };
+            for p in postings {
+                *sums.entry(p.account.0.clone()).or_default() += p.amount.to_minor();
+            }
+        }
+        sums
+    }
+
+    #[test]
+    fn paid_30_credited_50_paid_40_ends_with_58_33_revenue_and_11_67_vat_on_the_cash_basis() {
+        let life = [
+            InvoiceEvent::Paid(gbp("30.00")),
+            InvoiceEvent::Credited(vec![post("4000", "41.67"), post("2200", "8.33")]),
+            InvoiceEvent::Paid(gbp("40.00")),
+        ];
+
+        let first = invoice_payment_settlement(&invoice_composition(), &[], gbp("30.00"));
+        let sums = cash_life(&invoice_composition(), &life);
+
+        assert_eq!(
+            recognise(first.control_amount, &first.composition),
+            vec![post("4000", "-25.00"), post("2200", "-5.00")]
+        );
+        assert_eq!(sums["4000"], -5833);
+        assert_eq!(sums["2200"], -1167);
+        assert!(credit_note_twin(
+            &invoice_composition(),
+            &life[..1],
+            &[post("4000", "41.67"), post("2200", "8.33")]
+        )
+        .is_empty());
+    }
+
+    #[test]
+    fn a_credit_note_that_leaves_nothing_open_moves_recognised_revenue_to_match_the_invoice() {
+        // Two revenue accounts; half paid (50 each recognised), then account 4000 credited in full.
+        let composition = vec![post("4000", "-100.00"), post("4100", "-100.00")];
+        let credit = vec![post("4000", "100.00")];
+        let life = [
+            InvoiceEvent::Paid(gbp("100.00")),
+            InvoiceEvent::Credited(credit.clone()),
+        ];
+
+        let twin = credit_note_twin(&composition, &life[..1], &credit);
+        let sums = cash_life(&composition, &life);
+
+        assert_eq!(twin, vec![post("4000", "50.00"), post("4100", "-50.00")]);
+        assert_eq!(sums["4000"], 0);
+        assert_eq!(sums["4100"], -10000);
+    }
+
     proptest! {
+        #[test]
+        fn payments_and_credits_end_with_the_same_figures_on_both_bases(
+            nets in proptest::collection::vec(1i64..500_000, 1..4),
+            steps in proptest::collection::vec((any::<bool>(), 1i64..=90), 0..5),
+        ) {
+            let currency = gbp("0").currency();
+            let money = |m: i64| Money::from_minor(m, currency);
+            let mut composition: Vec<Posting> = nets.iter().enumerate()
+                .map(|(i, n)| Posting { account: crate::domain::AccountCode(format!("40{i:02}")), amount: money(-n) })
+                .collect();
+            let tax: i64 = nets.iter().sum::<i64>() / 5;
+            composition.push(Posting { account: crate::domain::AccountCode::new("2200"), amount: money(-tax) });
+            let mut accrual: Vec<Posting> = composition.clone();
+            let mut open: i64 = -composition.iter().map(|p| p.amount.to_minor()).sum::<i64>();
+            let mut life = Vec::new();
+            for (is_credit, percent) in steps {
+                let part = open * percent / 100;
+                if part == 0 { continue; }
+                if is_credit {
+                    let weights: Vec<i64> = accrual.iter().map(|p| -p.amount.to_minor()).collect();
+                    let credit: Vec<Posting> = split_largest_remainder(part, &weights).into_iter()
+                        .zip(&accrual).map(|(m, p)| Posting { account: p.account.clone(), amount: money(m) }).collect();
+                    add_all(&mut accrual, &credit);
+                    life.push(InvoiceEvent::Credited(credit));
+                } else {
+                    life.push(InvoiceEvent::Paid(money(part)));
+                }
+                open -= part;
+            }
+            life.push(InvoiceEvent::Paid(money(open)));
+            if open == 0 { life.pop(); }
+
+            let sums = cash_life(&composition, &life);
+
+            for p in &accrual {
+                prop_assert_eq!(sums.get(&p.account.0).copied().unwrap_or(0), p.amount.to_minor(), "{}", p.account);
+            }
+        }
+
         #[test]
         fn cash_postings_of_a_balanced_settlement_balance(
             paid in 1i64..1_000_000,

@@ -29,3 +29,7 @@ id_type!(
     /// A payment's row id.
     PaymentId
 );
+id_type!(
+    /// A credit note's row id; its printed number is separate.
+    CreditNoteId
+);

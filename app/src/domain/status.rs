@@ -21,15 +21,21 @@ pub enum InvoiceStatus {
     Paid,
     Overdue,
     Void,
+    /// Settled by credit notes with nothing paid.
+    Credited,
+    /// Its open balance was written off as a bad debt.
+    WrittenOff,
 }
 
 impl InvoiceStatus {
-    pub const ALL: [InvoiceStatus; 6] = [
+    pub const ALL: [InvoiceStatus; 8] = [
         InvoiceStatus::Draft,
         InvoiceStatus::Issued,
         InvoiceStatus::PartiallyPaid,
         InvoiceStatus::Paid,
         InvoiceStatus::Overdue,
+        InvoiceStatus::Credited,
+        InvoiceStatus::WrittenOff,
         InvoiceStatus::Void,
     ];
 
@@ -42,6 +48,8 @@ impl InvoiceStatus {
             InvoiceStatus::Paid => "paid",
             InvoiceStatus::Overdue => "overdue",
             InvoiceStatus::Void => "void",
+            InvoiceStatus::Credited => "credited",
+            InvoiceStatus::WrittenOff => "written off",
         }
     }
 
@@ -54,6 +62,8 @@ impl InvoiceStatus {
             InvoiceStatus::Paid => "paid",
             InvoiceStatus::Overdue => "overdue",
             InvoiceStatus::Void => "void",
+            InvoiceStatus::Credited => "credited",
+            InvoiceStatus::WrittenOff => "written-off",
         }
     }
 
@@ -62,8 +72,34 @@ impl InvoiceStatus {
     }
 }
 
-/// Derives the status. `today` is the business's own calendar day (its time zone), so an
-/// invoice due on the 16th becomes overdue when the 17th starts where the business is.
+/// What has settled an issued invoice so far.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Settled {
+    pub paid: Money,
+    pub credited: Money,
+    pub written_off: Money,
+}
+
+impl Settled {
+    /// Settled by payments only.
+    pub fn paid(paid: Money) -> Settled {
+        let zero = Money::zero(paid.currency());
+        Settled {
+            paid,
+            credited: zero,
+            written_off: zero,
+        }
+    }
+
+    /// What is still owed on an invoice of `total`.
+    pub fn open(&self, total: Money) -> Money {
+        total - self.paid - self.credited - self.written_off
+    }
+}
+
+/// Derives the status of an invoice settled by payments only. `today` is the business's own
+/// calendar day (its time zone), so an invoice due on the 16th becomes overdue when the 17th
+/// starts where the business is.
 pub fn derive_status(
     lifecycle: Lifecycle,
     total: Money,
@@ -71,13 +107,34 @@ pub fn derive_status(
     due: NaiveDate,
     today: NaiveDate,
 ) -> InvoiceStatus {
+    derive_settled_status(lifecycle, total, Settled::paid(paid), due, today)
+}
+
+/// Derives the status from payments, credit notes and a write-off. Once nothing is open, a
+/// write-off makes it "written off", credit notes with nothing paid "credited", and anything
+/// else "paid"; while something is open, credit notes alone leave it "issued" (with a smaller
+/// balance) or "overdue".
+pub fn derive_settled_status(
+    lifecycle: Lifecycle,
+    total: Money,
+    settled: Settled,
+    due: NaiveDate,
+    today: NaiveDate,
+) -> InvoiceStatus {
+    let paid = settled.paid;
     match lifecycle {
         Lifecycle::Draft => InvoiceStatus::Draft,
         Lifecycle::Void => InvoiceStatus::Void,
         Lifecycle::Issued => {
-            let open = total - paid;
+            let open = settled.open(total);
             if !open.is_positive() {
-                InvoiceStatus::Paid
+                if settled.written_off.is_positive() {
+                    InvoiceStatus::WrittenOff
+                } else if settled.credited.is_positive() && !paid.is_positive() {
+                    InvoiceStatus::Credited
+                } else {
+                    InvoiceStatus::Paid
+                }
             } else if today > due {
                 InvoiceStatus::Overdue
             } else if paid.is_positive() {
@@ -179,6 +236,57 @@ mod tests {
         let status = issued("0", "0", "2026-03-02");
 
         assert_eq!(status, InvoiceStatus::Paid);
+    }
+
+    fn settled(paid: &str, credited: &str, written_off: &str) -> Settled {
+        Settled {
+            paid: gbp(paid),
+            credited: gbp(credited),
+            written_off: gbp(written_off),
+        }
+    }
+
+    fn status_on(settled: Settled, today: &str) -> InvoiceStatus {
+        derive_settled_status(
+            Lifecycle::Issued,
+            gbp("120.00"),
+            settled,
+            day(HARBOR_CAFE_DUE),
+            day(today),
+        )
+    }
+
+    #[test]
+    fn an_invoice_credited_in_full_with_nothing_paid_is_credited_even_after_its_due_date() {
+        assert_eq!(
+            status_on(settled("0", "120.00", "0"), "2026-05-01"),
+            InvoiceStatus::Credited
+        );
+    }
+
+    #[test]
+    fn paid_and_credited_to_nothing_open_is_paid_and_a_write_off_shows_as_written_off() {
+        assert_eq!(
+            status_on(settled("70.00", "50.00", "0"), "2026-03-10"),
+            InvoiceStatus::Paid
+        );
+        assert_eq!(
+            status_on(settled("30.00", "50.00", "40.00"), "2026-05-01"),
+            InvoiceStatus::WrittenOff
+        );
+    }
+
+    #[test]
+    fn a_partly_credited_invoice_stays_issued_then_overdue_with_the_rest_open() {
+        let partly = settled("0", "50.00", "0");
+
+        assert_eq!(status_on(partly, "2026-03-16"), InvoiceStatus::Issued);
+        assert_eq!(status_on(partly, "2026-03-17"), InvoiceStatus::Overdue);
+        assert_eq!(partly.open(gbp("120.00")), gbp("70.00"));
+        assert_eq!(
+            status_on(settled("30.00", "50.00", "0"), "2026-03-16"),
+            InvoiceStatus::PartiallyPaid
+        );
     }
 
     #[test]

@@ -13,8 +13,8 @@ use crate::domain::{Basis, Currency, Money, Period};
 use chrono::{Days, NaiveDate};
 use sqlx::SqliteConnection;
 
-/// Issued invoices open on `as_of` (paid only by payments received by then; voided later
-/// counts as still issued then), summed per customer and due date.
+/// Issued invoices open on `as_of` (paid, credited and written off only by what was dated by
+/// then; voided later counts as still issued then), summed per customer and due date.
 pub async fn open_receivables(
     conn: &mut SqliteConnection,
     currency: Currency,
@@ -24,7 +24,10 @@ pub async fn open_receivables(
         "WITH open AS (
             SELECT i.customer_id AS party_id, i.due_date, i.total_minor - COALESCE((
                 SELECT SUM(a.amount_minor) FROM allocations a JOIN payments p ON p.id = a.payment_id
-                WHERE a.invoice_id = i.id AND p.received_on <= ?1), 0) AS open_minor
+                WHERE a.invoice_id = i.id AND p.received_on <= ?1), 0)
+                - COALESCE((SELECT SUM(c.total_minor) FROM credit_notes c WHERE c.invoice_id = i.id AND c.date <= ?1), 0)
+                - COALESCE((SELECT SUM(w.amount_minor) FROM write_offs w WHERE w.invoice_id = i.id AND w.date <= ?1), 0)
+                AS open_minor
             FROM invoices i
             WHERE i.issue_date <= ?1 AND (i.lifecycle = 'issued' OR (i.lifecycle = 'void'
                 AND (SELECT j.date FROM journal_entries j WHERE j.id = i.void_entry_id) > ?1)))

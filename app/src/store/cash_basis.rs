@@ -1,9 +1,9 @@
 //! Deriving the cash-basis journal for books written before it existed, and checking the
 //! stored one against a fresh derivation.
 
-use super::ledger::{cash_twin, get_entry, insert_cash_postings};
+use super::ledger::{cash_twin, composition, get_entry, insert_cash_postings};
 use super::payments::invoice_settlement;
-use crate::domain::cash_basis::cash_postings;
+use crate::domain::cash_basis::{cash_postings, credit_note_twin, InvoiceEvent};
 use crate::domain::{InvoiceId, Money, Posting};
 use sqlx::{SqliteConnection, SqlitePool};
 
@@ -49,6 +49,22 @@ pub async fn derive_twin(
             })
             .collect());
     }
+    let credit_note: Option<i64> =
+        sqlx::query_scalar("SELECT invoice_id FROM credit_notes WHERE entry_id = ?")
+            .bind(entry_id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    if let Some(invoice) = credit_note {
+        let issue_entry: i64 =
+            sqlx::query_scalar("SELECT issue_entry_id FROM invoices WHERE id = ?")
+                .bind(invoice)
+                .fetch_one(&mut *conn)
+                .await?;
+        let composition = composition(conn, issue_entry).await?;
+        let history = invoice_history(conn, InvoiceId(invoice), Some((entry_id, 0))).await?;
+        let credit = composition_of_credit(conn, entry_id).await?;
+        return Ok(credit_note_twin(&composition, &history, &credit));
+    }
     let entry = get_entry(conn, entry_id).await?;
     let allocations: Vec<(i64, i64, i64)> = sqlx::query_as(
         "SELECT a.invoice_id, a.amount_minor, a.id FROM allocations a JOIN payments p ON p.id = a.payment_id
@@ -78,4 +94,50 @@ pub async fn derive_twin(
         );
     }
     Ok(cash_postings(entry.postings(), &settlements)?)
+}
+
+/// A credit note entry's revenue and tax postings (its entry without receivables).
+async fn composition_of_credit(
+    conn: &mut SqliteConnection,
+    entry_id: i64,
+) -> anyhow::Result<Vec<Posting>> {
+    composition(conn, entry_id).await
+}
+
+/// What happened to an invoice that matters to the cash basis, in the order it was posted:
+/// each payment's allocation and each credit note. With `before` (an entry and an
+/// allocation id), only what was posted before it; with `None`, everything so far.
+pub async fn invoice_history(
+    conn: &mut SqliteConnection,
+    invoice: InvoiceId,
+    before: Option<(i64, i64)>,
+) -> anyhow::Result<Vec<InvoiceEvent>> {
+    let currency: String = sqlx::query_scalar("SELECT currency FROM invoices WHERE id = ?")
+        .bind(invoice.0)
+        .fetch_one(&mut *conn)
+        .await?;
+    let currency = crate::domain::Currency::parse(&currency)?;
+    let (entry, allocation) = before.unwrap_or((i64::MAX, i64::MAX));
+    let rows: Vec<(String, i64, i64, i64)> = sqlx::query_as(
+        "SELECT kind, entry_id, id, amount FROM (
+            SELECT 'paid' AS kind, p.entry_id, a.id, a.amount_minor AS amount FROM allocations a
+                JOIN payments p ON p.id = a.payment_id WHERE a.invoice_id = ?1
+            UNION ALL
+            SELECT 'credited', c.entry_id, 0, c.total_minor FROM credit_notes c WHERE c.invoice_id = ?1)
+         WHERE entry_id < ?2 OR (entry_id = ?2 AND kind = 'paid' AND id < ?3)
+         ORDER BY entry_id, id",
+    )
+    .bind(invoice.0)
+    .bind(entry)
+    .bind(allocation)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut events = Vec::new();
+    for (kind, entry_id, _, minor) in rows {
+        events.push(match kind.as_str() {
+            "paid" => InvoiceEvent::Paid(Money::from_minor(minor, currency)),
+            _ => InvoiceEvent::Credited(composition_of_credit(conn, entry_id).await?),
+        });
+    }
+    Ok(events)
 }

@@ -17,6 +17,7 @@ pub async fn check_books(conn: &mut SqliteConnection) -> anyhow::Result<Vec<Stri
     problems.extend(allocations_within_totals(conn, currency).await?);
     problems.extend(lifecycle_consistent(conn).await?);
     problems.extend(numbers_gapless(conn).await?);
+    problems.extend(super::check_corrections::corrections_sound(conn, currency).await?);
     problems.extend(immutability_enforced(conn).await?);
     problems.extend(payables_match_bills(conn, currency).await?);
     problems.extend(monthly_balances_match(conn, currency).await?);
@@ -70,8 +71,10 @@ async fn receivables_match_invoices(
     let rows: Vec<(i64, String, i64, i64)> = sqlx::query_as(
         "SELECT c.id, c.name,
             COALESCE((SELECT SUM(amount_minor) FROM postings WHERE customer_id = c.id AND account_code = ?), 0),
-            COALESCE((SELECT SUM(i.total_minor - COALESCE((SELECT SUM(a.amount_minor) FROM allocations a WHERE a.invoice_id = i.id), 0))
-                FROM invoices i WHERE i.customer_id = c.id AND i.lifecycle = 'issued'), 0)
+            COALESCE((SELECT SUM(i.total_minor - r.credited_minor - r.written_off_minor
+                    - COALESCE((SELECT SUM(a.amount_minor) FROM allocations a WHERE a.invoice_id = i.id), 0))
+                FROM invoices i JOIN invoice_reductions r ON r.invoice_id = i.id
+                WHERE i.customer_id = c.id AND i.lifecycle = 'issued'), 0)
          FROM customers c",
     )
     .bind(accounts::RECEIVABLES)
@@ -112,13 +115,15 @@ async fn allocations_within_totals(
     let mut problems = Vec::new();
     let over: Vec<(i64, Option<String>, i64, i64)> = sqlx::query_as(
         "SELECT i.id, i.number, i.total_minor, SUM(a.amount_minor) FROM invoices i JOIN allocations a ON a.invoice_id = i.id
-         GROUP BY i.id HAVING SUM(a.amount_minor) > i.total_minor OR i.lifecycle <> 'issued'",
+         JOIN invoice_reductions r ON r.invoice_id = i.id
+         GROUP BY i.id HAVING SUM(a.amount_minor) > i.total_minor - r.credited_minor - r.written_off_minor
+            OR i.lifecycle <> 'issued'",
     )
     .fetch_all(&mut *conn)
     .await?;
     for (id, number, total, paid) in over {
         problems.push(format!(
-            "invoice {} has {} allocated against a total of {} (or is not issued)",
+            "invoice {} has {} allocated against a total of {} less its credit notes and write-off (or is not issued)",
             number.unwrap_or_else(|| format!("#{id}")),
             Money::from_minor(paid, currency),
             Money::from_minor(total, currency)
@@ -186,10 +191,13 @@ async fn lifecycle_consistent(conn: &mut SqliteConnection) -> sqlx::Result<Vec<S
     Ok(problems)
 }
 
+/// Invoice and credit-note numbers: within each series unique and gapless, and the series'
+/// next number follows the last one used.
 async fn numbers_gapless(conn: &mut SqliteConnection) -> sqlx::Result<Vec<String>> {
     let rows: Vec<(String, i64, i64, i64, i64)> = sqlx::query_as(
-        "SELECT i.series, COUNT(*), COUNT(DISTINCT i.sequence), MIN(i.sequence), MAX(i.sequence)
-         FROM invoices i WHERE i.series IS NOT NULL GROUP BY i.series",
+        "SELECT series, COUNT(*), COUNT(DISTINCT sequence), MIN(sequence), MAX(sequence)
+         FROM (SELECT series, sequence FROM invoices WHERE series IS NOT NULL
+               UNION ALL SELECT series, sequence FROM credit_notes) GROUP BY series",
     )
     .fetch_all(&mut *conn)
     .await?;
@@ -203,7 +211,7 @@ async fn numbers_gapless(conn: &mut SqliteConnection) -> sqlx::Result<Vec<String
         }
         if min != 1 || max != count {
             problems.push(format!(
-                "series {series}: {count} invoices numbered {min} to {max}, so numbers are missing"
+                "series {series}: {count} documents numbered {min} to {max}, so numbers are missing"
             ));
         }
         let next: i64 = sqlx::query_scalar("SELECT next_value FROM number_series WHERE name = ?")
@@ -221,7 +229,15 @@ async fn numbers_gapless(conn: &mut SqliteConnection) -> sqlx::Result<Vec<String
 
 /// Nothing posted may change: the triggers that refuse it must all be in place.
 async fn immutability_enforced(conn: &mut SqliteConnection) -> sqlx::Result<Vec<String>> {
-    const REQUIRED: [&str; 21] = [
+    const REQUIRED: [&str; 29] = [
+        "credit_notes_no_update",
+        "credit_notes_no_delete",
+        "credit_note_lines_no_update",
+        "credit_note_lines_no_delete",
+        "credit_note_taxes_no_update",
+        "credit_note_taxes_no_delete",
+        "write_offs_no_update",
+        "write_offs_no_delete",
         "expenses_no_update",
         "expenses_no_delete",
         "expense_lines_no_update",

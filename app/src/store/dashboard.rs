@@ -20,8 +20,9 @@ pub async fn dashboard(
     let outstanding = account_balance(conn, accounts::RECEIVABLES, None).await?;
     let bank = account_balance(conn, accounts::BANK, None).await?;
     let open: Vec<(NaiveDate, i64)> = sqlx::query_as(
-        "SELECT i.due_date, i.total_minor - COALESCE((SELECT SUM(a.amount_minor) FROM allocations a WHERE a.invoice_id = i.id), 0) AS open
-         FROM invoices i WHERE i.lifecycle = 'issued' AND open > 0",
+        "SELECT i.due_date, i.total_minor - r.credited_minor - r.written_off_minor
+            - COALESCE((SELECT SUM(a.amount_minor) FROM allocations a WHERE a.invoice_id = i.id), 0) AS open
+         FROM invoices i JOIN invoice_reductions r ON r.invoice_id = i.id WHERE i.lifecycle = 'issued' AND open > 0",
     )
     .fetch_all(&mut *conn)
     .await?;
@@ -40,8 +41,11 @@ pub async fn dashboard(
     let first = last_months(today, MONTHS)[0];
     let invoiced = per_month(
         conn,
-        "SELECT issue_date, SUM(total_minor) FROM invoices WHERE lifecycle = 'issued' AND issue_date >= ?
-         GROUP BY strftime('%Y-%m', issue_date)",
+        // Credit notes lower what was invoiced in their month.
+        "SELECT MIN(day), SUM(minor) FROM (
+            SELECT issue_date AS day, total_minor AS minor FROM invoices WHERE lifecycle = 'issued'
+            UNION ALL SELECT date, -total_minor FROM credit_notes)
+         WHERE day >= ? GROUP BY strftime('%Y-%m', day)",
         first,
     )
     .await?;

@@ -1,6 +1,8 @@
 //! `settle demo`: a believable year of a small design studio's business, written through the
 //! same store functions the app uses, so the demo books obey every rule the real ones do.
 
+use super::corrections::write_off_invoice;
+use super::credit_notes::{create_credit_note, NewCreditNote};
 use super::customers::{create_customer, NewCustomer};
 use super::expenses::{pay_bill, record_expense, NewExpense};
 use super::invoices::{issue_invoice, save_draft, void_invoice, Draft};
@@ -108,6 +110,7 @@ pub async fn fill_demo(
         summary.customers += 1;
     }
     let start = today - Days::new(360);
+    let zone = super::business::get_business(conn).await?.time_zone;
     fill_spending(conn, currency, start, today, &mut rng, &mut summary).await?;
     for n in 0..300u64 {
         let issue_date = start + Days::new(n * 360 / 300 + rng.gen_range(0..2));
@@ -128,7 +131,7 @@ pub async fn fill_demo(
             summary.drafts += 1;
             continue;
         }
-        issue_invoice(conn, id).await?;
+        issue_invoice(conn, id, noon(issue_date)).await?;
         summary.invoices += 1;
         let total: i64 = sqlx::query_scalar("SELECT total_minor FROM invoices WHERE id = ?")
             .bind(id.0)
@@ -180,13 +183,35 @@ pub async fn fill_demo(
             );
             record_payment(conn, &pay(part, Excess::Refuse, format!("demo-{n}-part"))).await?;
             summary.payments += 1;
-            // Older part-payers have usually settled the rest by now.
+            // Older part-payers have usually settled the rest by now: some after a credit note
+            // for part of it, and one in four never, so the rest is written off.
             let rest_on = paid_on + Days::new(30);
+            if long_ago && rest_on <= today && n % 4 == 1 {
+                write_off_invoice(conn, id, rest_on, "Customer stopped trading")
+                    .await
+                    .map_err(|e| anyhow::anyhow!("{e}"))?;
+                continue;
+            }
+            let mut rest_amount = total - part;
+            if long_ago && rest_on <= today && n % 4 == 2 {
+                let credit = Money::new(rest_amount.amount() * Decimal::new(40, 2), currency);
+                let note = NewCreditNote {
+                    invoice: id,
+                    amount: credit,
+                    date: paid_on + Days::new(10),
+                    reason: "Agreed discount for a late delivery".to_string(),
+                    idempotency_key: format!("demo-{n}-credit"),
+                };
+                create_credit_note(conn, &note, zone, noon(note.date))
+                    .await
+                    .map_err(|e| anyhow::anyhow!("{e}"))?;
+                rest_amount = rest_amount - credit;
+            }
             if long_ago && rest_on <= today {
                 let rest = NewPayment {
-                    amount: total - part,
+                    amount: rest_amount,
                     received_on: rest_on,
-                    requested: vec![(id, total - part)],
+                    requested: vec![(id, rest_amount)],
                     ..pay(part, Excess::Refuse, format!("demo-{n}-rest"))
                 };
                 record_payment(conn, &rest).await?;
@@ -195,6 +220,11 @@ pub async fn fill_demo(
         }
     }
     Ok(summary)
+}
+
+/// Midday UTC of a day: when the demo numbers a document dated that day.
+fn noon(day: NaiveDate) -> chrono::DateTime<chrono::Utc> {
+    day.and_hms_opt(12, 0, 0).unwrap_or_default().and_utc()
 }
 
 /// The studio's side of the books: an opening balance, rent billed monthly and paid a few

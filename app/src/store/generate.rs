@@ -148,6 +148,10 @@ pub async fn generate_book(
         .bind(generator.sequence)
         .execute(&mut *conn)
         .await?;
+    // The generator numbers INV-00001 onwards on the running counter; later invoices follow it.
+    sqlx::query("UPDATE numbering SET pattern = 'INV-{NNNNN}' WHERE kind = 'invoice'")
+        .execute(&mut *conn)
+        .await?;
     Ok(generator.book)
 }
 

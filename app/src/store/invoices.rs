@@ -2,15 +2,20 @@
 //! journal entry in one transaction), voiding (exact reversal), and reads with derived status.
 
 use super::ledger::{Party, Posted};
+use super::numbering::{next_number, NumberingError};
 use super::{from_scaled, ledger, to_scaled};
-use crate::api::types::{AllocationView, InvoiceDetail, InvoiceLineView, InvoiceSummary, Page};
+use crate::api::types::{
+    AllocationView, InvoiceDetail, InvoiceLineView, InvoiceSummary, Page, WriteOffView,
+};
+use crate::domain::numbering::DocumentKind;
 use crate::domain::posting::issue_entry;
+use crate::domain::Settled;
 use crate::domain::{
-    derive_status, invoice_totals, AccountCode, Currency, CustomerId, InvoiceId, InvoiceStatus,
-    Lifecycle, LineInput, Money, OpenInvoice, PaymentId, TaxRounding,
+    derive_settled_status, invoice_totals, AccountCode, Currency, CustomerId, InvoiceId,
+    InvoiceStatus, Lifecycle, LineInput, Money, OpenInvoice, PaymentId, TaxRounding,
 };
 use anyhow::{anyhow, Context};
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::SqliteConnection;
 
 /// A validated draft, ready to store.
@@ -166,7 +171,10 @@ pub async fn delete_draft(conn: &mut SqliteConnection, id: InvoiceId) -> Result<
     Ok(())
 }
 
-async fn load_lines(conn: &mut SqliteConnection, id: InvoiceId) -> anyhow::Result<Vec<LineInput>> {
+pub(crate) async fn load_lines(
+    conn: &mut SqliteConnection,
+    id: InvoiceId,
+) -> anyhow::Result<Vec<LineInput>> {
     let rows: Vec<(String, i64, i64, i64, i64, String)> = sqlx::query_as(
         "SELECT description, quantity_e4, unit_price_e4, discount_bp, tax_rate_bp, revenue_account
          FROM invoice_lines WHERE invoice_id = ? ORDER BY position",
@@ -192,6 +200,7 @@ async fn load_lines(conn: &mut SqliteConnection, id: InvoiceId) -> anyhow::Resul
 pub async fn issue_invoice(
     conn: &mut SqliteConnection,
     id: InvoiceId,
+    now: DateTime<Utc>,
 ) -> Result<String, InvoiceError> {
     let row: Option<(String, i64, NaiveDate, String, String)> =
         sqlx::query_as("SELECT lifecycle, customer_id, issue_date, currency, tax_rounding FROM invoices WHERE id = ?")
@@ -225,11 +234,14 @@ pub async fn issue_invoice(
             "an invoice for nothing cannot be issued; give a line a price".into(),
         ));
     }
-    let (prefix, sequence): (String, i64) =
-        sqlx::query_as("UPDATE number_series SET next_value = next_value + 1 WHERE name = 'invoice' RETURNING prefix, next_value - 1")
-            .fetch_one(&mut *conn)
-            .await?;
-    let number = format!("{prefix}{sequence:05}");
+    let zone = super::business::get_business(conn).await?.time_zone;
+    let numbered = next_number(conn, DocumentKind::Invoice, zone, now)
+        .await
+        .map_err(|e| match e {
+            NumberingError::Store(e) => InvoiceError::Store(e),
+            other => InvoiceError::Conflict(other.to_string()),
+        })?;
+    let number = numbered.number;
     let entry = issue_entry(issue_date, &number, &lines, &totals).map_err(anyhow::Error::from)?;
     let entry_id = ledger::insert_entry(
         conn,
@@ -238,12 +250,13 @@ pub async fn issue_invoice(
     )
     .await?;
     sqlx::query(
-        "UPDATE invoices SET lifecycle = 'issued', series = 'invoice', sequence = ?, number = ?, issue_entry_id = ?,
+        "UPDATE invoices SET lifecycle = 'issued', series = ?, sequence = ?, number = ?, issue_entry_id = ?,
             net_minor = ?, tax_minor = ?, total_minor = ?, updated_at = ?,
             billed_name = c.name, billed_address = c.billing_address, billed_email = c.email, billed_tax_id = c.tax_id
          FROM customers c WHERE c.id = invoices.customer_id AND invoices.id = ?",
     )
-    .bind(sequence)
+    .bind(&numbered.series)
+    .bind(numbered.sequence)
     .bind(&number)
     .bind(entry_id)
     .bind(totals.net.to_minor())
@@ -283,6 +296,17 @@ pub async fn void_invoice(
                     "this invoice has payments; it cannot be voided".into(),
                 ));
             }
+            let (credited, written_off): (i64, i64) = sqlx::query_as(
+                "SELECT credited_minor, written_off_minor FROM invoice_reductions WHERE invoice_id = ?",
+            )
+            .bind(id.0)
+            .fetch_one(&mut *conn)
+            .await?;
+            if credited != 0 || written_off != 0 {
+                return Err(InvoiceError::Conflict(
+                    "this invoice has a credit note or write-off; credit what is still open instead of voiding it".into(),
+                ));
+            }
             let issue = ledger::get_entry(conn, entry_id).await?;
             let number = number.unwrap_or_default();
             let reversal = issue.reversal(date.max(issue.date), format!("Invoice {number} voided"));
@@ -319,24 +343,30 @@ type SummaryRow = (
     String,
     i64,
     i64,
+    i64,
+    i64,
 );
 
 const STATUS_CTE: &str = "WITH inv AS (
         SELECT i.id, i.number, i.customer_id, COALESCE(i.billed_name, c.name) AS customer_name, i.issue_date, i.due_date, i.currency,
             i.lifecycle, i.total_minor,
-            COALESCE((SELECT SUM(a.amount_minor) FROM allocations a WHERE a.invoice_id = i.id), 0) AS paid_minor
-        FROM invoices i JOIN customers c ON c.id = i.customer_id),
+            COALESCE((SELECT SUM(a.amount_minor) FROM allocations a WHERE a.invoice_id = i.id), 0) AS paid_minor,
+            r.credited_minor, r.written_off_minor
+        FROM invoices i JOIN customers c ON c.id = i.customer_id JOIN invoice_reductions r ON r.invoice_id = i.id),
     s AS (SELECT *,
         -- Mirrors domain::status::derive_status for filtering in SQL; a store test checks they agree.
         CASE WHEN lifecycle = 'draft' THEN 'draft'
              WHEN lifecycle = 'void' THEN 'void'
-             WHEN total_minor - paid_minor <= 0 THEN 'paid'
+             WHEN total_minor - paid_minor - credited_minor - written_off_minor <= 0 THEN
+                CASE WHEN written_off_minor > 0 THEN 'written-off'
+                     WHEN credited_minor > 0 AND paid_minor <= 0 THEN 'credited'
+                     ELSE 'paid' END
              WHEN due_date < ?1 THEN 'overdue'
              WHEN paid_minor > 0 THEN 'partially-paid'
              ELSE 'issued' END AS status
         FROM inv)";
 
-const SUMMARY_COLUMNS: &str = "SELECT id, number, customer_id, customer_name, issue_date, due_date, currency, lifecycle, total_minor, paid_minor FROM s";
+const SUMMARY_COLUMNS: &str = "SELECT id, number, customer_id, customer_name, issue_date, due_date, currency, lifecycle, total_minor, paid_minor, credited_minor, written_off_minor FROM s";
 
 fn to_summary(row: SummaryRow, today: NaiveDate) -> anyhow::Result<InvoiceSummary> {
     let (
@@ -350,13 +380,19 @@ fn to_summary(row: SummaryRow, today: NaiveDate) -> anyhow::Result<InvoiceSummar
         lifecycle,
         total,
         paid,
+        credited,
+        written_off,
     ) = row;
     let currency = Currency::parse(&currency)?;
     let total = Money::from_minor(total, currency);
-    let paid = Money::from_minor(paid, currency);
+    let settled = Settled {
+        paid: Money::from_minor(paid, currency),
+        credited: Money::from_minor(credited, currency),
+        written_off: Money::from_minor(written_off, currency),
+    };
     let lifecycle = lifecycle_from_text(&lifecycle);
     let open = if lifecycle == Lifecycle::Issued {
-        total - paid
+        settled.open(total)
     } else {
         Money::zero(currency)
     };
@@ -369,7 +405,7 @@ fn to_summary(row: SummaryRow, today: NaiveDate) -> anyhow::Result<InvoiceSummar
         due_date,
         total,
         open,
-        status: derive_status(lifecycle, total, paid, due_date, today),
+        status: derive_settled_status(lifecycle, total, settled, due_date, today),
     })
 }
 
@@ -439,10 +475,12 @@ pub async fn open_invoices(
     as_of: NaiveDate,
 ) -> anyhow::Result<Vec<OpenInvoice>> {
     let rows: Vec<(i64, i64)> = sqlx::query_as(
-        "SELECT i.id, i.total_minor - COALESCE((SELECT SUM(a.amount_minor) FROM allocations a WHERE a.invoice_id = i.id), 0)
-         FROM invoices i WHERE i.customer_id = ? AND i.lifecycle = 'issued' AND i.issue_date <= ?
-         AND i.total_minor > COALESCE((SELECT SUM(a.amount_minor) FROM allocations a WHERE a.invoice_id = i.id), 0)
-         ORDER BY i.due_date, i.id",
+        "SELECT id, open FROM (
+            SELECT i.id, i.due_date, i.total_minor - r.credited_minor - r.written_off_minor
+                - COALESCE((SELECT SUM(a.amount_minor) FROM allocations a WHERE a.invoice_id = i.id), 0) AS open
+            FROM invoices i JOIN invoice_reductions r ON r.invoice_id = i.id
+            WHERE i.customer_id = ? AND i.lifecycle = 'issued' AND i.issue_date <= ?)
+         WHERE open > 0 ORDER BY due_date, id",
     )
     .bind(customer.0)
     .bind(as_of)
@@ -489,6 +527,17 @@ pub async fn get_invoice(
     );
     let payments = invoice_payments(conn, id, currency).await?;
     let paid = Money::sum(currency, payments.iter().map(|p| p.amount));
+    let credit_notes = super::credit_notes::invoice_credit_notes(conn, id).await?;
+    let write_off: Option<(NaiveDate, i64, String)> =
+        sqlx::query_as("SELECT date, amount_minor, reason FROM write_offs WHERE invoice_id = ?")
+            .bind(id.0)
+            .fetch_optional(&mut *conn)
+            .await?;
+    let write_off = write_off.map(|(date, minor, reason)| WriteOffView {
+        date,
+        amount: Money::from_minor(minor, currency),
+        reason,
+    });
     let line_views = lines
         .iter()
         .zip(&totals.line_nets)
@@ -512,6 +561,9 @@ pub async fn get_invoice(
         totals,
         paid,
         payments,
+        credited: Money::sum(currency, credit_notes.iter().map(|c| c.total)),
+        credit_notes,
+        write_off,
         today,
     }))
 }

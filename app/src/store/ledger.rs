@@ -23,6 +23,8 @@ pub struct Posted<'a> {
     pub reverses: Option<i64>,
     /// The documents a payment settles, whose income or expense it recognises on the cash basis.
     pub settlements: Vec<Settlement>,
+    /// A cash-basis twin worked out by the caller (a credit note's), instead of the rules.
+    pub twin: Option<Vec<Posting>>,
 }
 
 impl<'a> Posted<'a> {
@@ -32,6 +34,7 @@ impl<'a> Posted<'a> {
             party,
             reverses: None,
             settlements: Vec::new(),
+            twin: None,
         }
     }
 }
@@ -82,9 +85,10 @@ pub async fn insert_entry(
         .execute(&mut *conn)
         .await?;
     }
-    let twin = match posted.reverses {
+    let twin = match (posted.twin, posted.reverses) {
+        (Some(twin), _) => twin,
         // A reversal's twin mirrors the reversed entry's twin, whatever that was.
-        Some(reversed) => cash_twin(conn, reversed)
+        (None, Some(reversed)) => cash_twin(conn, reversed)
             .await?
             .into_iter()
             .map(|p| Posting {
@@ -92,7 +96,7 @@ pub async fn insert_entry(
                 amount: -p.amount,
             })
             .collect(),
-        None => cash_postings(entry.postings(), &posted.settlements)?,
+        (None, None) => cash_postings(entry.postings(), &posted.settlements)?,
     };
     insert_cash_postings(conn, entry_id, entry.date, &twin).await?;
     Ok(entry_id)

@@ -6,6 +6,9 @@ pub mod analysis;
 pub mod business;
 pub mod cash_basis;
 pub mod check;
+mod check_corrections;
+pub mod corrections;
+pub mod credit_notes;
 pub mod customers;
 pub mod dashboard;
 pub mod demo;
@@ -15,6 +18,7 @@ pub mod generate;
 pub mod invoices;
 pub mod journal;
 pub mod ledger;
+pub mod numbering;
 pub mod payments;
 pub mod reports;
 pub mod statements;
@@ -100,4 +104,15 @@ pub fn like_pattern(search: &str) -> String {
     }
     pattern.push('%');
     pattern
+}
+
+/// A fresh, migrated database in a temporary directory, for store tests.
+#[cfg(test)]
+pub async fn test_db() -> SqlitePool {
+    let dir = Box::leak(Box::new(
+        tempfile::tempdir().expect("a temporary directory"),
+    ));
+    open(&dir.path().join("settle.sqlite"))
+        .await
+        .expect("a migrated database")
 }

@@ -4,7 +4,7 @@
 use super::ledger::{Party, Posted};
 use super::{invoices, ledger};
 use crate::api::types::{Page, PaymentMethod, PaymentReceipt, PaymentSummary};
-use crate::domain::cash_basis::{settlement_for, Settlement};
+use crate::domain::cash_basis::{invoice_payment_settlement, Settlement};
 use crate::domain::posting::payment_entry;
 use crate::domain::{
     allocate_payment, AllocationError, Currency, CustomerId, Excess, InvoiceId, Money, PaymentId,
@@ -122,10 +122,11 @@ pub async fn record_payment(
 }
 
 /// Money received against an invoice: it credits receivables, and on the cash basis recognises
-/// the invoice's revenue and tax in proportion.
+/// the invoice's revenue and tax in proportion (after any credit notes, see
+/// `domain::cash_basis::invoice_payment_settlement`).
 ///
-/// `before` is the allocation this amount is (when re-deriving a recorded payment): only
-/// allocations before it count as earlier parts. `None` counts every allocation so far.
+/// `before` is the allocation this amount is (when re-deriving a recorded payment): only what
+/// was posted before it counts. `None` counts everything so far.
 pub async fn invoice_settlement(
     conn: &mut SqliteConnection,
     invoice: InvoiceId,
@@ -136,20 +137,21 @@ pub async fn invoice_settlement(
         .bind(invoice.0)
         .fetch_one(&mut *conn)
         .await?;
-    let earlier: Vec<i64> = sqlx::query_scalar(
-        "SELECT amount_minor FROM allocations WHERE invoice_id = ?1 AND (?2 IS NULL OR id < ?2) ORDER BY id",
-    )
-    .bind(invoice.0)
-    .bind(before)
-    .fetch_all(&mut *conn)
-    .await?;
-    let currency = amount.currency();
-    let earlier: Vec<Money> = earlier
-        .into_iter()
-        .map(|m| -Money::from_minor(m, currency))
-        .collect();
+    let before = match before {
+        Some(allocation) => Some((
+            sqlx::query_scalar(
+                "SELECT p.entry_id FROM allocations a JOIN payments p ON p.id = a.payment_id WHERE a.id = ?",
+            )
+            .bind(allocation)
+            .fetch_one(&mut *conn)
+            .await?,
+            allocation,
+        )),
+        None => None,
+    };
+    let history = super::cash_basis::invoice_history(conn, invoice, before).await?;
     let composition = ledger::composition(conn, issue_entry).await?;
-    Ok(settlement_for(-amount, &composition, &earlier))
+    Ok(invoice_payment_settlement(&composition, &history, amount))
 }
 
 async fn find_by_key(

@@ -5,6 +5,7 @@ mod books;
 mod browser;
 mod charts;
 mod components;
+mod credit_notes;
 mod customers;
 mod dashboard;
 mod expenses;
@@ -12,6 +13,7 @@ mod fields;
 mod invoices;
 mod layout;
 mod live;
+mod numbering;
 mod payments;
 mod team;
 
@@ -95,6 +97,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/invoices/new") view=invoices::NewInvoicePage />
                     <Route path=path!("/invoices/:id") view=invoices::InvoicePage />
                     <Route path=path!("/invoices/:id/edit") view=invoices::EditInvoicePage />
+                    <Route path=path!("/credit-notes") view=credit_notes::CreditNotesPage />
+                    <Route path=path!("/credit-notes/:id") view=credit_notes::CreditNotePage />
+                    <Route path=path!("/settings/numbering") view=numbering::NumberingPage />
                     <Route path=path!("/payments") view=payments::PaymentsPage />
                     <Route path=path!("/payments/new") view=payments::RecordPaymentPage />
                     <Route path=path!("/books") view=books::TrialBalancePage />

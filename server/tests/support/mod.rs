@@ -7,6 +7,16 @@ use serde_json::{json, Value};
 use sqlx::SqlitePool;
 use std::net::SocketAddr;
 
+/// The number the default yearly pattern gives the `sequence`th invoice issued now (the test
+/// business is in Europe/London).
+pub fn invoice_number(sequence: i64) -> String {
+    use chrono::Datelike;
+    let year = chrono::Utc::now()
+        .with_timezone(&chrono_tz::Europe::London)
+        .year();
+    format!("INV-{year}-{sequence:04}")
+}
+
 pub struct TestApp {
     pub addr: SocketAddr,
     pub pool: SqlitePool,

@@ -82,7 +82,14 @@ async fn add_invoices(
             let (_, rounding, paid, ..) = &rows[start];
             let rates = invoice_rates(&lines, currency, rounding_from_text(rounding));
             let rates = match set {
-                InvoiceSet::Paid => cash_share(&rates, Money::from_minor(*paid, currency)),
+                // Money received pays what the invoice still asks for after its credit notes.
+                InvoiceSet::Paid => {
+                    let credited = credited_rates(conn, currency, id).await?;
+                    let mut left = RateTotals::default();
+                    left.add(&rates, 1);
+                    left.add(&credited, -1);
+                    cash_share(&left.figures(currency), Money::from_minor(*paid, currency))
+                }
                 _ => rates,
             };
             totals.add(&rates, sign);
@@ -94,6 +101,39 @@ async fn add_invoices(
             return Ok(());
         }
     }
+}
+
+/// What an invoice's credit notes took back, per rate; nothing for most invoices.
+async fn credited_rates(
+    conn: &mut SqliteConnection,
+    currency: Currency,
+    invoice: i64,
+) -> sqlx::Result<Vec<RateFigures>> {
+    let rows: Vec<(i64, i64, i64)> = sqlx::query_as(
+        "SELECT t.tax_rate_bp, SUM(t.base_minor), SUM(t.tax_minor) FROM credit_note_taxes t
+         JOIN credit_notes c ON c.id = t.credit_note_id WHERE c.invoice_id = ? GROUP BY t.tax_rate_bp",
+    )
+    .bind(invoice)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows.into_iter().map(|r| rate_row(currency, r)).collect())
+}
+
+/// On the accrual basis: the credit notes dated in the period, per rate.
+async fn credit_notes_in(
+    conn: &mut SqliteConnection,
+    currency: Currency,
+    period: Period,
+) -> sqlx::Result<Vec<RateFigures>> {
+    let rows: Vec<(i64, i64, i64)> = sqlx::query_as(
+        "SELECT t.tax_rate_bp, SUM(t.base_minor), SUM(t.tax_minor) FROM credit_note_taxes t
+         JOIN credit_notes c ON c.id = t.credit_note_id WHERE c.date BETWEEN ? AND ? GROUP BY t.tax_rate_bp",
+    )
+    .bind(period.from)
+    .bind(period.to)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows.into_iter().map(|r| rate_row(currency, r)).collect())
 }
 
 fn line_input(row: &InvoiceLineRow) -> LineInput {
@@ -194,6 +234,7 @@ pub async fn tax_summary_for(
         Basis::Accrual => {
             add_invoices(conn, currency, period, InvoiceSet::Issued, &mut output, 1).await?;
             add_invoices(conn, currency, period, InvoiceSet::Voided, &mut output, -1).await?;
+            output.add(&credit_notes_in(conn, currency, period).await?, -1);
             add_expenses(conn, currency, period, "'expense', 'bill'", &mut input).await?;
         }
         Basis::Cash => {

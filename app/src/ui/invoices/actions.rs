@@ -1,6 +1,8 @@
 //! What can be done to an invoice from its page: edit, issue or delete a draft; record a
-//! payment or void an issued one; print. Irreversible steps ask once more, inline.
+//! payment, credit, write off or void an issued one; duplicate any; print. Irreversible steps
+//! ask once more, inline.
 
+use crate::api::credit_notes::{duplicate_invoice, write_off_invoice};
 use crate::api::invoices::{delete_draft, issue_invoice, void_invoice};
 use crate::api::types::InvoiceDetail;
 use crate::api::AppError;
@@ -15,10 +17,11 @@ use leptos_router::hooks::use_navigate;
 enum Confirm {
     Void,
     Delete,
+    WriteOff,
 }
 
 #[component]
-pub fn InvoiceActions(detail: InvoiceDetail) -> impl IntoView {
+pub fn InvoiceActions(detail: InvoiceDetail, crediting: RwSignal<bool>) -> impl IntoView {
     let id = detail.summary.id;
     let customer = detail.summary.customer_id;
     let status = detail.summary.status;
@@ -28,13 +31,22 @@ pub fn InvoiceActions(detail: InvoiceDetail) -> impl IntoView {
     let issue = Action::new(move |_: &()| issue_invoice(id));
     let void = Action::new(move |_: &()| void_invoice(id));
     let delete = Action::new(move |_: &()| delete_draft(id));
+    let write_off = Action::new(move |_: &()| write_off_invoice(id, String::new()));
+    let duplicate = Action::new(move |_: &()| duplicate_invoice(id));
     let navigate = use_navigate();
+    let to_copy = navigate.clone();
+    Effect::new(move |_| match duplicate.value().get() {
+        Some(Ok(copy)) => to_copy(&format!("/invoices/{copy}/edit"), Default::default()),
+        Some(Err(e)) => errors.set(Some(e)),
+        None => {}
+    });
     Effect::new(move |_| {
         let outcome = issue
             .value()
             .get()
             .map(|r| r.map(|_| ()))
-            .or_else(|| void.value().get());
+            .or_else(|| void.value().get())
+            .or_else(|| write_off.value().get());
         match outcome {
             Some(Ok(())) => live.update(|v| *v += 1),
             Some(Err(e)) => errors.set(Some(e)),
@@ -47,10 +59,15 @@ pub fn InvoiceActions(detail: InvoiceDetail) -> impl IntoView {
         None => {}
     });
     let busy = Signal::derive(move || {
-        issue.pending().get() || void.pending().get() || delete.pending().get()
+        issue.pending().get()
+            || void.pending().get()
+            || delete.pending().get()
+            || write_off.pending().get()
+            || duplicate.pending().get()
     });
     let open = detail.summary.open.is_positive();
     let unpaid = detail.paid.is_zero();
+    let uncorrected = detail.credit_notes.is_empty() && detail.write_off.is_none();
     view! {
         <div class="action-bar">
             {match status {
@@ -66,18 +83,30 @@ pub fn InvoiceActions(detail: InvoiceDetail) -> impl IntoView {
                 }.into_any(),
                 InvoiceStatus::Void => ().into_any(),
                 _ => view! {
-                    {(open && unpaid).then(|| view! {
+                    {(open && unpaid && uncorrected).then(|| view! {
                         <ConfirmableButton kind=Confirm::Void label="Void invoice" confirming busy
                             note="Voiding posts the exact reversal of this invoice today. It cannot be undone."
                             on_confirm=Callback::new(move |_| { void.dispatch(()); }) />
                     })}
                     {open.then(|| view! {
+                        <ConfirmableButton kind=Confirm::WriteOff label="Write off" confirming busy
+                            note="Writing off posts what is still open to Bad debts today; the customer no longer owes it. It cannot be undone."
+                            on_confirm=Callback::new(move |_| { write_off.dispatch(()); }) />
+                        <button type="button" class="button secondary" disabled=move || busy.get()
+                            aria-expanded=move || crediting.get().to_string()
+                            on:click=move |_| crediting.update(|c| *c = !*c)>
+                            "Credit note"
+                        </button>
                         <A href=format!("/payments/new?invoice={id}&customer={customer}") attr:class="button primary">
                             "Record payment"
                         </A>
                     })}
                 }.into_any(),
             }}
+            <button type="button" class="button secondary" disabled=move || busy.get()
+                on:click=move |_| { errors.set(None); duplicate.dispatch(()); }>
+                "Duplicate"
+            </button>
             <button type="button" class="button ghost" on:click=|_| print_page()>"Print"</button>
             <div class="action-errors"><FormError errors /></div>
         </div>

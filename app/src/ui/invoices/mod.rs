@@ -1,6 +1,7 @@
 //! Invoices: the list, one invoice, and the draft editor.
 
 mod actions;
+mod credit;
 mod edit;
 mod lines;
 mod list;
@@ -8,4 +9,4 @@ mod view;
 
 pub use edit::{EditInvoicePage, NewInvoicePage};
 pub use list::{InvoiceTable, InvoicesPage};
-pub use view::{method_label, InvoicePage};
+pub use view::{method_label, percent, InvoicePage};

@@ -2,6 +2,7 @@
 //! cleanly (the app's frame and the buttons are hidden on paper).
 
 use super::actions::InvoiceActions;
+use super::credit::{Corrections, CreditNoteForm};
 use crate::api::invoices::get_invoice;
 use crate::api::types::{InvoiceDetail, PaymentMethod};
 use crate::domain::money::group_thousands;
@@ -35,11 +36,13 @@ pub fn InvoicePage() -> impl IntoView {
             }
         },
     );
+    // Outside the document, so a live refresh keeps the credit-note form open.
+    let crediting = RwSignal::new(false);
     view! {
         <Transition fallback=Loading>
             {move || Suspend::new(async move {
                 match invoice.await {
-                    Ok(detail) => view! { <InvoiceDocument detail /> }.into_any(),
+                    Ok(detail) => view! { <InvoiceDocument detail crediting /> }.into_any(),
                     Err(e) => load_error(e),
                 }
             })}
@@ -48,8 +51,11 @@ pub fn InvoicePage() -> impl IntoView {
 }
 
 #[component]
-fn InvoiceDocument(detail: InvoiceDetail) -> impl IntoView {
+fn InvoiceDocument(detail: InvoiceDetail, crediting: RwSignal<bool>) -> impl IntoView {
     let s = detail.summary.clone();
+    let open = s.open;
+    let can_credit = open.is_positive() && s.status != InvoiceStatus::Draft;
+    let (invoice_id, today) = (s.id, detail.today);
     let title = s.number.clone().unwrap_or_else(|| "Draft".to_string());
     let currency = detail.currency;
     view! {
@@ -60,9 +66,13 @@ fn InvoiceDocument(detail: InvoiceDetail) -> impl IntoView {
                 <StatusBadge status=s.status />
             </div>
             <div class="page-actions no-print">
-                <InvoiceActions detail=detail.clone() />
+                <InvoiceActions detail=detail.clone() crediting />
             </div>
         </header>
+        {move || (can_credit && crediting.get()).then(|| view! {
+            <CreditNoteForm invoice=invoice_id open today
+                on_done=Callback::new(move |_| crediting.set(false)) />
+        })}
         <article class="panel invoice-doc" aria-label="Invoice">
             <div class="print-only print-from">
                 <h2 class="eyebrow">"From"</h2>
@@ -90,6 +100,7 @@ fn InvoiceDocument(detail: InvoiceDetail) -> impl IntoView {
                 <div class="doc-notes"><h2 class="eyebrow">"Notes"</h2><p>{detail.notes.clone()}</p></div>
             })}
         </article>
+        <Corrections detail=detail.clone() />
         <Payments detail />
     }
 }
@@ -150,6 +161,12 @@ fn Totals(detail: InvoiceDetail) -> impl IntoView {
                 }.into_any(),
                 _ => view! {
                     <div><dt>"Paid"</dt><dd><Amount value=detail.paid /></dd></div>
+                    {detail.credited.is_positive().then(|| view! {
+                        <div><dt>"Credited"</dt><dd data-testid="credited"><Amount value=detail.credited /></dd></div>
+                    })}
+                    {detail.write_off.clone().map(|w| view! {
+                        <div><dt>"Written off"</dt><dd><Amount value=w.amount /></dd></div>
+                    })}
                     <div class="due"><dt>"Amount due"</dt><dd data-testid="amount-due"><Amount value=due /></dd></div>
                 }.into_any(),
             }}
