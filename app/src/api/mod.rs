@@ -16,5 +16,6 @@ pub mod payments;
 pub mod reports;
 pub mod statements;
 pub mod types;
+pub mod vendors;
 
 pub use error::{AppError, FieldErrors};

@@ -38,7 +38,8 @@ pub async fn open_receivables(
     Ok(to_items(rows, currency))
 }
 
-/// Bills open on `as_of` (paid only by payments made by then), per vendor and due date.
+/// Bills open on `as_of` (paid only by payments made by then), per vendor and due date. A
+/// void bill is reversed on its own day, so it is open on no day at all.
 pub async fn open_payables(
     conn: &mut SqliteConnection,
     currency: Currency,
@@ -49,7 +50,8 @@ pub async fn open_payables(
             SELECT e.vendor_id AS party_id, e.due_date, e.total_minor - COALESCE((
                 SELECT SUM(b.amount_minor) FROM bill_payments b
                 WHERE b.bill_id = e.id AND b.paid_on <= ?1), 0) AS open_minor
-            FROM expenses e WHERE e.kind = 'bill' AND e.date <= ?1)
+            FROM expenses e WHERE e.kind = 'bill' AND e.date <= ?1
+                AND NOT EXISTS (SELECT 1 FROM expense_voids x WHERE x.expense_id = e.id))
          SELECT o.party_id, v.name, o.due_date, SUM(o.open_minor) FROM open o
          JOIN vendors v ON v.id = o.party_id WHERE o.open_minor > 0
          GROUP BY o.party_id, o.due_date",

@@ -9,6 +9,7 @@ pub mod check;
 pub mod customers;
 pub mod dashboard;
 pub mod demo;
+pub mod expense_void;
 pub mod expenses;
 pub mod export;
 pub mod generate;
@@ -19,6 +20,7 @@ pub mod payments;
 pub mod reports;
 pub mod statements;
 pub mod users;
+pub mod vendors;
 
 use anyhow::Context;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
