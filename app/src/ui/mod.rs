@@ -77,9 +77,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/books/aging") view=books::AgingPage />
                     <Route path=path!("/books/tax") view=books::TaxSummaryPage />
                     <Route path=path!("/books/cash-flow") view=books::CashFlowPage />
+                    <Route path=path!("/books/cash-flow/movements") view=books::MoneyMovementsPage />
                     <Route path=path!("/expenses") view=expenses::ExpensesPage />
                     <Route path=path!("/expenses/new") view=expenses::NewExpensePage />
                     <Route path=path!("/expenses/:id") view=expenses::ExpensePage />
+                    <Route path=path!("/vendors/:id") view=expenses::VendorPage />
                 </ParentRoute>
             </Routes>
         </Router>
