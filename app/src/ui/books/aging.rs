@@ -47,7 +47,7 @@ pub fn AgingPage() -> impl IntoView {
                             .unwrap_or_default();
                         view! {
                             <AsOfPicker date=a.as_of.to_string() compare=receivables_before.is_some() />
-                            <p class="report-caption">{format!("Open balances as of {}, oldest debt first.", day(a.as_of))}</p>
+                            <p class="report-caption">{format!("Open balances as of {}, oldest debt first, in {}.", day(a.as_of), a.receivables.total.currency().code())}</p>
                             <PartyTable title="Receivables" who="Customer" table=a.receivables earlier=receivables_before
                                 party_href=|id, as_of| format!("/customers/{id}/statement?to={as_of}")
                                 control=accounts::RECEIVABLES
@@ -164,7 +164,7 @@ fn PartyTable(
                 view! {
                     <p class="panel-sub"><CsvLink file_name=file rows=csv /></p>
                     <div class="table-card">
-                        <table class="list aging-table" data-testid=testid>
+                        <table class="list aging-table" class:compared=earlier_day.is_some() data-testid=testid>
                             <thead>
                                 <tr>
                                     <th scope="col">{who}</th>

@@ -111,7 +111,7 @@ fn LedgerView(
         </p>
         {empty.then(|| view! { <EmptyState title="Nothing in this period" text="No account has a balance or postings between these days." /> })}
         <div class="table-card" hidden=empty>
-            <table class="list general-ledger" data-testid="general-ledger">
+            <table class="list general-ledger" class:compared=earlier_period.is_some() data-testid="general-ledger">
                 <thead><tr>
                     <th scope="col">"Account"</th>
                     <th scope="col" class="num">"Opening"</th>
@@ -119,8 +119,8 @@ fn LedgerView(
                     <th scope="col" class="num">"Credits"</th>
                     <th scope="col" class="num">"Closing"</th>
                     {earlier_period.map(|p| view! {
-                        <th scope="col" class="num">{format!("Movement {} – {}", short_day(p.from), short_day(p.to))}</th>
-                        <th scope="col" class="num">{format!("Closing {}", day(p.to))}</th>
+                        <th scope="col" class="num" title=format!("Net movement {} to {}", day(p.from), day(p.to))>"Earlier movement"</th>
+                        <th scope="col" class="num" title=format!("Closing balance {}", day(p.to))>"Earlier closing"</th>
                     })}
                 </tr></thead>
                 <tbody>
@@ -150,9 +150,4 @@ fn LedgerView(
             </table>
         </div>
     }
-}
-
-/// "3 Mar": a day within a column heading.
-fn short_day(date: chrono::NaiveDate) -> String {
-    date.format("%-d %b").to_string()
 }

@@ -86,8 +86,7 @@ fn MovementsView(m: Movements) -> impl IntoView {
         </PageHeader>
         <BooksNav />
         <p class="report-caption">
-            {format!("Each entry's net effect on the bank, cash and card accounts; moving money between them is neither in nor out. {} in all: ", count)}
-            <Amount value=m.total />". "
+            {format!("{count} {}, each with its net effect on the bank, cash and card accounts (moving money between them is neither in nor out). ", if count == 1 { "entry" } else { "entries" })}
             <A href=other>{if m.direction == Direction::In { "See money out" } else { "See money in" }}</A>
             " " <CsvLink file_name=file rows=csv />
         </p>
