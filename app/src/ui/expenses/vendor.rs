@@ -119,7 +119,7 @@ fn VendorView(s: VendorStatement) -> impl IntoView {
                 </thead>
                 <tbody>
                     <tr class="subtotal">
-                        <th scope="row" colspan="4">"Owed at the start"</th>
+                        <th scope="row" colspan="4" class="primary-cell">"Owed at the start"</th>
                         <td class="num" data-label="Owed at the start"><Amount value=s.opening /></td>
                     </tr>
                     {empty.then(|| view! { <tr><td class="muted wide-cell" colspan="5">"Nothing bought from or paid to this vendor in the period."</td></tr> })}
