@@ -104,3 +104,59 @@ test('an account is renamed in place and keeps its code', async ({ page }, testI
 
   await expect(page.getByTestId('accounts-expense').getByRole('link', { name: `6600 ${name}` })).toBeVisible();
 });
+
+test('a bill opens its vendor from payables aging and the expense list, and voiding it takes it out', async ({ page }, testInfo) => {
+  const vendor = `Print Shop ${uniqueSuffix(testInfo)}`;
+  await signIn(page);
+  await page.goto('/expenses/new');
+  await page.getByLabel('Paid to').fill(vendor);
+  await page.getByLabel('Paid from').selectOption({ label: 'Not paid yet: a bill to pay later' });
+  await page.getByLabel('Account (line 1)').selectOption({ label: '6100 Office supplies' });
+  await page.getByLabel('Amount (line 1)').fill('48.00');
+  await page.getByLabel('Tax % (line 1)').fill('20');
+  await page.getByRole('button', { name: 'Record' }).click();
+  await expect(page).toHaveURL(/\/expenses\/\d+$/);
+  const billUrl = page.url();
+  const total = money(await page.getByTestId('expense-total').innerText());
+
+  // Payables aging beside a month earlier; the vendor's row leads to the vendor's page.
+  await page.goto('/books/aging?compare=1');
+  await expect(page.getByTestId('payables-earlier-total')).toBeVisible();
+  const row = page.getByTestId('aging-payables').getByRole('row').filter({ hasText: vendor });
+  await row.getByRole('link', { name: vendor }).click();
+  await expect(page).toHaveURL(/\/vendors\/\d+/);
+  await expect(page.getByRole('heading', { name: vendor })).toBeVisible();
+  await expect(page.getByTestId('vendor-lines')).toContainText('Bill');
+  expect(money(await page.getByTestId('vendor-closing').innerText())).toBe(total);
+
+  // The expense list names the vendor as a link to the same page.
+  await page.goto('/expenses');
+  await page.getByTestId('expenses').getByRole('link', { name: vendor }).first().click();
+  await expect(page).toHaveURL(/\/vendors\/\d+/);
+
+  await page.goto(billUrl);
+  await expect(page.locator('html')).toHaveAttribute('data-live', 'connected', { timeout: 15_000 });
+  await page.getByRole('button', { name: 'Void…' }).click();
+  await page.getByLabel('Reason (optional)').fill('entered twice');
+  await page.getByRole('button', { name: 'Void this bill' }).click();
+  await expect(page.getByTestId('expense-void')).toBeVisible();
+  await expect(page.getByTestId('expense-kind')).toHaveText('Bill, void');
+
+  await page.goto('/books/aging');
+  await expect(page.getByRole('link', { name: vendor })).toHaveCount(0);
+});
+
+test('the general ledger and the cash flow compare with the period before', async ({ page }) => {
+  await signIn(page);
+
+  await page.goto('/books/ledger?compare=1');
+  await expect(page.locator('.report-caption')).toContainText('Compared with');
+
+  await page.goto('/books/cash-flow?compare=1');
+  await expect(page.getByTestId('flow-previous-net')).toBeVisible();
+  const out = page.getByTestId('flow-totals').getByRole('row').filter({ hasText: 'Out' }).getByRole('link').first();
+  const shown = money(await out.innerText());
+  await out.click();
+  await expect(page).toHaveURL(/\/books\/cash-flow\/movements\?/);
+  expect(money(await page.getByTestId('movements-total').innerText())).toBe(shown);
+});

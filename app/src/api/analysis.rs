@@ -176,3 +176,35 @@ pub async fn get_cash_forecast(as_of: String) -> Result<Forecast, AppError> {
         .await
         .map_err(internal)
 }
+
+/// The entries behind a cash-flow figure: money in or out over a period, a page at a time.
+#[server(endpoint = "get_money_movements", input = Json)]
+pub async fn get_money_movements(
+    from: String,
+    to: String,
+    direction: String,
+    page: i64,
+) -> Result<crate::domain::money_flow::Movements, AppError> {
+    use super::context::{business, internal, require_user};
+    use crate::domain::money_flow::Direction;
+    let (state, _) = require_user().await?;
+    let settings = business(&state).await?;
+    let mut errors = super::FieldErrors::default();
+    let period = super::books::period(&mut errors, &from, &to, settings.today());
+    let direction = Direction::parse(&direction).unwrap_or_else(|| {
+        errors.add("direction", "choose money in or money out");
+        Direction::In
+    });
+    errors.into_result()?;
+    let period = period.ok_or_else(|| AppError::invalid("from", "check the dates"))?;
+    let mut conn = state.pool.acquire().await.map_err(internal)?;
+    crate::store::analysis::money_movements(
+        &mut conn,
+        settings.base_currency,
+        period,
+        direction,
+        page,
+    )
+    .await
+    .map_err(internal)
+}

@@ -10,7 +10,7 @@ fn expense_error(e: crate::store::expenses::ExpenseError) -> AppError {
     use crate::store::expenses::ExpenseError;
     match e {
         ExpenseError::Invalid(field, message) => AppError::invalid(field, message),
-        ExpenseError::NotFound => AppError::NotFound("The bill".into()),
+        ExpenseError::NotFound => AppError::NotFound("That expense or bill".into()),
         ExpenseError::Conflict(message) => AppError::Conflict(message),
         ExpenseError::Store(e) => super::context::internal(e),
     }
@@ -257,4 +257,33 @@ pub async fn get_expense_options() -> Result<ExpenseOptions, AppError> {
         expense_accounts: options(targets),
         today,
     })
+}
+
+/// Voids an expense or bill: posts the exact reversal of its entry on its own day. A bill with
+/// payments is voided only with `with_payments`, which reverses each payment on its day too.
+/// Voiding again changes nothing. Returns the entry that reverses the expense.
+#[server(endpoint = "void_expense", input = Json)]
+pub async fn void_expense(id: i64, with_payments: bool, reason: String) -> Result<i64, AppError> {
+    use super::context::{internal, require_writer};
+    use super::{parse, FieldErrors};
+    use crate::store::expense_void::BillPayments;
+    let (state, _) = require_writer().await?;
+    let mut errors = FieldErrors::default();
+    let reason = parse::text(&mut errors, "reason", &reason, 200);
+    errors.into_result()?;
+    let payments = if with_payments {
+        BillPayments::VoidToo
+    } else {
+        BillPayments::Refuse
+    };
+    let mut tx = crate::store::begin_write(&state.pool)
+        .await
+        .map_err(internal)?;
+    let entry = crate::store::expense_void::void_expense(&mut tx, id, payments, &reason)
+        .await
+        .map_err(expense_error)?;
+    tx.commit().await.map_err(internal)?;
+    state.publish("expense");
+    tracing::info!(expense = id, entry, "expense voided");
+    Ok(entry)
 }

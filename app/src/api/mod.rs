@@ -18,5 +18,6 @@ pub mod reports;
 pub mod statements;
 pub mod team;
 pub mod types;
+pub mod vendors;
 
 pub use error::{AppError, FieldErrors};

@@ -270,6 +270,8 @@ pub struct Dashboard {
     pub overdue: Money,
     pub collected_this_month: Money,
     pub bank_balance: Money,
+    /// Invoices ever issued (void ones included): none means there is nothing to chase yet.
+    pub issued_invoices: u64,
     pub cash_flow: Vec<MonthFlow>,
     pub aging: AgingReport,
 }
@@ -366,6 +368,9 @@ pub struct RegisterRow {
 pub struct ExpenseSummary {
     pub id: i64,
     pub is_bill: bool,
+    /// The entry that reversed it, when it was voided.
+    pub void_entry_id: Option<i64>,
+    pub vendor_id: i64,
     pub vendor: String,
     pub date: NaiveDate,
     pub due_date: Option<NaiveDate>,

@@ -87,6 +87,55 @@ pub struct MoneyFlow {
     pub closing: Money,
 }
 
+/// Which way money moved: into the money accounts or out of them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    In,
+    Out,
+}
+
+impl Direction {
+    pub fn parse(text: &str) -> Option<Direction> {
+        match text {
+            "in" => Some(Direction::In),
+            "out" => Some(Direction::Out),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::In => "in",
+            Direction::Out => "out",
+        }
+    }
+}
+
+/// One entry's money in or out (positive), netted over the money accounts it touched.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Movement {
+    pub entry_id: i64,
+    pub date: NaiveDate,
+    pub amount: Money,
+    /// The money accounts' codes.
+    pub accounts: Vec<String>,
+    pub memo: String,
+    pub source: String,
+}
+
+/// The entries behind a cash-flow figure, a page at a time, with the figure itself.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Movements {
+    pub period: Period,
+    pub direction: Direction,
+    pub total: Money,
+    pub count: u64,
+    pub page: u32,
+    pub pages: u32,
+    pub rows: Vec<Movement>,
+}
+
 /// Places per-day money in and out (both positive) on the weeks or months of a period,
 /// starting from the balance before it. Days outside the period are ignored.
 pub fn money_flow(

@@ -40,6 +40,17 @@ pub struct AgingTable {
     pub total: Money,
 }
 
+impl AgingTable {
+    /// What one party had open on this table's day (zero when nothing, or when it is among
+    /// the parties not listed).
+    pub fn party_total(&self, party_id: i64) -> Money {
+        self.rows
+            .iter()
+            .find(|r| r.party_id == party_id)
+            .map_or(Money::zero(self.total.currency()), |r| r.total)
+    }
+}
+
 /// Groups open items by party and buckets each by how late it is on `as_of`. Parties are
 /// ordered by their oldest due date, then by name.
 pub fn age_by_party(
@@ -140,6 +151,19 @@ mod tests {
         let rows = Money::sum(currency("GBP"), table.rows.iter().map(|r| r.total));
         assert_eq!(rows, table.total);
         assert_eq!(table.total, gbp("40.40"));
+    }
+
+    #[test]
+    fn a_party_total_is_what_that_party_had_open_and_zero_for_anyone_else() {
+        let items = [
+            item(1, "Acme", "2026-06-30", "100.00"),
+            item(1, "Acme", "2026-05-01", "25.00"),
+        ];
+
+        let table = age_by_party(currency("GBP"), day("2026-06-30"), items);
+
+        assert_eq!(table.party_total(1), gbp("125.00"));
+        assert_eq!(table.party_total(2), gbp("0.00"));
     }
 
     #[test]

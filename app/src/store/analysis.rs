@@ -41,7 +41,8 @@ pub async fn open_receivables(
     Ok(to_items(rows, currency))
 }
 
-/// Bills open on `as_of` (paid only by payments made by then), per vendor and due date.
+/// Bills open on `as_of` (paid only by payments made by then), per vendor and due date. A
+/// void bill is reversed on its own day, so it is open on no day at all.
 pub async fn open_payables(
     conn: &mut SqliteConnection,
     currency: Currency,
@@ -52,7 +53,8 @@ pub async fn open_payables(
             SELECT e.vendor_id AS party_id, e.due_date, e.total_minor - COALESCE((
                 SELECT SUM(b.amount_minor) FROM bill_payments b
                 WHERE b.bill_id = e.id AND b.paid_on <= ?1), 0) AS open_minor
-            FROM expenses e WHERE e.kind = 'bill' AND e.date <= ?1)
+            FROM expenses e WHERE e.kind = 'bill' AND e.date <= ?1
+                AND NOT EXISTS (SELECT 1 FROM expense_voids x WHERE x.expense_id = e.id))
          SELECT o.party_id, v.name, o.due_date, SUM(o.open_minor) FROM open o
          JOIN vendors v ON v.id = o.party_id WHERE o.open_minor > 0
          GROUP BY o.party_id, o.due_date",
@@ -139,4 +141,69 @@ pub async fn forecast_for(
         &receivables,
         &payables,
     ))
+}
+
+/// Entries per page of the money movements behind a cash-flow figure.
+pub const MOVEMENTS_PAGE: i64 = 100;
+
+/// The entries that moved money in (`inflow`) or out over a period, each netted over the
+/// money accounts as the cash flow nets them, oldest first: what lies behind its figures.
+pub async fn money_movements(
+    conn: &mut SqliteConnection,
+    currency: Currency,
+    period: Period,
+    direction: crate::domain::money_flow::Direction,
+    page: i64,
+) -> sqlx::Result<crate::domain::money_flow::Movements> {
+    use crate::domain::money_flow::{Direction, Movement, Movements};
+    let sign = match direction {
+        Direction::In => 1,
+        Direction::Out => -1,
+    };
+    let netted = "SELECT p.entry_id, p.date, SUM(p.amount_minor) * ?3 AS net,
+            GROUP_CONCAT(DISTINCT p.account_code) AS accounts
+         FROM postings p JOIN accounts a ON a.code = p.account_code
+         WHERE a.is_money = 1 AND p.date BETWEEN ?1 AND ?2 GROUP BY p.entry_id, p.date";
+    let (count, total): (i64, i64) = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT COUNT(*), COALESCE(SUM(net), 0) FROM ({netted}) WHERE net > 0"
+    )))
+    .bind(period.from)
+    .bind(period.to)
+    .bind(sign)
+    .fetch_one(&mut *conn)
+    .await?;
+    let page = page.clamp(1, 1_000_000);
+    let rows: Vec<(i64, NaiveDate, i64, String, String, String)> =
+        sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT m.entry_id, m.date, m.net, m.accounts, e.memo, e.source FROM ({netted}) m
+             JOIN journal_entries e ON e.id = m.entry_id
+             WHERE m.net > 0 ORDER BY m.date, m.entry_id LIMIT ?4 OFFSET ?5"
+        )))
+        .bind(period.from)
+        .bind(period.to)
+        .bind(sign)
+        .bind(MOVEMENTS_PAGE)
+        .bind((page - 1) * MOVEMENTS_PAGE)
+        .fetch_all(&mut *conn)
+        .await?;
+    let money = |m| Money::from_minor(m, currency);
+    Ok(Movements {
+        period,
+        direction,
+        total: money(total),
+        count: count as u64,
+        page: page as u32,
+        pages: ((count + MOVEMENTS_PAGE - 1) / MOVEMENTS_PAGE).max(1) as u32,
+        rows: rows
+            .into_iter()
+            .map(|(entry_id, date, net, accounts, memo, source)| Movement {
+                entry_id,
+                date,
+                amount: money(net),
+                accounts: accounts.split(',').map(str::to_string).collect(),
+                memo,
+                source,
+            })
+            .collect(),
+    })
 }

@@ -22,6 +22,7 @@ pub async fn check_books(conn: &mut SqliteConnection) -> anyhow::Result<Vec<Stri
     problems.extend(payables_match_bills(conn, currency).await?);
     problems.extend(monthly_balances_match(conn, currency).await?);
     problems.extend(cash_basis_sound(conn, currency).await?);
+    problems.extend(super::expense_void::voids_sound(conn).await?);
     Ok(problems)
 }
 
@@ -280,7 +281,8 @@ async fn payables_match_bills(
         "SELECT v.id, v.name,
             COALESCE((SELECT -SUM(amount_minor) FROM postings WHERE vendor_id = v.id AND account_code = ?), 0),
             COALESCE((SELECT SUM(e.total_minor - COALESCE((SELECT SUM(b.amount_minor) FROM bill_payments b WHERE b.bill_id = e.id), 0))
-                FROM expenses e WHERE e.vendor_id = v.id AND e.kind = 'bill'), 0)
+                FROM expenses e WHERE e.vendor_id = v.id AND e.kind = 'bill'
+                    AND NOT EXISTS (SELECT 1 FROM expense_voids x WHERE x.expense_id = e.id)), 0)
          FROM vendors v",
     )
     .bind(accounts::PAYABLES)

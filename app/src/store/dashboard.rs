@@ -38,6 +38,10 @@ pub async fn dashboard(
     .bind(today)
     .fetch_one(&mut *conn)
     .await?;
+    let issued_invoices: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM invoices WHERE lifecycle <> 'draft'")
+            .fetch_one(&mut *conn)
+            .await?;
     let first = last_months(today, MONTHS)[0];
     let invoiced = per_month(
         conn,
@@ -67,6 +71,7 @@ pub async fn dashboard(
         overdue: aging.overdue(),
         collected_this_month: money(collected_this_month),
         bank_balance: money(bank),
+        issued_invoices: issued_invoices as u64,
         cash_flow: monthly_flows(
             currency,
             today,

@@ -16,6 +16,11 @@ use sqlx::SqliteConnection;
 /// The largest receipt file kept, in bytes.
 pub const MAX_RECEIPT_BYTES: usize = 5 * 1024 * 1024;
 
+/// Accounts nothing is bought into, besides those Settle posts to itself: accumulated
+/// depreciation only ever takes depreciation entries (it reduces what equipment is worth),
+/// bad debts take written-off invoices and the exchange account differences on payments.
+pub const NOT_SPENT_ON: [&str; 3] = ["1510", accounts::BAD_DEBTS, "7900"];
+
 #[derive(Clone, Debug)]
 pub struct NewReceipt {
     pub file_name: String,
@@ -137,7 +142,8 @@ pub async fn record_expense(
     };
     for (i, split) in expense.splits.iter().enumerate() {
         let code = split.account.0.as_str();
-        let bookable = !super::accounts::SYSTEM_ACCOUNTS.contains(&code);
+        let bookable =
+            !super::accounts::SYSTEM_ACCOUNTS.contains(&code) && !NOT_SPENT_ON.contains(&code);
         match account_kind(conn, code).await? {
             Some((AccountKind::Expense | AccountKind::Asset, false, false)) if bookable => {}
             _ => {
@@ -305,17 +311,23 @@ pub async fn pay_bill(
         }
         return Ok(id);
     }
-    let row: Option<(String, i64, i64, i64, String, NaiveDate)> = sqlx::query_as(
+    let row: Option<(String, i64, i64, i64, String, NaiveDate, bool)> = sqlx::query_as(
         "SELECT e.kind, e.vendor_id, e.entry_id, e.total_minor - COALESCE((SELECT SUM(amount_minor) FROM bill_payments WHERE bill_id = e.id), 0),
-            v.name, e.date
+            v.name, e.date, EXISTS (SELECT 1 FROM expense_voids x WHERE x.expense_id = e.id)
          FROM expenses e JOIN vendors v ON v.id = e.vendor_id WHERE e.id = ?",
     )
     .bind(bill)
     .fetch_optional(&mut *conn)
     .await?;
-    let Some((kind, vendor, bill_entry, open, vendor_name, bill_date)) = row else {
+    let Some((kind, vendor, bill_entry, open, vendor_name, bill_date, void)) = row else {
         return Err(ExpenseError::NotFound);
     };
+    if void {
+        return Err(ExpenseError::Invalid(
+            "amount",
+            "this bill is void; nothing is owed on it".into(),
+        ));
+    }
     if kind != "bill" {
         return Err(ExpenseError::Invalid(
             "amount",
@@ -431,34 +443,44 @@ pub async fn list_expenses(
     })
 }
 
-const SUMMARY_SELECT: &str = "SELECT e.id, e.kind, v.name AS vendor, e.date, e.due_date, e.memo, e.total_minor,
-    e.total_minor - COALESCE((SELECT SUM(amount_minor) FROM bill_payments WHERE bill_id = e.id), 0) AS open_minor
+const SUMMARY_SELECT: &str = "SELECT e.id, e.kind, e.vendor_id, v.name AS vendor, e.date, e.due_date, e.memo, e.total_minor,
+    e.total_minor - COALESCE((SELECT SUM(amount_minor) FROM bill_payments WHERE bill_id = e.id), 0) AS open_minor,
+    (SELECT x.entry_id FROM expense_voids x WHERE x.expense_id = e.id) AS void_entry_id
     FROM expenses e JOIN vendors v ON v.id = e.vendor_id";
 
 #[derive(sqlx::FromRow)]
 struct ExpenseRow {
     id: i64,
     kind: String,
+    vendor_id: i64,
     vendor: String,
     date: NaiveDate,
     due_date: Option<NaiveDate>,
     memo: String,
     total_minor: i64,
     open_minor: i64,
+    void_entry_id: Option<i64>,
 }
 
 impl ExpenseRow {
     fn summary(self, currency: Currency) -> ExpenseSummary {
         let is_bill = self.kind == "bill";
+        let open = if is_bill && self.void_entry_id.is_none() {
+            self.open_minor
+        } else {
+            0
+        };
         ExpenseSummary {
             id: self.id,
             is_bill,
+            void_entry_id: self.void_entry_id,
+            vendor_id: self.vendor_id,
             vendor: self.vendor,
             date: self.date,
             due_date: self.due_date,
             memo: self.memo,
             total: Money::from_minor(self.total_minor, currency),
-            open: Money::from_minor(if is_bill { self.open_minor } else { 0 }, currency),
+            open: Money::from_minor(open, currency),
         }
     }
 }
@@ -558,8 +580,11 @@ pub async fn expense_options(
     .await?;
     let targets: Vec<(String, String)> = sqlx::query_as(
         "SELECT code, name FROM accounts WHERE kind IN ('expense', 'asset') AND is_money = 0 AND archived = 0
-         AND code NOT IN ('1100', '1200') ORDER BY kind DESC, code",
+         AND code NOT IN ('1100', '1200', ?, ?, ?) ORDER BY kind DESC, code",
     )
+    .bind(NOT_SPENT_ON[0])
+    .bind(NOT_SPENT_ON[1])
+    .bind(NOT_SPENT_ON[2])
     .fetch_all(conn)
     .await?;
     Ok((money, targets))

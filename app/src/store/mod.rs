@@ -12,6 +12,7 @@ pub mod credit_notes;
 pub mod customers;
 pub mod dashboard;
 pub mod demo;
+pub mod expense_void;
 pub mod expenses;
 pub mod export;
 pub mod generate;
@@ -24,6 +25,7 @@ pub mod reports;
 pub mod statements;
 pub mod team;
 pub mod users;
+pub mod vendors;
 
 use anyhow::Context;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};

@@ -46,7 +46,13 @@ pub fn DashboardPage() -> impl IntoView {
             <h2 id="chase-heading">"Overdue — to chase"</h2>
             <Transition fallback=Loading>
                 {move || Suspend::new(async move {
+                    // Whether anything was ever invoiced: with nothing invoiced, nobody is
+                    // "paying on time" yet.
+                    let invoiced = dashboard.await.map(|d| d.issued_invoices > 0).unwrap_or(true);
                     match overdue.await {
+                        Ok(page) if page.items.is_empty() && !invoiced => view! {
+                            <p class="empty-note" data-testid="nothing-invoiced">"Nothing invoiced yet, so nothing is overdue. Issued invoices that pass their due date unpaid appear here."</p>
+                        }.into_any(),
                         Ok(page) if page.items.is_empty() => view! {
                             <p class="empty-note">"Nothing is overdue. Every customer is paying on time."</p>
                         }.into_any(),

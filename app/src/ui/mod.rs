@@ -115,9 +115,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/books/cash-flow") view=books::CashFlowPage />
                     <Route path=path!("/account") view=team::AccountPage />
                     <Route path=path!("/people") view=team::PeoplePage />
+                    <Route path=path!("/books/cash-flow/movements") view=books::MoneyMovementsPage />
                     <Route path=path!("/expenses") view=expenses::ExpensesPage />
                     <Route path=path!("/expenses/new") view=expenses::NewExpensePage />
                     <Route path=path!("/expenses/:id") view=expenses::ExpensePage />
+                    <Route path=path!("/vendors/:id") view=expenses::VendorPage />
                 </ParentRoute>
             </Routes>
         </Router>

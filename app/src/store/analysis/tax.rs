@@ -156,7 +156,8 @@ fn rate_row(currency: Currency, (rate, base, tax): (i64, i64, i64)) -> RateFigur
     }
 }
 
-/// Input tax of expenses (and on the accrual basis bills) dated in the period, per rate.
+/// Input tax of expenses (and on the accrual basis bills) dated in the period, per rate. A
+/// void one is reversed on its own day, so it counts in no period.
 async fn add_expenses(
     conn: &mut SqliteConnection,
     currency: Currency,
@@ -167,7 +168,9 @@ async fn add_expenses(
     let rows: Vec<(i64, i64, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT l.tax_rate_bp, SUM(l.net_minor), SUM(l.tax_minor)
          FROM expenses e JOIN expense_lines l ON l.expense_id = e.id
-         WHERE e.date BETWEEN ?1 AND ?2 AND e.kind IN ({kinds}) GROUP BY l.tax_rate_bp"
+         WHERE e.date BETWEEN ?1 AND ?2 AND e.kind IN ({kinds})
+            AND NOT EXISTS (SELECT 1 FROM expense_voids x WHERE x.expense_id = e.id)
+         GROUP BY l.tax_rate_bp"
     )))
     .bind(period.from)
     .bind(period.to)
@@ -192,7 +195,9 @@ async fn add_bill_payments(
              FROM (SELECT e.id, (SELECT SUM(p.amount_minor) FROM bill_payments p
                        WHERE p.bill_id = e.id AND p.paid_on BETWEEN ?1 AND ?2) AS paid
                    FROM expenses e WHERE e.id IN (SELECT bill_id FROM bill_payments
-                       WHERE paid_on BETWEEN ?1 AND ?2) AND e.id > ?3 ORDER BY e.id LIMIT ?4) b
+                       WHERE paid_on BETWEEN ?1 AND ?2) AND e.id > ?3
+                       AND NOT EXISTS (SELECT 1 FROM expense_voids x WHERE x.expense_id = e.id)
+                   ORDER BY e.id LIMIT ?4) b
              JOIN expense_lines l ON l.expense_id = b.id
              GROUP BY b.id, l.tax_rate_bp ORDER BY b.id, l.tax_rate_bp",
         )

@@ -1,15 +1,17 @@
 //! Cash flow: money actually in and out per week or month with the running balance, and the
 //! 13-week forecast from open invoices and bills.
 
-use super::flow_chart::{FlowBar, FlowChart, FlowTable};
+use super::flow_chart::{FlowBar, FlowChart, FlowLine, FlowTable};
 use super::{plain, BooksNav, CsvLink};
 use crate::api::analysis::{get_cash_forecast, get_money_flow};
 use crate::domain::forecast::Forecast;
 use crate::domain::money_flow::{Interval, MoneyFlow};
 use crate::ui::components::{day, load_error, Amount, Loading, PageHeader};
 use crate::ui::live::use_live_version;
+use chrono::NaiveDate;
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -17,6 +19,7 @@ struct FlowQuery {
     from: String,
     to: String,
     interval: String,
+    compare: bool,
 }
 
 #[component]
@@ -29,11 +32,22 @@ pub fn CashFlowPage() -> impl IntoView {
             from: q.get("from").unwrap_or_default(),
             to: q.get("to").unwrap_or_default(),
             interval: q.get("interval").unwrap_or_default(),
+            compare: q.get("compare").is_some_and(|c| c == "1"),
         }
     });
+    // With a comparison, the period before (`Period::previous`) beside this one.
     let flow = Resource::new(
         move || (live.get(), query.get()),
-        |(_, q)| get_money_flow(q.from, q.to, q.interval),
+        |(_, q)| async move {
+            let f = get_money_flow(q.from, q.to, q.interval.clone()).await?;
+            let previous = if q.compare {
+                let p = f.period.previous();
+                Some(get_money_flow(p.from.to_string(), p.to.to_string(), q.interval).await?)
+            } else {
+                None
+            };
+            Ok::<_, crate::api::AppError>((f, previous))
+        },
     );
     let forecast = Resource::new(move || live.get(), |_| get_cash_forecast(String::new()));
     view! {
@@ -43,7 +57,11 @@ pub fn CashFlowPage() -> impl IntoView {
         <Transition fallback=Loading>
             {move || Suspend::new(async move {
                 match flow.await {
-                    Ok(f) => view! { <FlowControls flow=f.clone() query /> <ActualView f /> }.into_any(),
+                    Ok((f, previous)) => view! {
+                        <FlowControls flow=f.clone() query />
+                        <FlowTotals f=f.clone() previous />
+                        <ActualView f />
+                    }.into_any(),
                     Err(e) => load_error(e),
                 }
             })}
@@ -66,15 +84,19 @@ fn FlowControls(flow: MoneyFlow, query: Memo<FlowQuery>) -> impl IntoView {
     let go = move |change: &dyn Fn(&mut FlowQuery)| {
         let mut q = query.get_untracked();
         change(&mut q);
-        let parts: Vec<String> = [("from", &q.from), ("to", &q.to), ("interval", &q.interval)]
+        let mut parts: Vec<String> = [("from", &q.from), ("to", &q.to), ("interval", &q.interval)]
             .iter()
             .filter(|(_, v)| !v.is_empty())
             .map(|(k, v)| format!("{k}={v}"))
             .collect();
+        if q.compare {
+            parts.push("compare=1".into());
+        }
         target.set(Some(format!("/books/cash-flow?{}", parts.join("&"))));
     };
     let go = StoredValue::new(go);
     let monthly = flow.interval == Interval::Month;
+    let compare = query.get_untracked().compare;
     view! {
         <div class="toolbar report-controls">
             <div class="field inline-field">
@@ -94,6 +116,89 @@ fn FlowControls(flow: MoneyFlow, query: Memo<FlowQuery>) -> impl IntoView {
                     <option value="month" selected=monthly>"Month"</option>
                 </select>
             </div>
+            <div class="checkbox-field">
+                <input id="compare" type="checkbox" checked=compare
+                    on:change=move |ev| { let v = event_target_checked(&ev); go.with_value(|g| g(&|q| q.compare = v)) } />
+                <label for="compare">"Compare with an earlier period"</label>
+            </div>
+        </div>
+    }
+}
+
+/// The entries behind money in or out over some days.
+fn movements_href(from: NaiveDate, to: NaiveDate, direction: &str) -> String {
+    format!("/books/cash-flow/movements?from={from}&to={to}&direction={direction}")
+}
+
+/// Money in, out and net over the whole period, each leading to its entries, and with a
+/// comparison the period before beside them.
+#[component]
+fn FlowTotals(f: MoneyFlow, previous: Option<MoneyFlow>) -> impl IntoView {
+    let net = |m: &MoneyFlow| m.total_in - m.total_out;
+    let figure = |m: &MoneyFlow, direction: &'static str| {
+        let value = if direction == "in" {
+            m.total_in
+        } else {
+            m.total_out
+        };
+        view! {
+            <A href=movements_href(m.period.from, m.period.to, direction) attr:class="figure-link"
+                attr:title="Show the entries behind this figure"><Amount value /></A>
+        }
+    };
+    let heading = |m: &MoneyFlow| format!("{} – {}", day(m.period.from), day(m.period.to));
+    let rows: [(&str, &'static str); 2] = [("In", "in"), ("Out", "out")];
+    let caption = match &previous {
+        Some(p) => format!(
+            "This period, {}, beside the period before, {}.",
+            heading(&f),
+            heading(p)
+        ),
+        None => format!("This period, {}.", heading(&f)),
+    };
+    view! {
+        <p class="report-caption">{caption}</p>
+        <div class="table-card">
+            <table class="list flow-totals" data-testid="flow-totals">
+                <thead>
+                    <tr>
+                        <th scope="col">"Money"</th>
+                        <th scope="col" class="num">{heading(&f)}</th>
+                        {previous.as_ref().map(|p| view! {
+                            <th scope="col" class="num">{heading(p)}</th>
+                            <th scope="col" class="num">"Change"</th>
+                        })}
+                    </tr>
+                </thead>
+                <tbody>
+                    {rows.into_iter().map(|(label, direction)| {
+                        let now = if direction == "in" { f.total_in } else { f.total_out };
+                        view! {
+                            <tr>
+                                <th scope="row" class="primary-cell">{label}</th>
+                                <td class="num wide-cell" data-label="This period">{figure(&f, direction)}</td>
+                                {previous.as_ref().map(|p| {
+                                    let then = if direction == "in" { p.total_in } else { p.total_out };
+                                    view! {
+                                        <td class="num wide-cell" data-label="Period before">{figure(p, direction)}</td>
+                                        <td class="num wide-cell" data-label="Change"><Amount value=now - then /></td>
+                                    }
+                                })}
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+                <tfoot>
+                    <tr class="grand">
+                        <th scope="row">"Net"</th>
+                        <td class="num wide-cell" data-label="Net, this period"><Amount value=net(&f) /></td>
+                        {previous.as_ref().map(|p| view! {
+                            <td class="num wide-cell" data-label="Net, period before" data-testid="flow-previous-net"><Amount value=net(p) /></td>
+                            <td class="num wide-cell" data-label="Net change"><Amount value=net(&f) - net(p) /></td>
+                        })}
+                    </tr>
+                </tfoot>
+            </table>
         </div>
     }
 }
@@ -159,7 +264,16 @@ fn ActualView(f: MoneyFlow) -> impl IntoView {
             <FlowChart bars summary />
             <details class="chart-table">
                 <summary>"Show figures as a table"</summary>
-                <FlowTable rows=f.rows.iter().map(|r| (format!("{} – {}", day(r.from), day(r.to)), Some(format!("/books/ledger?from={}&to={}", r.from, r.to)), r.money_in, r.money_out, r.net, r.balance)).collect() testid="money-flow" />
+                <FlowTable rows=f.rows.iter().map(|r| FlowLine {
+                    when: format!("{} – {}", day(r.from), day(r.to)),
+                    href: Some(format!("/books/ledger?from={}&to={}", r.from, r.to)),
+                    money_in: r.money_in,
+                    money_out: r.money_out,
+                    net: r.net,
+                    balance: r.balance,
+                    in_href: Some(movements_href(r.from, r.to, "in")),
+                    out_href: Some(movements_href(r.from, r.to, "out")),
+                }).collect() testid="money-flow" />
             </details>
         </section>
     }
@@ -216,7 +330,16 @@ fn ForecastView(f: Forecast) -> impl IntoView {
             <FlowChart bars summary />
             <details class="chart-table">
                 <summary>"Show figures as a table"</summary>
-                <FlowTable rows=f.weeks.iter().map(|w| (format!("Week of {}", day(w.start)), None, w.expected_in, w.expected_out, w.net, w.balance)).collect() testid="cash-forecast" />
+                <FlowTable rows=f.weeks.iter().map(|w| FlowLine {
+                    when: format!("Week of {}", day(w.start)),
+                    href: None,
+                    money_in: w.expected_in,
+                    money_out: w.expected_out,
+                    net: w.net,
+                    balance: w.balance,
+                    in_href: None,
+                    out_href: None,
+                }).collect() testid="cash-forecast" />
             </details>
             {later.then(|| view! {
                 <p class="muted">"Due after these 13 weeks: " <Amount value=f.later_in /> " in, " <Amount value=f.later_out /> " out."</p>

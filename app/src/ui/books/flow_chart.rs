@@ -93,15 +93,32 @@ fn flow_svg(bars: &[FlowBar], frame: Frame, max_labels: usize, summary: &str) ->
     }
 }
 
-/// (label, where the label leads, in, out, net, balance)
-type FlowLine = (
-    String,
-    Option<String>,
-    crate::domain::Money,
-    crate::domain::Money,
-    crate::domain::Money,
-    crate::domain::Money,
-);
+/// One line of a flow table: what the figures are for and where each leads.
+pub struct FlowLine {
+    pub when: String,
+    /// Where the label leads.
+    pub href: Option<String>,
+    pub money_in: crate::domain::Money,
+    pub money_out: crate::domain::Money,
+    pub net: crate::domain::Money,
+    pub balance: crate::domain::Money,
+    /// Where the in and out figures lead: the entries behind them.
+    pub in_href: Option<String>,
+    pub out_href: Option<String>,
+}
+
+/// A figure, as a link to what lies behind it when there is somewhere to go.
+fn linked(value: crate::domain::Money, href: Option<String>) -> AnyView {
+    match href {
+        Some(href) => view! {
+            <leptos_router::components::A href=href attr:class="figure-link" attr:title="Show the entries behind this figure">
+                <Amount value />
+            </leptos_router::components::A>
+        }
+        .into_any(),
+        None => view! { <Amount value /> }.into_any(),
+    }
+}
 
 /// The chart's figures as a table (cards on phones).
 #[component]
@@ -119,7 +136,7 @@ pub fn FlowTable(rows: Vec<FlowLine>, testid: &'static str) -> impl IntoView {
                     </tr>
                 </thead>
                 <tbody>
-                    {rows.into_iter().map(|(when, href, money_in, money_out, net, balance)| view! {
+                    {rows.into_iter().map(|FlowLine { when, href, money_in, money_out, net, balance, in_href, out_href }| view! {
                         <tr>
                             <td class="primary-cell">
                                 {match href {
@@ -127,8 +144,8 @@ pub fn FlowTable(rows: Vec<FlowLine>, testid: &'static str) -> impl IntoView {
                                     None => view! { <span>{when}</span> }.into_any(),
                                 }}
                             </td>
-                            <td class="num" data-label="In"><Amount value=money_in /></td>
-                            <td class="num" data-label="Out"><Amount value=money_out /></td>
+                            <td class="num" data-label="In">{linked(money_in, in_href)}</td>
+                            <td class="num" data-label="Out">{linked(money_out, out_href)}</td>
                             <td class="num" data-label="Net"><Amount value=net /></td>
                             <td class="num" data-label="Balance"><Amount value=balance /></td>
                         </tr>

@@ -3,9 +3,11 @@
 
 mod form;
 mod receipt;
+mod vendor;
 mod view;
 
 pub use form::NewExpensePage;
+pub use vendor::VendorPage;
 pub use view::ExpensePage;
 
 use crate::api::expenses::list_expenses;
@@ -53,18 +55,25 @@ pub fn ExpensesPage() -> impl IntoView {
                                         <th scope="col" class="num">"Still owed"</th>
                                     </tr></thead>
                                     <tbody>
-                                        {p.items.into_iter().map(|e| view! {
-                                            <tr>
+                                        // The vendor's name leads to the vendor's page; the
+                                        // date and the total lead to the expense itself.
+                                        {p.items.into_iter().map(|e| {
+                                            let href = format!("/expenses/{}", e.id);
+                                            let void = e.void_entry_id.is_some();
+                                            let kind = kind_label(&e);
+                                            let vendor = e.vendor.clone();
+                                            view! {
+                                            <tr class:void-row=void>
                                                 <td class="primary-cell">
-                                                    <A href=format!("/expenses/{}", e.id)>{e.vendor.clone()}</A>
+                                                    <A href=format!("/vendors/{}", e.vendor_id) attr:title="All from this vendor">{vendor}</A>
                                                     {(!e.memo.is_empty()).then(|| view! { <span class="muted">" · " {e.memo.clone()}</span> })}
                                                 </td>
-                                                <td data-label="Date">{day(e.date)}</td>
-                                                <td data-label="Kind">{kind_label(e.is_bill, e.open.is_zero())}</td>
-                                                <td class="num" data-label="Total"><Amount value=e.total /></td>
-                                                <td class="num" data-label="Still owed">{e.is_bill.then(|| view! { <Amount value=e.open /> })}</td>
+                                                <td data-label="Date"><A href=href.clone()>{day(e.date)}</A></td>
+                                                <td data-label="Kind">{kind}</td>
+                                                <td class="num" data-label="Total"><A href=href attr:class="figure-link"><Amount value=e.total /></A></td>
+                                                <td class="num" data-label="Still owed">{(e.is_bill && !void).then(|| view! { <Amount value=e.open /> })}</td>
                                             </tr>
-                                        }).collect_view()}
+                                        }}).collect_view()}
                                     </tbody>
                                 </table>
                             </div>
@@ -78,10 +87,12 @@ pub fn ExpensesPage() -> impl IntoView {
     }
 }
 
-pub fn kind_label(is_bill: bool, settled: bool) -> &'static str {
-    match (is_bill, settled) {
-        (false, _) => "Paid",
-        (true, true) => "Bill, paid",
-        (true, false) => "Bill, open",
+pub fn kind_label(e: &crate::api::types::ExpenseSummary) -> &'static str {
+    match (e.is_bill, e.void_entry_id.is_some(), e.open.is_zero()) {
+        (false, true, _) => "Expense, void",
+        (true, true, _) => "Bill, void",
+        (false, false, _) => "Paid",
+        (true, false, true) => "Bill, paid",
+        (true, false, false) => "Bill, open",
     }
 }

@@ -2,7 +2,7 @@
 //! what is still owed with a form to pay it.
 
 use super::kind_label;
-use crate::api::expenses::{get_expense, get_expense_options, pay_bill};
+use crate::api::expenses::{get_expense, get_expense_options, pay_bill, void_expense};
 use crate::api::types::ExpenseDetail;
 use crate::api::AppError;
 use crate::ui::browser::request_key;
@@ -42,15 +42,24 @@ pub fn ExpensePage() -> impl IntoView {
 fn ExpenseView(e: ExpenseDetail) -> impl IntoView {
     let s = e.summary.clone();
     let title = format!("{} · {}", s.vendor, day(s.date));
-    let open = s.is_bill && !s.open.is_zero();
+    let void = s.void_entry_id;
+    let open = s.is_bill && !s.open.is_zero() && void.is_none();
     view! {
         <Title text=title.clone() />
         <PageHeader title=title>
+            <A href=format!("/vendors/{}", s.vendor_id) attr:class="button secondary">"Vendor"</A>
             <A href="/expenses" attr:class="button secondary">"All expenses"</A>
         </PageHeader>
+        {void.map(|entry| view! {
+            <div class="banner banner-warn" role="status" data-testid="expense-void">
+                <p>{format!("Void: reversed by entry {entry}, dated {}, so it counts in no report. ", day(s.date))}
+                    <A href=format!("/books/journal/{entry}")>"See the reversal"</A></p>
+            </div>
+        })}
         <section class="panel">
             <dl class="facts">
-                <div><dt>"Kind"</dt><dd data-testid="expense-kind">{kind_label(s.is_bill, s.open.is_zero())}</dd></div>
+                <div><dt>"Kind"</dt><dd data-testid="expense-kind">{kind_label(&s)}</dd></div>
+                <div><dt>"Vendor"</dt><dd><A href=format!("/vendors/{}", s.vendor_id)>{s.vendor.clone()}</A></dd></div>
                 {e.paid_from.clone().map(|p| view! { <div><dt>"Paid from"</dt><dd>{p}</dd></div> })}
                 {s.due_date.map(|d| view! { <div><dt>"Due"</dt><dd>{day(d)}</dd></div> })}
                 {(!e.reference.is_empty()).then(|| view! { <div><dt>"Reference"</dt><dd>{e.reference.clone()}</dd></div> })}
@@ -96,11 +105,63 @@ fn ExpenseView(e: ExpenseDetail) -> impl IntoView {
             <h2 class="section-title">"Payments"</h2>
             <ul class="plain-list">
                 {e.payments.iter().map(|(d, from, amount)| view! {
-                    <li>{format!("{} from {} · ", day(*d), from)}<Amount value=*amount /></li>
+                    <li>{format!("{} from {} · ", day(*d), from)}<Amount value=*amount />
+                        {void.is_some().then_some(" · reversed with the bill")}</li>
                 }).collect_view()}
             </ul>
         })}
         {open.then(|| view! { <PayBill bill=s.id open=s.open /> })}
+        {void.is_none().then(|| view! { <VoidExpense id=s.id is_bill=s.is_bill date=s.date payments=e.payments.len() /> })}
+    }
+}
+
+/// Voiding takes a second, explicit press: it posts a reversal that cannot be undone.
+#[component]
+fn VoidExpense(id: i64, is_bill: bool, date: chrono::NaiveDate, payments: usize) -> impl IntoView {
+    let what = if is_bill { "bill" } else { "expense" };
+    let confirming = RwSignal::new(false);
+    let reason = RwSignal::new(String::new());
+    let errors = RwSignal::new(None::<AppError>);
+    let action = Action::new(move |r: &String| void_expense(id, payments > 0, r.clone()));
+    Effect::new(move |_| {
+        if let Some(Err(e)) = action.value().get() {
+            errors.set(Some(e));
+        }
+    });
+    let explain = format!(
+        "Voiding posts the exact reversal of this {what}, dated its own day ({}), so it drops          out of every report of that period; the record stays, marked void. It is refused once          the books are locked for that day.",
+        day(date)
+    );
+    let with_payments = match payments {
+        0 => String::new(),
+        1 => " Its payment is reversed too, on the day it was made: the money goes back to the account it was paid from.".to_string(),
+        n => format!(" Its {n} payments are reversed too, each on the day it was made: the money goes back to the accounts they were paid from."),
+    };
+    let button = match payments {
+        0 => format!("Void this {what}"),
+        1 => "Void the bill and its payment".to_string(),
+        n => format!("Void the bill and its {n} payments"),
+    };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        errors.set(None);
+        action.dispatch(reason.get_untracked());
+    };
+    view! {
+        <section class="panel void-panel" aria-labelledby="void-heading">
+            <h2 class="section-title" id="void-heading">{format!("Void this {what}")}</h2>
+            <p class="muted">{explain}{with_payments}</p>
+            <button type="button" class="button secondary" hidden=move || confirming.get()
+                on:click=move |_| confirming.set(true)>"Void…"</button>
+            <form class="form" on:submit=submit novalidate hidden=move || !confirming.get()>
+                <TextField id="reason" label="Reason (optional)" value=reason errors />
+                <FormError errors />
+                <div class="form-actions">
+                    <button type="submit" class="button danger" disabled=move || action.pending().get()>{button}</button>
+                    <button type="button" class="button secondary" on:click=move |_| confirming.set(false)>"Keep it"</button>
+                </div>
+            </form>
+        </section>
     }
 }
 
