@@ -19,7 +19,14 @@ pub(super) fn parse(content: &str, problems: &mut Problems) -> Option<Statement>
     let document = Document::parse(content)
         .map_err(|e| {
             let message = format!("the XML is malformed ({e}); is the file cut short?");
-            problems.push(Location::Line(e.pos().row as usize), message);
+            // These errors carry no position of their own: they are found at the end.
+            let line = match e {
+                roxmltree::Error::UnclosedRootNode | roxmltree::Error::UnexpectedEndOfStream => {
+                    content.lines().count()
+                }
+                _ => e.pos().row as usize,
+            };
+            problems.push(Location::Line(line), message);
         })
         .ok()?;
     let root = document.root_element();

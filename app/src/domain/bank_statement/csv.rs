@@ -34,7 +34,8 @@ pub struct ColumnMap {
     pub amount: AmountColumns,
     /// Joined with spaces into the line's description.
     pub description: Vec<String>,
-    /// The first one that is not empty names the counterparty.
+    /// Who paid or was paid; with two (payer, then payee), money in names the first and
+    /// money out the last that is not empty.
     pub counterparty: Vec<String>,
     pub references: Vec<String>,
     pub currency: Option<String>,
@@ -109,6 +110,18 @@ pub(super) fn records(text: &str, delimiter: char) -> Result<Vec<Record>, usize>
         out.push(Record { line: start, cells });
     }
     Ok(out)
+}
+
+/// The records before a quote that is never closed, for detection to look at.
+pub(super) fn records_before_broken_quote(text: &str, delimiter: char) -> Vec<Record> {
+    records(text, delimiter).unwrap_or_else(|line| {
+        let intact: String = text
+            .lines()
+            .take(line.saturating_sub(1))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        records(&intact, delimiter).unwrap_or_default()
+    })
 }
 
 pub(super) fn parse(
@@ -292,7 +305,7 @@ fn read_row(
         amount: amount?,
         currency: currency?.or(profile.currency),
         description: joined.join(" "),
-        counterparty: columns.counterparty.iter().find_map(|i| some(Some(*i))),
+        counterparty: counterparty(&columns.counterparty, amount.as_ref(), &some),
         references: columns
             .references
             .iter()
@@ -304,6 +317,21 @@ fn read_row(
         fingerprint: String::new(),
     };
     Some((line, balance?))
+}
+
+/// With a payer and a payee column (payer first, as banks order them), money in names the
+/// payer and money out the payee; with one column, whatever it holds.
+fn counterparty(
+    columns: &[usize],
+    amount: Option<&Decimal>,
+    some: &dyn Fn(Option<usize>) -> Option<String>,
+) -> Option<String> {
+    let named = |i: &usize| some(Some(*i));
+    if amount.is_some_and(|a| a.is_sign_negative()) {
+        columns.iter().rev().find_map(named)
+    } else {
+        columns.iter().find_map(named)
+    }
 }
 
 /// The value of a cell that may be empty.

@@ -35,6 +35,8 @@ pub fn parse_date(text: &str, format: DateFormat) -> Result<NaiveDate, String> {
     let parts = split_parts(day_part).ok_or_else(refuse)?;
     let (year, month, day) = order(&parts, format).ok_or_else(refuse)?;
     let year = match year.len() {
+        // A two-digit year in front would read 24.01.02 as 2024-01-02: never guess that.
+        2 if format == DateFormat::YearMonthDay => return Err(refuse()),
         2 => two_digit_year(year.parse().map_err(|_| refuse())?),
         4 => year.parse().map_err(|_| refuse())?,
         _ => return Err(refuse()),

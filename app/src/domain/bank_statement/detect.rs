@@ -3,8 +3,8 @@
 //! order from the values below the header.
 
 use super::amount::DecimalSeparator;
-use super::csv::{records, AmountColumns, ColumnMap, CsvProfile, Record};
-use super::dates::{detect_date_format, DateDetection};
+use super::csv::{records_before_broken_quote, AmountColumns, ColumnMap, CsvProfile, Record};
+use super::dates::{detect_date_format, DateDetection, DateFormat};
 use super::text::{self, TextEncoding};
 use super::{Location, Notice, ParseFailure, Problem, Problems};
 
@@ -184,15 +184,18 @@ pub(super) fn detect(
     let header = DELIMITERS
         .iter()
         .filter_map(|d| find_header(&head, *d))
-        .max_by_key(|h| (h.score(), std::cmp::Reverse(DELIMITERS.iter().position(|d| *d == h.delimiter))))
-        .ok_or_else(|| Problem {
-            location: Location::File,
-            message: "the file is in no format Settle knows: no CSV header with a date and an amount column, and not OFX, camt.053 or MT940".to_string(),
-        })?;
-    let all = records(content, header.delimiter)
-        .unwrap_or_else(|_| records(&head, header.delimiter).unwrap_or_default());
-    let header_record = &all[header.index.min(all.len().saturating_sub(1))];
-    let data = &all[(header.index + 1).min(all.len())..];
+        .max_by_key(|h| {
+            (
+                h.score(),
+                std::cmp::Reverse(DELIMITERS.iter().position(|d| *d == h.delimiter)),
+            )
+        })
+        .ok_or_else(no_format)?;
+    let all = records_before_broken_quote(content, header.delimiter);
+    let Some(header_record) = all.get(header.index) else {
+        return Err(no_format());
+    };
+    let data = &all[header.index + 1..];
     let name = |i: usize| {
         header_record
             .cells
@@ -229,6 +232,8 @@ pub(super) fn detect(
             notices.push(Notice::AmbiguousDateOrder { assumed: f });
             f
         }
+        // No rows to look at: the parse reports what is wrong with the file instead.
+        DateDetection::None if date_samples.is_empty() => DateFormat::DayMonthYear,
         DateDetection::None => {
             return Err(Problem {
                 location: Location::Line(header_record.line),
@@ -256,10 +261,17 @@ pub(super) fn detect(
     Ok((profile, notices))
 }
 
+fn no_format() -> Problem {
+    Problem {
+        location: Location::File,
+        message: "the file is in no format Settle knows: not OFX, camt.053 or MT940, and no \
+                  CSV header with a date and an amount column"
+            .to_string(),
+    }
+}
+
 fn find_header(head: &str, delimiter: char) -> Option<Header> {
-    let records = records(head, delimiter)
-        .or_else(|_| records(head.split('"').next().unwrap_or(""), delimiter))
-        .ok()?;
+    let records = records_before_broken_quote(head, delimiter);
     records.iter().enumerate().find_map(|(index, record)| {
         let roles: Vec<Option<Role>> = record.cells.iter().map(|c| classify(c)).collect();
         let header = Header {

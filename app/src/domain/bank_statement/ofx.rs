@@ -294,7 +294,8 @@ fn read_tree(content: &str, problems: &mut Problems) -> Option<Element> {
             line += rest[..text_end].matches('\n').count();
             rest = &rest[text_end..];
             let closing = format!("</{}>", element.name);
-            if rest.len() >= closing.len() && rest[..closing.len()].eq_ignore_ascii_case(&closing) {
+            let closed = rest.get(..closing.len());
+            if closed.is_some_and(|c| c.eq_ignore_ascii_case(&closing)) {
                 rest = &rest[closing.len()..];
             }
             stack.last_mut()?.children.push(element);
