@@ -540,3 +540,27 @@ fn fingerprints_survive_a_re_export_with_other_lines_around() {
     };
     assert_eq!(set(&a).intersection(&set(&b)).count(), 2);
 }
+
+#[test]
+#[ignore = "a measurement, not a check; run with --ignored --nocapture"]
+fn measure_parsing_a_ten_thousand_line_csv() {
+    let mut file = String::from("\"Buchungstag\";\"Valutadatum\";\"Verwendungszweck\";\"Beguenstigter/Zahlungspflichtiger\";\"Betrag\";\"Waehrung\"\n");
+    for i in 0..10_000_i64 {
+        let (day, month) = (i % 28 + 1, i % 12 + 1);
+        let cents = (i * 7919) % 500_000 - 250_000;
+        let sign = if cents < 0 { "-" } else { "" };
+        let amount = format!("{sign}{},{:02}", cents.abs() / 100, cents.abs() % 100);
+        file.push_str(&format!("\"{day:02}.{month:02}.2024\";\"{day:02}.{month:02}.2024\";\"Rechnung INV-{i:05} Danke\";\"Kunde {i}\";\"{amount}\";\"EUR\"\n"));
+    }
+
+    let started = std::time::Instant::now();
+    let statement = parse_statement(file.as_bytes(), None).unwrap();
+    let elapsed = started.elapsed();
+
+    assert_eq!(statement.lines().count(), 10_000);
+    let per_second = 10_000.0 / elapsed.as_secs_f64();
+    println!(
+        "10,000-line CSV: {} ms, {per_second:.0} lines/second",
+        elapsed.as_millis()
+    );
+}
