@@ -301,7 +301,6 @@ fn amount_columns(header: &Header, name: &dyn Fn(usize) -> String) -> AmountColu
 
 fn sample(data: &[Record], columns: &[usize]) -> Vec<String> {
     data.iter()
-        .take(2000)
         .flat_map(|r| columns.iter().filter_map(|i| r.cells.get(*i)))
         .map(|c| c.trim().to_string())
         .filter(|c| !c.is_empty())

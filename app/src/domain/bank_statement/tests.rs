@@ -473,6 +473,44 @@ fn bad_elements_of_camt_are_named_by_path() {
 }
 
 #[test]
+fn a_bad_mt940_line_and_a_bad_balance_are_named_by_line() {
+    let text = String::from_utf8(corpus("mt940_two_statements.sta")).unwrap();
+    let bad = text
+        .replace(":61:2401030103D89,90", ":61:2402300103X89,90")
+        .replace(":60F:C240103EUR2144,66", ":60F:C240103EUR2.144,66");
+
+    let failure = refused(bad.as_bytes());
+
+    let places: Vec<&Location> = failure.problems.iter().map(|p| &p.location).collect();
+    assert_eq!(
+        places,
+        [&Location::Line(9), &Location::Line(20)],
+        "{failure}"
+    );
+}
+
+#[test]
+fn an_ofx_transaction_without_amount_or_with_a_bad_date_is_named_by_line() {
+    let text = String::from_utf8(corpus("ofx1_sgml.ofx")).unwrap();
+    let bad = text
+        .replace("<TRNAMT>-45.00\n", "")
+        .replace("<DTPOSTED>20240120000000.000", "<DTPOSTED>20240230");
+
+    let failure = refused(bad.as_bytes());
+
+    let messages: Vec<String> = failure.problems.iter().map(Problem::to_string).collect();
+    assert_eq!(messages.len(), 2, "{messages:?}");
+    assert!(
+        messages[0].starts_with("line 47: ") && messages[0].contains("TRNAMT"),
+        "{messages:?}"
+    );
+    assert!(
+        messages[1].starts_with("line 54: ") && messages[1].contains("20240230"),
+        "{messages:?}"
+    );
+}
+
+#[test]
 fn more_decimals_than_the_currency_has_are_refused() {
     let text = String::from_utf8(corpus("ofx1_sgml.ofx"))
         .unwrap()
