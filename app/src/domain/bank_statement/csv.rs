@@ -248,8 +248,7 @@ fn locate(header: &[String], map: &ColumnMap) -> Option<Columns> {
 }
 
 pub(super) fn same_name(cell: &str, name: &str) -> bool {
-    cell.trim().eq_ignore_ascii_case(name.trim())
-        || cell.trim().to_lowercase() == name.trim().to_lowercase()
+    cell.trim().to_lowercase() == name.trim().to_lowercase()
 }
 
 /// Reads one data row; blank rows and rows with neither date nor amount (totals, footers)

@@ -2,7 +2,7 @@
 //! `corpus/` (bit flips, inserted and deleted bytes, cuts, splices between files, format
 //! tokens) and feeds them to every reader, which must answer without panicking.
 //! `cargo test -p app --features ssr -- --ignored fuzz_campaign` runs a long campaign;
-//! `SETTLE_FUZZ_ITERATIONS` sets its length.
+//! `SETTLE_FUZZ_ITERATIONS` sets its length and `SETTLE_FUZZ_SEED` its seed.
 
 use super::tests::{corpus, CORPUS};
 use super::*;
@@ -177,7 +177,11 @@ fn fuzz_campaign() {
         .ok()
         .and_then(|n| n.parse().ok())
         .unwrap_or(200_000);
+    let seed = std::env::var("SETTLE_FUZZ_SEED")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0xC0FF_EE00_0000_0042);
     let started = std::time::Instant::now();
-    run(0xC0FF_EE00_0000_0042, iterations);
+    run(seed, iterations);
     println!("{iterations} inputs in {:?}", started.elapsed());
 }
