@@ -4,6 +4,8 @@
 
 pub mod aging;
 pub mod allocation;
+#[cfg(feature = "ssr")]
+pub mod bank_statement;
 pub mod cash_basis;
 pub mod cash_flow;
 pub mod chart;
