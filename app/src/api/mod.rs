@@ -8,12 +8,14 @@ pub mod books;
 #[cfg(feature = "ssr")]
 pub mod context;
 pub mod customers;
+pub mod documents;
 pub mod error;
 pub mod expenses;
 pub mod invoices;
 pub mod parse;
 pub mod payments;
 pub mod reports;
+pub mod settings;
 pub mod statements;
 pub mod types;
 

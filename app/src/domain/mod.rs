@@ -19,6 +19,7 @@ pub mod money;
 pub mod money_flow;
 pub mod party_aging;
 pub mod posting;
+pub mod profile;
 pub mod reports;
 pub mod status;
 pub mod tax_summary;

@@ -9,6 +9,7 @@ pub mod check;
 pub mod customers;
 pub mod dashboard;
 pub mod demo;
+pub mod documents;
 pub mod expenses;
 pub mod export;
 pub mod generate;
