@@ -13,6 +13,8 @@ mod invoices;
 mod layout;
 mod live;
 mod payments;
+mod print;
+mod settings;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
@@ -54,6 +56,7 @@ pub fn App() -> impl IntoView {
         <Router>
             <Routes fallback=|| view! { <components::NotFound what="This page" /> }>
                 <Route path=path!("/login") view=auth::LoginPage />
+                <Route path=path!("/invoices/:id/print") view=print::PrintInvoicePage />
                 <ParentRoute path=path!("") view=layout::AppLayout>
                     <Route path=path!("") view=dashboard::DashboardPage />
                     <Route path=path!("/customers") view=customers::CustomersPage />
@@ -80,6 +83,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/expenses") view=expenses::ExpensesPage />
                     <Route path=path!("/expenses/new") view=expenses::NewExpensePage />
                     <Route path=path!("/expenses/:id") view=expenses::ExpensePage />
+                    <Route path=path!("/settings") view=settings::SettingsPage />
                 </ParentRoute>
             </Routes>
         </Router>

@@ -7,7 +7,7 @@ use crate::api::types::{InvoiceDetail, PaymentMethod};
 use crate::domain::money::group_thousands;
 use crate::domain::{Currency, InvoiceId, InvoiceStatus};
 use crate::ui::components::{day, load_error, Amount, Loading, StatusBadge};
-use crate::ui::layout::BusinessName;
+use crate::ui::print::{DocumentLinks, SenderDetails};
 use crate::ui::live::use_live_version;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -61,14 +61,12 @@ fn InvoiceDocument(detail: InvoiceDetail) -> impl IntoView {
             </div>
             <div class="page-actions no-print">
                 <InvoiceActions detail=detail.clone() />
+                <DocumentLinks id=s.id />
             </div>
         </header>
         <article class="panel invoice-doc" aria-label="Invoice">
-            <div class="print-only print-from">
-                <h2 class="eyebrow">"From"</h2>
-                <p class="party-name"><BusinessName /></p>
-            </div>
             <div class="doc-top">
+                <SenderDetails />
                 <div class="doc-party">
                     <h2 class="eyebrow">"Billed to"</h2>
                     <p class="party-name">
