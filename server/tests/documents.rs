@@ -420,3 +420,23 @@ async fn a_thirty_line_invoice_renders_and_its_figures_are_reported() {
         assert!(text.contains("Page 2 of 2"));
     }
 }
+
+#[tokio::test]
+async fn settle_check_finds_a_bad_iban_or_a_logo_that_is_not_what_it_claims() {
+    let app = TestApp::signed_in().await;
+    app.ok("save_settings", settings(1, json!({}))).await;
+    upload_logo(&app, &app.client, "image/png", png()).await;
+    let mut conn = app.pool.acquire().await.unwrap();
+    let sound = app::store::check::check_books(&mut conn).await.unwrap();
+
+    sqlx::query("UPDATE business SET iban = 'GB28NWBK60161331926819', logo_type = 'image/jpeg'")
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+    let problems = app::store::check::check_books(&mut conn).await.unwrap();
+
+    assert_eq!(sound, Vec::<String>::new());
+    assert_eq!(problems.len(), 2, "{problems:?}");
+    assert!(problems[0].contains("IBAN"));
+    assert!(problems[1].contains("logo"));
+}

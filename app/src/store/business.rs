@@ -169,6 +169,36 @@ pub async fn get_logo(conn: &mut SqliteConnection) -> anyhow::Result<Option<Logo
     })
 }
 
+/// For `settle check`: the stored IBAN and BIC pass the checks the settings page applies, and
+/// the logo's first bytes are those of its declared type.
+pub async fn profile_problems(conn: &mut SqliteConnection) -> anyhow::Result<Vec<String>> {
+    use crate::domain::profile::{parse_bic, parse_iban};
+    let profile = get_profile(&mut *conn).await?;
+    let mut problems = Vec::new();
+    let iban = &profile.payment.iban;
+    if !iban.is_empty() && parse_iban(iban).as_ref() != Ok(iban) {
+        problems.push(format!("the business's IBAN {iban} fails its check digits"));
+    }
+    let bic = &profile.payment.bic;
+    if !bic.is_empty() && parse_bic(bic).as_ref() != Ok(bic) {
+        problems.push(format!("the business's BIC {bic} is not a valid BIC"));
+    }
+    if let Some(logo) = get_logo(conn).await? {
+        let fits = match logo.content_type.as_str() {
+            "image/png" => logo.data.starts_with(b"\x89PNG"),
+            "image/jpeg" => logo.data.starts_with(&[0xFF, 0xD8, 0xFF]),
+            _ => false,
+        };
+        if !fits {
+            problems.push(format!(
+                "the business's logo is stored as {} but its bytes are not that kind of image",
+                logo.content_type
+            ));
+        }
+    }
+    Ok(problems)
+}
+
 pub fn rounding_to_text(rounding: TaxRounding) -> &'static str {
     match rounding {
         TaxRounding::PerDocument => "per_document",

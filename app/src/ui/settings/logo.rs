@@ -137,7 +137,9 @@ mod send {
         };
         let body: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
         if response.ok() {
-            return body["version"].as_i64().ok_or_else(|| UNREACHABLE.to_string());
+            return body["version"]
+                .as_i64()
+                .ok_or_else(|| UNREACHABLE.to_string());
         }
         Err(body["error"].as_str().map_or_else(
             || format!("The upload failed ({}).", response.status()),
