@@ -1,13 +1,16 @@
-//! Files served outside the server functions: customer statements as PDF and expense receipt
-//! uploads and downloads. Each route checks the session itself; none answers without one.
+//! Files served outside the server functions: invoices and customer statements as PDF,
+//! expense receipt uploads and downloads, the business's logo. Each route checks the
+//! session itself; none answers without one.
 
 mod file_names;
+pub mod invoice_pdf;
+mod logo;
 mod receipts;
 mod statement_pdf;
 
 use app::api::context::AppState;
 use app::api::AppError;
-use app::domain::CustomerId;
+use app::domain::{CustomerId, InvoiceId};
 use app::store::users::User;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
@@ -25,6 +28,8 @@ pub fn routes(state: AppState) -> Router {
         .route("/customers/{id}/statement.pdf", get(statement))
         .route("/receipts", post(receipts::upload))
         .route("/receipts/{id}", get(receipts::download))
+        .route("/invoices/{id}/pdf", get(invoice))
+        .route("/settings/logo", get(logo::download).post(logo::upload))
         .with_state(state)
 }
 
@@ -154,6 +159,86 @@ async fn statement(
         pdf,
     )
         .into_response()
+}
+
+/// GET /invoices/:id/pdf: the invoice as a PDF download, named after its number.
+async fn invoice(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+) -> Response {
+    if signed_in(&state, &headers).await.is_none() {
+        return unsigned(&headers, &format!("/invoices/{id}"));
+    }
+    let (pdf, number) = match render_invoice(&state, InvoiceId(id)).await {
+        Ok(done) => done,
+        Err(e) => return app_error(e),
+    };
+    let name = match number {
+        Some(number) => format!("{}.pdf", file_part(&number)),
+        None => format!("invoice-draft-{id}.pdf"),
+    };
+    pdf_download(pdf, &name)
+}
+
+/// The invoice's PDF and its number (none for a draft), read as any signed-in user may.
+pub async fn render_invoice(
+    state: &AppState,
+    id: InvoiceId,
+) -> Result<(Vec<u8>, Option<String>), AppError> {
+    let document = app::api::documents::load_invoice_document(state, id).await?;
+    let logo = if document.business.has_logo {
+        let mut conn = state
+            .pool
+            .acquire()
+            .await
+            .map_err(app::api::context::internal)?;
+        app::store::business::get_logo(&mut conn)
+            .await
+            .map_err(app::api::context::internal)?
+    } else {
+        None
+    };
+    let printable = invoice_pdf::Printable::invoice(&document, logo.as_ref());
+    let pdf = invoice_pdf::render(&printable);
+    Ok((pdf, document.detail.summary.number.clone()))
+}
+
+/// A PDF sent as a download called `name`.
+fn pdf_download(pdf: Vec<u8>, name: &str) -> Response {
+    let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")).unwrap_or(
+        HeaderValue::from_static("attachment; filename=\"document.pdf\""),
+    );
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/pdf"),
+            ),
+            (header::CONTENT_DISPOSITION, disposition),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("private, no-store"),
+            ),
+        ],
+        pdf,
+    )
+        .into_response()
+}
+
+/// An invoice number as a file name: ASCII letters, digits, `-` and `_` kept as they are.
+fn file_part(number: &str) -> String {
+    number
+        .chars()
+        .take(60)
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect()
 }
 
 /// A file-name part made of ASCII letters, digits and single hyphens: "Müller & Co" → "m-ller-co".

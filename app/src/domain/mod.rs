@@ -24,6 +24,7 @@ pub mod numbering;
 pub mod party_aging;
 pub mod posting;
 pub mod pricing;
+pub mod profile;
 pub mod reports;
 pub mod status;
 pub mod tax_summary;

@@ -1,5 +1,7 @@
-//! The business's own settings: name, base currency, time zone, tax rounding.
+//! The business's own settings: name, base currency, time zone, tax rounding, and the
+//! profile its documents print (address, tax and company numbers, payment details, logo).
 
+use crate::domain::profile::{BusinessProfile, PaymentInstructions};
 use crate::domain::{Currency, TaxRounding};
 use anyhow::Context;
 use chrono::NaiveDate;
@@ -55,6 +57,146 @@ pub async fn update_business(
         .execute(conn)
         .await?;
     Ok(())
+}
+
+/// The profile documents print, as last saved.
+pub async fn get_profile(conn: &mut SqliteConnection) -> anyhow::Result<BusinessProfile> {
+    #[allow(clippy::type_complexity)]
+    let row: (String, String, String, String, String, String, String) = sqlx::query_as(
+        "SELECT name, legal_name, address, email, phone, tax_id, registration_number
+         FROM business WHERE id = 1",
+    )
+    .fetch_one(&mut *conn)
+    .await
+    .context("cannot read the business profile")?;
+    let more: (String, String, String, String, String, i64, bool) = sqlx::query_as(
+        "SELECT bank_name, iban, bic, payment_note, invoice_footer, profile_version,
+            logo IS NOT NULL FROM business WHERE id = 1",
+    )
+    .fetch_one(conn)
+    .await
+    .context("cannot read the business profile")?;
+    let (name, legal_name, address, email, phone, tax_id, registration_number) = row;
+    let (bank_name, iban, bic, note, invoice_footer, version, has_logo) = more;
+    Ok(BusinessProfile {
+        name,
+        legal_name,
+        address,
+        email,
+        phone,
+        tax_id,
+        registration_number,
+        payment: PaymentInstructions {
+            bank_name,
+            iban,
+            bic,
+            note,
+        },
+        invoice_footer,
+        version,
+        has_logo,
+    })
+}
+
+/// Saves a checked profile with the time zone and tax rounding, if nobody saved since
+/// `profile.version` was read. Returns the new version, or `None` when it was out of date.
+pub async fn save_profile(
+    conn: &mut SqliteConnection,
+    profile: &BusinessProfile,
+    time_zone: chrono_tz::Tz,
+    rounding: TaxRounding,
+) -> anyhow::Result<Option<i64>> {
+    let p = profile;
+    let version: Option<i64> = sqlx::query_scalar(
+        "UPDATE business SET name = ?, legal_name = ?, address = ?, email = ?, phone = ?,
+            tax_id = ?, registration_number = ?, bank_name = ?, iban = ?, bic = ?,
+            payment_note = ?, invoice_footer = ?, time_zone = ?, tax_rounding = ?,
+            profile_version = profile_version + 1
+         WHERE id = 1 AND profile_version = ? RETURNING profile_version",
+    )
+    .bind(&p.name)
+    .bind(&p.legal_name)
+    .bind(&p.address)
+    .bind(&p.email)
+    .bind(&p.phone)
+    .bind(&p.tax_id)
+    .bind(&p.registration_number)
+    .bind(&p.payment.bank_name)
+    .bind(&p.payment.iban)
+    .bind(&p.payment.bic)
+    .bind(&p.payment.note)
+    .bind(&p.invoice_footer)
+    .bind(time_zone.name())
+    .bind(rounding_to_text(rounding))
+    .bind(p.version)
+    .fetch_optional(conn)
+    .await
+    .context("cannot save the business profile")?;
+    Ok(version)
+}
+
+/// The largest logo kept, in bytes.
+pub const MAX_LOGO_BYTES: usize = 1024 * 1024;
+
+/// A logo file and its content type (`image/png` or `image/jpeg`).
+pub struct Logo {
+    pub data: Vec<u8>,
+    pub content_type: String,
+}
+
+/// Replaces the logo (or removes it, with `None`); returns the new profile version.
+pub async fn set_logo(conn: &mut SqliteConnection, logo: Option<&Logo>) -> anyhow::Result<i64> {
+    sqlx::query_scalar(
+        "UPDATE business SET logo = ?, logo_type = ?, profile_version = profile_version + 1
+         WHERE id = 1 RETURNING profile_version",
+    )
+    .bind(logo.map(|l| l.data.as_slice()))
+    .bind(logo.map(|l| l.content_type.as_str()))
+    .fetch_one(conn)
+    .await
+    .context("cannot store the logo")
+}
+
+pub async fn get_logo(conn: &mut SqliteConnection) -> anyhow::Result<Option<Logo>> {
+    let row: (Option<Vec<u8>>, Option<String>) =
+        sqlx::query_as("SELECT logo, logo_type FROM business WHERE id = 1")
+            .fetch_one(conn)
+            .await
+            .context("cannot read the logo")?;
+    Ok(match row {
+        (Some(data), Some(content_type)) => Some(Logo { data, content_type }),
+        _ => None,
+    })
+}
+
+/// For `settle check`: the stored IBAN and BIC pass the checks the settings page applies, and
+/// the logo's first bytes are those of its declared type.
+pub async fn profile_problems(conn: &mut SqliteConnection) -> anyhow::Result<Vec<String>> {
+    use crate::domain::profile::{parse_bic, parse_iban};
+    let profile = get_profile(&mut *conn).await?;
+    let mut problems = Vec::new();
+    let iban = &profile.payment.iban;
+    if !iban.is_empty() && parse_iban(iban).as_ref() != Ok(iban) {
+        problems.push(format!("the business's IBAN {iban} fails its check digits"));
+    }
+    let bic = &profile.payment.bic;
+    if !bic.is_empty() && parse_bic(bic).as_ref() != Ok(bic) {
+        problems.push(format!("the business's BIC {bic} is not a valid BIC"));
+    }
+    if let Some(logo) = get_logo(conn).await? {
+        let fits = match logo.content_type.as_str() {
+            "image/png" => logo.data.starts_with(b"\x89PNG"),
+            "image/jpeg" => logo.data.starts_with(&[0xFF, 0xD8, 0xFF]),
+            _ => false,
+        };
+        if !fits {
+            problems.push(format!(
+                "the business's logo is stored as {} but its bytes are not that kind of image",
+                logo.content_type
+            ));
+        }
+    }
+    Ok(problems)
 }
 
 pub fn rounding_to_text(rounding: TaxRounding) -> &'static str {

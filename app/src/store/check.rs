@@ -23,6 +23,7 @@ pub async fn check_books(conn: &mut SqliteConnection) -> anyhow::Result<Vec<Stri
     problems.extend(monthly_balances_match(conn, currency).await?);
     problems.extend(cash_basis_sound(conn, currency).await?);
     problems.extend(super::expense_void::voids_sound(conn).await?);
+    problems.extend(super::business::profile_problems(conn).await?);
     Ok(problems)
 }
 

@@ -13,6 +13,7 @@ pub mod customers;
 pub mod dashboard;
 pub mod demo;
 pub mod expense_void;
+pub mod documents;
 pub mod expenses;
 pub mod export;
 pub mod generate;

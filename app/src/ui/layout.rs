@@ -10,10 +10,6 @@ use leptos::prelude::*;
 use leptos_router::components::{Outlet, A};
 use leptos_router::hooks::use_navigate;
 
-/// The session as read when the frame was opened, for pages that show the business's name.
-#[derive(Clone, Copy)]
-pub struct Session(pub Resource<Result<SessionState, AppError>>);
-
 /// Every page but sign-in sits in this frame. The session is read before the first byte is
 /// sent (a blocking resource), so a signed-out visitor gets a plain redirect to `/login`.
 /// Pages are created outside the session's `Suspense` so each resource is created once
@@ -21,7 +17,6 @@ pub struct Session(pub Resource<Result<SessionState, AppError>>);
 #[component]
 pub fn AppLayout() -> impl IntoView {
     let session = Resource::new_blocking(|| (), |_| get_session());
-    provide_context(Session(session));
     view! {
         <div class="app">
             <a class="skip-link" href="#main">"Skip to content"</a>
@@ -38,6 +33,10 @@ pub fn AppLayout() -> impl IntoView {
                                     <span class="business-name">{user.business_name}</span>
                                     <span class="user-email">{user.email}</span>
                                 </A>
+                                // Only the owner may change settings; nobody else is offered them.
+                                {(user.role == "owner").then(|| view! {
+                                    <A href="/settings" attr:class="button ghost small settings-link">"Settings"</A>
+                                })}
                             }.into_any(),
                             Ok(_) | Err(AppError::Unauthorised) => view! { <SignInRedirect /> }.into_any(),
                             Err(_) => view! { <div class="who"></div> }.into_any(),
@@ -52,22 +51,6 @@ pub fn AppLayout() -> impl IntoView {
             </main>
             <LiveUpdates />
         </div>
-    }
-}
-
-/// The business's name, for documents that print it.
-#[component]
-pub fn BusinessName() -> impl IntoView {
-    let session = use_context::<Session>().map(|s| s.0);
-    view! {
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match session {
-                    Some(session) => session.await.ok().and_then(|s| s.user).map(|u| u.business_name).unwrap_or_default(),
-                    None => String::new(),
-                }
-            })}
-        </Suspense>
     }
 }
 

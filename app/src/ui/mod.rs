@@ -16,6 +16,8 @@ mod live;
 mod numbering;
 mod payments;
 mod team;
+mod print;
+mod settings;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
@@ -87,6 +89,7 @@ pub fn App() -> impl IntoView {
             <Routes fallback=|| view! { <components::NotFound what="This page" /> }>
                 <Route path=path!("/login") view=auth::LoginPage />
                 <Route path=path!("/invite/:token") view=team::InvitePage />
+                <Route path=path!("/invoices/:id/print") view=print::PrintInvoicePage />
                 <ParentRoute path=path!("") view=layout::AppLayout>
                     <Route path=path!("") view=dashboard::DashboardPage />
                     <Route path=path!("/customers") view=customers::CustomersPage />
@@ -120,6 +123,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/expenses/new") view=expenses::NewExpensePage />
                     <Route path=path!("/expenses/:id") view=expenses::ExpensePage />
                     <Route path=path!("/vendors/:id") view=expenses::VendorPage />
+                    <Route path=path!("/settings") view=settings::SettingsPage />
                 </ParentRoute>
             </Routes>
         </Router>

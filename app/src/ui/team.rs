@@ -3,7 +3,6 @@
 
 use super::components::{load_error, Loading, PageHeader};
 use super::fields::{use_hydrated, FormError, SubmitButton, TextField};
-use super::layout::Session;
 use super::live::use_live_version;
 use crate::api::team::{
     accept_invitation, change_password, get_invitation, invite_user, list_team, revoke_invitation,
@@ -18,16 +17,13 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 /// The signed-in person's own account.
 #[component]
 pub fn AccountPage() -> impl IntoView {
-    let session = use_context::<Session>().map(|s| s.0);
+    let session = Resource::new(|| (), |_| crate::api::auth::get_session());
     view! {
         <Title text="Your account" />
         <PageHeader title="Your account" />
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
-                let user = match session {
-                    Some(s) => s.await.ok().and_then(|s| s.user),
-                    None => None,
-                };
+                let user = session.await.ok().and_then(|s| s.user);
                 user.map(|u| {
                     let owner = u.role == "owner";
                     view! {

@@ -20,7 +20,7 @@ const KINDS: [(&str, &str); 4] = [
     ("application/pdf", "PDF"),
 ];
 
-fn starts_as(kind: &str, data: &[u8]) -> bool {
+pub(super) fn starts_as(kind: &str, data: &[u8]) -> bool {
     match kind {
         "image/jpeg" => data.starts_with(&[0xFF, 0xD8, 0xFF]),
         "image/png" => data.starts_with(&[0x89, 0x50, 0x4E, 0x47]),
@@ -31,7 +31,7 @@ fn starts_as(kind: &str, data: &[u8]) -> bool {
 }
 
 /// Whether the request's Origin names this site: a page of this site sent it.
-fn same_origin(headers: &HeaderMap) -> bool {
+pub(super) fn same_origin(headers: &HeaderMap) -> bool {
     crate::auth::origin_matches(headers) == Some(true)
 }
 
@@ -124,13 +124,13 @@ pub async fn upload(State(state): State<AppState>, headers: HeaderMap, body: Bod
     }
 }
 
-enum Read {
+pub(super) enum Read {
     TooLarge,
     Broken,
 }
 
 /// The whole body, refused as soon as it passes `limit` bytes, whatever Content-Length said.
-async fn read_limited(body: Body, limit: usize) -> Result<Vec<u8>, Read> {
+pub(super) async fn read_limited(body: Body, limit: usize) -> Result<Vec<u8>, Read> {
     let mut stream = body.into_data_stream();
     let mut data = Vec::new();
     while let Some(chunk) = stream.next().await {

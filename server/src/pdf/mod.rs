@@ -1,7 +1,10 @@
-//! PDF output for invoices and statements: A4 pages of text, rules, filled boxes and images,
-//! drawn in the standard Helvetica fonts so that no font needs embedding.
+//! PDF output for invoices and statements: A4 pages of text, rules, filled boxes and images.
+//! Text is set in DejaVu Sans, embedded with only the glyphs a document uses, so any
+//! language the font covers prints and can be copied back out of the file.
 
 mod content;
+mod embed;
+mod font;
 mod image;
 mod metrics;
 mod writer;
@@ -16,7 +19,7 @@ pub const PAGE_WIDTH: f32 = 595.0;
 /// Height of an A4 page in points.
 pub const PAGE_HEIGHT: f32 = 842.0;
 
-/// The typefaces a document can use: Helvetica and Helvetica-Bold.
+/// The typefaces a document can use: DejaVu Sans and DejaVu Sans Bold.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Font {
     Regular,
@@ -28,6 +31,13 @@ impl Font {
         match self {
             Font::Regular => "/F1",
             Font::Bold => "/F2",
+        }
+    }
+
+    fn index(self) -> usize {
+        match self {
+            Font::Regular => 0,
+            Font::Bold => 1,
         }
     }
 }
@@ -114,6 +124,7 @@ pub struct Document {
     text_color: Color,
     line_color: Color,
     images: Vec<image::Decoded>,
+    glyphs: [font::UsedGlyphs; 2],
 }
 
 impl Document {
@@ -130,6 +141,10 @@ impl Document {
             text_color: Color::BLACK,
             line_color: Color::BLACK,
             images: Vec::new(),
+            glyphs: [
+                font::UsedGlyphs::new(Font::Regular),
+                font::UsedGlyphs::new(Font::Bold),
+            ],
         }
     }
 
@@ -223,9 +238,11 @@ impl Document {
         self.line_color = color;
     }
 
-    /// Draws one line of `text` with its baseline starting at (`x`, `y`). Characters that
-    /// Windows-1252 lacks, line breaks included, show as `?`; `paragraph` handles several lines.
+    /// Draws one line of `text` with its baseline starting at (`x`, `y`). A character the
+    /// font lacks shows as `?`, a control character (a line break too) as a space;
+    /// `paragraph` handles several lines.
     pub fn text(&mut self, x: f32, y: f32, size: f32, font: Font, text: &str) {
+        let codes = self.glyphs[font.index()].encode(text);
         let color = self.text_color;
         let page = &mut self.pages[self.current];
         page.set_fill(color);
@@ -236,14 +253,14 @@ impl Document {
         page.raw(b"Tf ");
         page.nums(&[x, PAGE_HEIGHT - y]);
         let content = &mut page.content;
-        content.extend_from_slice(b"Td (");
-        for byte in metrics::encode(text) {
-            if matches!(byte, b'(' | b')' | b'\\') {
-                content.push(b'\\');
+        content.extend_from_slice(b"Td <");
+        const HEX: &[u8; 16] = b"0123456789ABCDEF";
+        for code in codes {
+            for shift in [12, 8, 4, 0] {
+                content.push(HEX[usize::from((code >> shift) & 0xF)]);
             }
-            content.push(byte);
         }
-        content.extend_from_slice(b") Tj ET\n");
+        content.extend_from_slice(b"> Tj ET\n");
     }
 
     /// Draws `text` so that it ends at `x_right`, for amounts in a column.
@@ -342,7 +359,7 @@ impl Document {
     /// The finished PDF file.
     pub fn finish(self) -> Vec<u8> {
         let pages = self.pages.into_iter().map(|p| p.content).collect();
-        writer::write(&self.title, pages, self.images)
+        writer::write(&self.title, pages, self.images, &self.glyphs)
     }
 }
 
@@ -493,13 +510,13 @@ mod tests {
     }
 
     #[test]
-    fn text_is_encoded_as_windows_1252_and_escaped() {
+    fn text_is_written_as_two_byte_glyph_codes() {
         let mut doc = Document::new("t");
-        doc.text(10.0, 20.0, 12.0, Font::Bold, "(a\\b) £€é–…😀");
+        doc.text(10.0, 20.0, 12.0, Font::Bold, "(a) a");
         let content = &doc.pages[0].content;
         assert_eq!(
             content.as_slice(),
-            b"BT /F2 12 Tf 10 822 Td (\\(a\\\\b\\) \xA3\x80\xE9\x96\x85?) Tj ET\n".as_slice()
+            b"BT /F2 12 Tf 10 822 Td <00010002000300040002> Tj ET\n".as_slice()
         );
     }
 
@@ -562,6 +579,44 @@ mod tests {
                 "an amount ends at {end}, not {right}"
             );
         }
+    }
+
+    /// The text poppler reads back out of `pdf`, or `None` when poppler-utils is missing.
+    fn pdftotext(pdf: &[u8]) -> Option<String> {
+        let path = std::env::temp_dir().join(format!(
+            "settle-pdf-text-{}-{}.pdf",
+            std::process::id(),
+            pdf.len()
+        ));
+        std::fs::write(&path, pdf).unwrap();
+        let out = Command::new("pdftotext").arg(&path).arg("-").output();
+        let _ = std::fs::remove_file(&path);
+        match out {
+            Ok(out) => Some(String::from_utf8(out.stdout).unwrap()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => panic!("pdftotext failed to start: {e}"),
+        }
+    }
+
+    #[test]
+    fn text_in_any_script_the_font_covers_reads_back_the_same() {
+        let text = "Zürich Café – Ελλάδα – Łódź – €";
+        let mut doc = Document::new(text);
+        doc.text(50.0, 100.0, 12.0, Font::Regular, text);
+        doc.text(50.0, 130.0, 12.0, Font::Bold, text);
+
+        let pdf = doc.finish();
+
+        let Some(read) = pdftotext(&pdf) else {
+            eprintln!("skipped: pdftotext is not installed (Debian package poppler-utils)");
+            return;
+        };
+        let lines: Vec<&str> = read.lines().filter(|l| !l.trim().is_empty()).collect();
+        assert_eq!(lines, [text, text]);
+        assert!(find(&pdf, b"/Subtype /CIDFontType2").is_some());
+        assert!(find(&pdf, b"/Encoding /Identity-H").is_some());
+        // Two subsets of a few dozen glyphs each, not two whole fonts of 700 KB.
+        assert!(pdf.len() < 40_000, "the file is {} bytes", pdf.len());
     }
 
     #[test]

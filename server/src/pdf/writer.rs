@@ -1,32 +1,31 @@
 //! Serialising a laid-out document as PDF 1.4: objects, cross-reference table and trailer.
 
 use super::content::number;
+use super::font::UsedGlyphs;
 use super::image::{deflate, Decoded, Raster};
 use super::{PAGE_HEIGHT, PAGE_WIDTH};
 use std::fmt::Write as _;
 
-// Fixed object numbers; images follow, then each page and its content stream.
+// Fixed object numbers; fonts and images follow, then each page and its content stream.
 const CATALOG: usize = 1;
 const PAGES: usize = 2;
 const INFO: usize = 3;
-const FONT_REGULAR: usize = 4;
-const FONT_BOLD: usize = 5;
-const RESOURCES: usize = 6;
+const RESOURCES: usize = 4;
 
 /// Collects objects and remembers where each starts, for the cross-reference table.
-struct Writer {
+pub(super) struct Writer {
     out: Vec<u8>,
     offsets: Vec<usize>,
 }
 
 impl Writer {
-    fn object(&mut self, id: usize, body: &str) {
+    pub fn object(&mut self, id: usize, body: &str) {
         self.start(id);
         self.out.extend_from_slice(body.as_bytes());
         self.out.extend_from_slice(b"\nendobj\n");
     }
 
-    fn stream(&mut self, id: usize, dict: &str, data: &[u8]) {
+    pub fn stream(&mut self, id: usize, dict: &str, data: &[u8]) {
         self.start(id);
         let head = format!("<< {dict} /Length {} >>\nstream\n", data.len());
         self.out.extend_from_slice(head.as_bytes());
@@ -44,13 +43,23 @@ impl Writer {
     }
 }
 
-pub(super) fn write(title: &str, pages: Vec<Vec<u8>>, images: Vec<Decoded>) -> Vec<u8> {
+pub(super) fn write(
+    title: &str,
+    pages: Vec<Vec<u8>>,
+    images: Vec<Decoded>,
+    glyphs: &[UsedGlyphs],
+) -> Vec<u8> {
     // The binary comment line tells transfer tools that the file is not text.
     let mut w = Writer {
         out: b"%PDF-1.4\n%\xE2\xE3\xCF\xD3\n".to_vec(),
         offsets: Vec::new(),
     };
     let mut next = RESOURCES + 1;
+    let mut fonts = String::new();
+    for used in glyphs.iter().filter(|g| g.is_used()) {
+        let _ = write!(fonts, "{} {next} 0 R ", used.font.resource());
+        next = super::embed::write_font(&mut w, next, used);
+    }
     let mut xobjects = String::new();
     for (i, image) in images.iter().enumerate() {
         let _ = write!(xobjects, "/Im{} {next} 0 R ", i + 1);
@@ -76,19 +85,11 @@ pub(super) fn write(title: &str, pages: Vec<Vec<u8>>, images: Vec<Decoded>) -> V
         INFO,
         &format!("<< /Title {} /Producer (Settle) >>", text_string(title)),
     );
-    for (id, name) in [(FONT_REGULAR, "Helvetica"), (FONT_BOLD, "Helvetica-Bold")] {
-        w.object(
-            id,
-            &format!(
-                "<< /Type /Font /Subtype /Type1 /BaseFont /{name} /Encoding /WinAnsiEncoding >>"
-            ),
-        );
-    }
     w.object(
         RESOURCES,
         &format!(
-            "<< /ProcSet [/PDF /Text /ImageB /ImageC /ImageI] /Font << /F1 {FONT_REGULAR} 0 R \
-             /F2 {FONT_BOLD} 0 R >> /XObject << {xobjects}>> >>"
+            "<< /ProcSet [/PDF /Text /ImageB /ImageC /ImageI] /Font << {fonts}>> \
+             /XObject << {xobjects}>> >>"
         ),
     );
     for (i, content) in pages.iter().enumerate() {

@@ -8,8 +8,8 @@ use crate::api::types::{InvoiceDetail, PaymentMethod};
 use crate::domain::money::group_thousands;
 use crate::domain::{Currency, InvoiceId, InvoiceStatus};
 use crate::ui::components::{day, load_error, Amount, Loading, StatusBadge};
-use crate::ui::layout::BusinessName;
 use crate::ui::live::use_live_version;
+use crate::ui::print::{DocumentLinks, SenderDetails};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -67,6 +67,7 @@ fn InvoiceDocument(detail: InvoiceDetail, crediting: RwSignal<bool>) -> impl Int
             </div>
             <div class="page-actions no-print">
                 <InvoiceActions detail=detail.clone() crediting />
+                <DocumentLinks id=s.id />
             </div>
         </header>
         {move || (can_credit && crediting.get()).then(|| view! {
@@ -74,11 +75,8 @@ fn InvoiceDocument(detail: InvoiceDetail, crediting: RwSignal<bool>) -> impl Int
                 on_done=Callback::new(move |_| crediting.set(false)) />
         })}
         <article class="panel invoice-doc" aria-label="Invoice">
-            <div class="print-only print-from">
-                <h2 class="eyebrow">"From"</h2>
-                <p class="party-name"><BusinessName /></p>
-            </div>
             <div class="doc-top">
+                <SenderDetails />
                 <div class="doc-party">
                     <h2 class="eyebrow">"Billed to"</h2>
                     <p class="party-name">
