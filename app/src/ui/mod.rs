@@ -15,9 +15,9 @@ mod layout;
 mod live;
 mod numbering;
 mod payments;
-mod team;
 mod print;
 mod settings;
+mod team;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
