@@ -5,7 +5,8 @@ import { test, expect } from '@playwright/test';
 import { signIn } from './support';
 
 const PAGES = ['/', '/customers', '/invoices', '/invoices/new', '/payments', '/payments/new',
-  '/expenses', '/books', '/books/profit-loss', '/books/cash-flow', '/books/accounts'];
+  '/expenses', '/books', '/books/profit-loss', '/books/cash-flow', '/books/accounts',
+  '/books/aging', '/credit-notes', '/settings', '/settings/numbering', '/account', '/people'];
 
 test('no page breaks its own Content-Security-Policy', async ({ page }) => {
   test.setTimeout(90_000);
