@@ -20,6 +20,7 @@ pub async fn check_books(conn: &mut SqliteConnection) -> anyhow::Result<Vec<Stri
     problems.extend(immutability_enforced(conn).await?);
     problems.extend(payables_match_bills(conn, currency).await?);
     problems.extend(monthly_balances_match(conn, currency).await?);
+    problems.extend(open_invoices_match(conn, currency).await?);
     problems.extend(cash_basis_sound(conn, currency).await?);
     Ok(problems)
 }
@@ -221,7 +222,7 @@ async fn numbers_gapless(conn: &mut SqliteConnection) -> sqlx::Result<Vec<String
 
 /// Nothing posted may change: the triggers that refuse it must all be in place.
 async fn immutability_enforced(conn: &mut SqliteConnection) -> sqlx::Result<Vec<String>> {
-    const REQUIRED: [&str; 21] = [
+    const REQUIRED: [&str; 25] = [
         "expenses_no_update",
         "expenses_no_delete",
         "expense_lines_no_update",
@@ -243,6 +244,10 @@ async fn immutability_enforced(conn: &mut SqliteConnection) -> sqlx::Result<Vec<
         "allocations_no_delete",
         "invoices_issued_immutable",
         "invoices_issued_no_delete",
+        "invoices_open_on_issue",
+        "invoices_open_on_insert",
+        "invoices_open_on_void",
+        "allocations_reduce_open",
     ];
     let present: Vec<String> =
         sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'trigger'")
@@ -326,6 +331,37 @@ async fn monthly_balances_match(
         }));
     }
     Ok(problems)
+}
+
+/// The open amounts the dashboard and payments read are exactly the issued invoices' totals
+/// less their allocations, with a row for every such invoice that still has money owed and for
+/// no other.
+async fn open_invoices_match(
+    conn: &mut SqliteConnection,
+    currency: Currency,
+) -> sqlx::Result<Vec<String>> {
+    let rows: Vec<(i64, i64, i64)> = sqlx::query_as(
+        "WITH direct AS (
+            SELECT i.id, i.customer_id, i.issue_date, i.due_date,
+                i.total_minor - COALESCE((SELECT SUM(a.amount_minor) FROM allocations a WHERE a.invoice_id = i.id), 0) AS open
+            FROM invoices i WHERE i.lifecycle = 'issued')
+         SELECT COALESCE(d.id, o.invoice_id), MAX(COALESCE(d.open, 0), 0), COALESCE(o.open_minor, 0)
+         FROM (SELECT * FROM direct WHERE open > 0) d FULL OUTER JOIN open_invoices o ON o.invoice_id = d.id
+         WHERE d.id IS NULL OR o.invoice_id IS NULL OR d.open <> o.open_minor
+            OR d.customer_id <> o.customer_id OR d.issue_date <> o.issue_date OR d.due_date <> o.due_date",
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(invoice, direct, kept)| {
+            format!(
+                "invoice {invoice} is kept as {} open but its total less its payments is {}",
+                Money::from_minor(kept, currency),
+                Money::from_minor(direct, currency)
+            )
+        })
+        .collect())
 }
 
 /// Every cash-basis entry balances, and each equals a fresh derivation from its accrual entry.
