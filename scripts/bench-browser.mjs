@@ -32,13 +32,15 @@ const browser = await chromium.launch({
 // Runs before any of the page's own scripts: notes when data-live first becomes "connected".
 const watchLive = () => {
   const mark = () => {
-    if (document.documentElement.getAttribute('data-live') === 'connected'
+    const root = document.documentElement;
+    if (root && root.getAttribute('data-live') === 'connected'
         && window.__settleInteractive === undefined) {
       window.__settleInteractive = performance.now();
     }
   };
-  new MutationObserver(mark).observe(document.documentElement,
-    { attributes: true, attributeFilter: ['data-live'] });
+  // The init script runs before <html> exists, so watch the whole document.
+  new MutationObserver(mark).observe(document,
+    { attributes: true, subtree: true, attributeFilter: ['data-live'] });
 };
 
 const kindOf = (type, url) => {

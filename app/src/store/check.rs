@@ -340,15 +340,18 @@ async fn open_invoices_match(
     conn: &mut SqliteConnection,
     currency: Currency,
 ) -> sqlx::Result<Vec<String>> {
+    // Both directions by key lookups (a full outer join here would compare every pair).
     let rows: Vec<(i64, i64, i64)> = sqlx::query_as(
-        "WITH direct AS (
-            SELECT i.id, i.customer_id, i.issue_date, i.due_date,
-                i.total_minor - COALESCE((SELECT SUM(a.amount_minor) FROM allocations a WHERE a.invoice_id = i.id), 0) AS open
-            FROM invoices i WHERE i.lifecycle = 'issued')
-         SELECT COALESCE(d.id, o.invoice_id), MAX(COALESCE(d.open, 0), 0), COALESCE(o.open_minor, 0)
-         FROM (SELECT * FROM direct WHERE open > 0) d FULL OUTER JOIN open_invoices o ON o.invoice_id = d.id
-         WHERE d.id IS NULL OR o.invoice_id IS NULL OR d.open <> o.open_minor
-            OR d.customer_id <> o.customer_id OR d.issue_date <> o.issue_date OR d.due_date <> o.due_date",
+        "SELECT i.id, i.total_minor - COALESCE((SELECT SUM(a.amount_minor) FROM allocations a WHERE a.invoice_id = i.id), 0) AS open,
+            COALESCE(o.open_minor, 0)
+         FROM invoices i LEFT JOIN open_invoices o ON o.invoice_id = i.id
+         WHERE i.lifecycle = 'issued' AND (
+            (open > 0 AND (o.invoice_id IS NULL OR o.open_minor <> open OR o.customer_id <> i.customer_id
+                OR o.issue_date <> i.issue_date OR o.due_date <> i.due_date))
+            OR (open <= 0 AND o.invoice_id IS NOT NULL))
+         UNION ALL
+         SELECT o.invoice_id, 0, o.open_minor FROM open_invoices o LEFT JOIN invoices i ON i.id = o.invoice_id
+         WHERE i.id IS NULL OR i.lifecycle <> 'issued'",
     )
     .fetch_all(conn)
     .await?;
