@@ -106,3 +106,56 @@ async fn many_payments_at_once_are_each_recorded_exactly_once() {
     let problems = app::store::check::check_books(&mut conn).await.unwrap();
     assert!(problems.is_empty(), "{problems:#?}");
 }
+
+#[tokio::test]
+async fn a_batch_allocates_against_what_is_open_after_credit_notes_and_refuses_locked_days() {
+    let app = TestApp::signed_in().await;
+    let customer = app.customer("Credited Batch Ltd").await;
+    let invoice = app.harbor_draft(customer).await;
+    app.ok("issue_invoice", json!({"id": invoice})).await;
+    let form = json!({"invoice_id": invoice, "amount": "100.00", "date": "2026-03-09",
+        "reason": "Agreed discount", "idempotency_key": "batch-credit-100"});
+    app.ok("create_credit_note", json!({"form": form})).await;
+    app.ok("lock_books", json!({"through": "2026-03-08"})).await;
+    let open = 83_996
+        - app
+            .scalar("SELECT SUM(total_minor) FROM credit_notes")
+            .await;
+    let beyond_open = payment(customer, open + 1, invoice, "batch-beyond-open");
+    let mut locked = payment(customer, 1_000, invoice, "batch-locked-day");
+    locked.received_on = NaiveDate::from_ymd_opt(2026, 3, 8).unwrap();
+    let exact = payment(customer, open, invoice, "batch-exactly-open");
+
+    let results = commit_batch(&app.pool, &[&beyond_open, &locked, &exact]).await;
+
+    assert!(
+        matches!(
+            results[0],
+            Err(PaymentError::Allocation(
+                AllocationError::ExceedsOpenBalance { .. }
+            ))
+        ),
+        "{:?}",
+        results[0]
+    );
+    assert!(
+        matches!(results[1], Err(PaymentError::Locked(_))),
+        "{:?}",
+        results[1]
+    );
+    assert!(results[2].is_ok(), "{:?}", results[2]);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM payments").await, 1);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM open_invoices").await, 0);
+    // The payment's cash-basis twin is posted with it, as on the single-payment path.
+    assert!(
+        app.scalar(
+            "SELECT COUNT(*) FROM cash_postings c JOIN payments p ON p.entry_id = c.entry_id
+             WHERE c.account_code = '4000'"
+        )
+        .await
+            > 0
+    );
+    let mut conn = app.pool.acquire().await.unwrap();
+    let problems = app::store::check::check_books(&mut conn).await.unwrap();
+    assert!(problems.is_empty(), "{problems:#?}");
+}
