@@ -23,11 +23,15 @@ pub struct AppState {
     pub pool: SqlitePool,
     pub changes: broadcast::Sender<Change>,
     pub sign_in_failures: SignInThrottle,
+    /// Records payments, committing those that arrive together in one transaction.
+    pub payments: super::payment_writer::PaymentWriter,
 }
 
 impl AppState {
+    /// Needs a Tokio runtime: it starts the payment writer.
     pub fn new(pool: SqlitePool) -> AppState {
         AppState {
+            payments: super::payment_writer::PaymentWriter::start(pool.clone()),
             pool,
             changes: broadcast::channel(256).0,
             sign_in_failures: SignInThrottle::default(),

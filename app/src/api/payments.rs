@@ -69,30 +69,25 @@ pub async fn record_payment(form: PaymentForm) -> Result<PaymentReceipt, AppErro
         },
         idempotency_key: key,
     };
-    let mut tx = crate::store::begin_write(&state.pool)
-        .await
-        .map_err(internal)?;
-    let receipt = crate::store::payments::record_payment(&mut tx, &payment)
-        .await
-        .map_err(|e| match e {
-            PaymentError::CustomerNotFound => {
-                AppError::invalid("customer_id", "choose the customer who paid")
-            }
-            PaymentError::WrongCurrency(c) => {
-                AppError::invalid("amount", format!("this customer pays in {c}"))
-            }
-            PaymentError::Allocation(AllocationError::ExceedsOpenBalance {
-                invoice, open, ..
-            }) => AppError::invalid(
+    // Committed (durably) together with the payments that arrived alongside, each on its own.
+    let receipt = state.payments.record(payment).await.map_err(|e| match e {
+        PaymentError::CustomerNotFound => {
+            AppError::invalid("customer_id", "choose the customer who paid")
+        }
+        PaymentError::WrongCurrency(c) => {
+            AppError::invalid("amount", format!("this customer pays in {c}"))
+        }
+        PaymentError::Allocation(AllocationError::ExceedsOpenBalance { invoice, open, .. }) => {
+            AppError::invalid(
                 &format!("allocation.{invoice}"),
                 format!("only {open} is open on this invoice"),
-            ),
-            PaymentError::Allocation(e) => AppError::invalid("amount", e.to_string()),
-            PaymentError::KeyReused => AppError::Conflict(e.to_string()),
-            PaymentError::Locked(message) => AppError::invalid("received_on", message),
-            PaymentError::Store(e) => internal(e),
-        })?;
-    tx.commit().await.map_err(internal)?;
+            )
+        }
+        PaymentError::Allocation(e) => AppError::invalid("amount", e.to_string()),
+        PaymentError::KeyReused => AppError::Conflict(e.to_string()),
+        PaymentError::Locked(message) => AppError::invalid("received_on", message),
+        PaymentError::Store(e) => internal(e),
+    })?;
     state.publish("payment");
     tracing::info!(
         payment = receipt.payment_id.0,

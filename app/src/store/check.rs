@@ -21,6 +21,7 @@ pub async fn check_books(conn: &mut SqliteConnection) -> anyhow::Result<Vec<Stri
     problems.extend(immutability_enforced(conn).await?);
     problems.extend(payables_match_bills(conn, currency).await?);
     problems.extend(monthly_balances_match(conn, currency).await?);
+    problems.extend(open_invoices_match(conn, currency).await?);
     problems.extend(cash_basis_sound(conn, currency).await?);
     problems.extend(super::expense_void::voids_sound(conn).await?);
     problems.extend(super::business::profile_problems(conn).await?);
@@ -231,7 +232,7 @@ async fn numbers_gapless(conn: &mut SqliteConnection) -> sqlx::Result<Vec<String
 
 /// Nothing posted may change: the triggers that refuse it must all be in place.
 async fn immutability_enforced(conn: &mut SqliteConnection) -> sqlx::Result<Vec<String>> {
-    const REQUIRED: [&str; 29] = [
+    const REQUIRED: [&str; 35] = [
         "credit_notes_no_update",
         "credit_notes_no_delete",
         "credit_note_lines_no_update",
@@ -261,6 +262,12 @@ async fn immutability_enforced(conn: &mut SqliteConnection) -> sqlx::Result<Vec<
         "allocations_no_delete",
         "invoices_issued_immutable",
         "invoices_issued_no_delete",
+        "invoices_open_on_issue",
+        "invoices_open_on_insert",
+        "invoices_open_on_void",
+        "allocations_reduce_open",
+        "credit_notes_reduce_open",
+        "write_offs_reduce_open",
     ];
     let present: Vec<String> =
         sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'trigger'")
@@ -345,6 +352,42 @@ async fn monthly_balances_match(
         }));
     }
     Ok(problems)
+}
+
+/// The open amounts the dashboard and payments read are exactly the issued invoices' totals
+/// less their allocations, credit notes and write-offs, with a row for every such invoice that still has money owed and for
+/// no other.
+async fn open_invoices_match(
+    conn: &mut SqliteConnection,
+    currency: Currency,
+) -> sqlx::Result<Vec<String>> {
+    // Both directions by key lookups (a full outer join here would compare every pair).
+    let rows: Vec<(i64, i64, i64)> = sqlx::query_as(
+        "SELECT i.id, i.total_minor - r.credited_minor - r.written_off_minor
+                - COALESCE((SELECT SUM(a.amount_minor) FROM allocations a WHERE a.invoice_id = i.id), 0) AS open,
+            COALESCE(o.open_minor, 0)
+         FROM invoices i JOIN invoice_reductions r ON r.invoice_id = i.id
+         LEFT JOIN open_invoices o ON o.invoice_id = i.id
+         WHERE i.lifecycle = 'issued' AND (
+            (open > 0 AND (o.invoice_id IS NULL OR o.open_minor <> open OR o.customer_id <> i.customer_id
+                OR o.issue_date <> i.issue_date OR o.due_date <> i.due_date))
+            OR (open <= 0 AND o.invoice_id IS NOT NULL))
+         UNION ALL
+         SELECT o.invoice_id, 0, o.open_minor FROM open_invoices o LEFT JOIN invoices i ON i.id = o.invoice_id
+         WHERE i.id IS NULL OR i.lifecycle <> 'issued'",
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(invoice, direct, kept)| {
+            format!(
+                "invoice {invoice} is kept as {} open but its total less its payments, credit notes and write-off is {}",
+                Money::from_minor(kept, currency),
+                Money::from_minor(direct, currency)
+            )
+        })
+        .collect())
 }
 
 /// Every cash-basis entry balances, and each equals a fresh derivation from its accrual entry.

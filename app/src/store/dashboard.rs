@@ -19,13 +19,11 @@ pub async fn dashboard(
     let money = |minor| Money::from_minor(minor, currency);
     let outstanding = account_balance(conn, accounts::RECEIVABLES, None).await?;
     let bank = account_balance(conn, accounts::BANK, None).await?;
-    let open: Vec<(NaiveDate, i64)> = sqlx::query_as(
-        "SELECT i.due_date, i.total_minor - r.credited_minor - r.written_off_minor
-            - COALESCE((SELECT SUM(a.amount_minor) FROM allocations a WHERE a.invoice_id = i.id), 0) AS open
-         FROM invoices i JOIN invoice_reductions r ON r.invoice_id = i.id WHERE i.lifecycle = 'issued' AND open > 0",
-    )
-    .fetch_all(&mut *conn)
-    .await?;
+    // What is open, per due date: the aging only adds amounts per bucket.
+    let open: Vec<(NaiveDate, i64)> =
+        sqlx::query_as("SELECT due_date, SUM(open_minor) FROM open_invoices GROUP BY due_date")
+            .fetch_all(&mut *conn)
+            .await?;
     let aging = AgingReport::build(
         currency,
         today,
