@@ -294,6 +294,17 @@ pub struct TrialBalance {
     pub total_credit: Money,
 }
 
+/// A bank account: money is received into it and paid from it, and its statements are
+/// imported against it. `account_code` is its asset account in the ledger.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BankAccount {
+    pub id: i64,
+    pub name: String,
+    pub account_code: String,
+    pub iban: String,
+    pub archived: bool,
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AccountOption {
     pub code: String,

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod analysis;
+pub mod bank_accounts;
 pub mod business;
 pub mod cash_basis;
 pub mod check;
