@@ -19,6 +19,7 @@ fn gbp(minor: i64) -> Money {
 fn payment(customer: i64, minor: i64, invoice: i64, key: &str) -> NewPayment {
     NewPayment {
         customer: CustomerId(customer),
+        bank_account_id: 1,
         amount: gbp(minor),
         received_on: NaiveDate::from_ymd_opt(2026, 3, 10).unwrap(),
         method: PaymentMethod::BankTransfer,

@@ -57,6 +57,7 @@ pub async fn record_payment(form: PaymentForm) -> Result<PaymentReceipt, AppErro
     };
     let payment = NewPayment {
         customer,
+        bank_account_id: form.bank_account_id.unwrap_or(1),
         amount,
         received_on,
         method: form.method,
@@ -74,6 +75,7 @@ pub async fn record_payment(form: PaymentForm) -> Result<PaymentReceipt, AppErro
         PaymentError::CustomerNotFound => {
             AppError::invalid("customer_id", "choose the customer who paid")
         }
+        PaymentError::BankAccountNotFound => AppError::invalid("bank_account_id", e.to_string()),
         PaymentError::WrongCurrency(c) => {
             AppError::invalid("amount", format!("this customer pays in {c}"))
         }

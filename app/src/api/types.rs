@@ -247,6 +247,9 @@ pub struct PaymentForm {
     pub amount: String,
     pub received_on: String,
     pub method: PaymentMethod,
+    /// The bank account the money arrived in; none means the first (the chart's "Bank").
+    #[serde(default)]
+    pub bank_account_id: Option<i64>,
     pub reference: String,
     pub allocations: Vec<(InvoiceId, String)>,
     pub keep_excess_as_credit: bool,

@@ -446,7 +446,7 @@ mod tests {
             prop_assert_eq!(plan.allocated() + plan.credit, amount);
             let open_total = Money::sum(amount.currency(), invoices.iter().map(|i| i.open));
             prop_assert_eq!(plan.allocated(), amount.min(open_total));
-            let entry = payment_entry(day("2026-03-20"), "payment".into(), amount, &plan);
+            let entry = payment_entry(day("2026-03-20"), "payment".into(), crate::domain::posting::accounts::BANK, amount, &plan);
             prop_assert!(entry.is_ok(), "{:?}", entry);
         }
 
@@ -470,7 +470,7 @@ mod tests {
             }
             prop_assert!(!plan.credit.is_negative());
             prop_assert_eq!(plan.allocated() + plan.credit, amount);
-            let entry = payment_entry(day("2026-03-20"), "payment".into(), amount, &plan);
+            let entry = payment_entry(day("2026-03-20"), "payment".into(), crate::domain::posting::accounts::BANK, amount, &plan);
             prop_assert!(entry.is_ok(), "{:?}", entry);
         }
 

@@ -152,16 +152,17 @@ pub fn issue_entry(
     JournalEntry::new(date, format!("Invoice {number} issued"), postings)
 }
 
-/// Receiving a payment: Dr bank (amount); Cr receivables (allocated); Cr customer credits
-/// (excess).
+/// Receiving a payment into the bank account whose ledger code is `bank`: Dr bank (amount);
+/// Cr receivables (allocated); Cr customer credits (excess).
 pub fn payment_entry(
     date: NaiveDate,
     memo: String,
+    bank: &str,
     amount: Money,
     plan: &AllocationPlan,
 ) -> Result<JournalEntry, PostingError> {
     let postings = vec![
-        Posting::debit(accounts::BANK, amount),
+        Posting::debit(bank, amount),
         Posting::credit(accounts::RECEIVABLES, plan.allocated()),
         Posting::credit(accounts::CUSTOMER_CREDITS, plan.credit),
     ];
@@ -201,6 +202,7 @@ mod tests {
         payment_entry(
             day(date),
             format!("Payment of {amount}"),
+            accounts::BANK,
             gbp(amount),
             &plan,
         )

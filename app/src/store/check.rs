@@ -134,10 +134,10 @@ async fn allocations_within_totals(
     }
     let payments: Vec<(i64, i64, i64, i64)> = sqlx::query_as(
         "SELECT p.id, p.amount_minor, COALESCE((SELECT SUM(amount_minor) FROM allocations WHERE payment_id = p.id), 0),
-            COALESCE((SELECT SUM(amount_minor) FROM postings WHERE entry_id = p.entry_id AND account_code = ?), 0)
+            COALESCE((SELECT SUM(amount_minor) FROM postings
+                WHERE entry_id = p.entry_id AND account_code IN (SELECT account_code FROM bank_accounts)), 0)
          FROM payments p",
     )
-    .bind(accounts::BANK)
     .fetch_all(conn)
     .await?;
     for (id, amount, allocated, banked) in payments {

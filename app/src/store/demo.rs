@@ -142,6 +142,7 @@ pub async fn fill_demo(
         let paid_on = issue_date + Days::new(rng.gen_range(2..45));
         let pay = |amount: Money, excess: Excess, key: String| NewPayment {
             customer,
+            bank_account_id: 1,
             amount,
             received_on: paid_on,
             method: [

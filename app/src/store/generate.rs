@@ -338,6 +338,7 @@ impl Generator {
         let entry = payment_entry(
             date,
             "Payment received (Bank transfer)".into(),
+            crate::domain::posting::accounts::BANK,
             amount,
             &plan,
         )?;

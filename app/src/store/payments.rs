@@ -16,6 +16,8 @@ use sqlx::SqliteConnection;
 #[derive(Clone, Debug)]
 pub struct NewPayment {
     pub customer: CustomerId,
+    /// The bank account (`bank_accounts.id`) the money arrived in.
+    pub bank_account_id: i64,
     pub amount: Money,
     pub received_on: NaiveDate,
     pub method: PaymentMethod,
@@ -29,6 +31,8 @@ pub struct NewPayment {
 pub enum PaymentError {
     #[error("customer not found")]
     CustomerNotFound,
+    #[error("choose the bank account the money arrived in")]
+    BankAccountNotFound,
     #[error("this customer is billed in {0}; record the payment in that currency")]
     WrongCurrency(Currency),
     #[error(transparent)]
@@ -66,6 +70,10 @@ pub async fn record_payment(
     if currency != payment.amount.currency() {
         return Err(PaymentError::WrongCurrency(currency));
     }
+    let bank = super::bank_accounts::by_id(conn, payment.bank_account_id)
+        .await?
+        .filter(|b| !b.archived)
+        .ok_or(PaymentError::BankAccountNotFound)?;
     if let Some(message) = ledger::locked_message(conn, payment.received_on).await? {
         return Err(PaymentError::Locked(message));
     }
@@ -77,8 +85,14 @@ pub async fn record_payment(
         "Payment received from {customer_name} ({})",
         payment.method.label()
     );
-    let entry = payment_entry(payment.received_on, memo, payment.amount, &plan)
-        .map_err(anyhow::Error::from)?;
+    let entry = payment_entry(
+        payment.received_on,
+        memo,
+        &bank.account_code,
+        payment.amount,
+        &plan,
+    )
+    .map_err(anyhow::Error::from)?;
     let mut settlements = Vec::new();
     for (invoice, amount) in &plan.allocations {
         settlements.push(invoice_settlement(conn, *invoice, *amount, None).await?);

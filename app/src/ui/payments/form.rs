@@ -91,6 +91,7 @@ pub fn PaymentForm(
             amount: amount.get_untracked(),
             received_on: received_on.get_untracked(),
             method: PaymentMethod::from_key(&method.get_untracked()).unwrap_or_default(),
+            bank_account_id: None,
             reference: reference.get_untracked(),
             allocations,
             keep_excess_as_credit: keep_credit.get_untracked(),
