@@ -54,6 +54,16 @@ test('a card expense with its receipt shows its input tax and sits behind the pr
   await expect(page).toHaveURL(/\/books\/accounts\/6100\?/);
   await expect(page.getByTestId('register')).toContainText(vendor);
   expect(money(await page.getByTestId('closing-balance').innerText())).toBe(shown);
+
+  // The tax summary's 20% input tax leads to the documents behind it, this expense among them,
+  // and they add up to the figure.
+  await page.goto('/books/tax');
+  const rate = page.locator('a[href*="side=input"][href*="rate=20"]');
+  const rateTax = money(await page.getByTestId('tax-summary').getByRole('row').filter({ has: rate }).locator('td').last().innerText());
+  await page.getByTestId('tax-summary').locator('a[href*="side=input"][href*="rate=20"]').click();
+  await expect(page).toHaveURL(/\/books\/tax\/documents\?/);
+  await expect(page.getByTestId('tax-documents')).toContainText(vendor);
+  expect(money(await page.getByTestId('tax-documents-tax').innerText())).toBe(rateTax);
 });
 
 test('a manual entry must balance, and a reversal takes a second press', async ({ page }, testInfo) => {

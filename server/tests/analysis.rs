@@ -353,3 +353,118 @@ async fn a_money_flow_of_too_many_weeks_is_refused_with_a_field_message() {
         84
     );
 }
+
+/// Every rate row of the summary, as (side, rate, base, tax).
+fn rate_rows(summary: &Value) -> Vec<(String, String, String, String)> {
+    ["output", "input"]
+        .iter()
+        .flat_map(|side| {
+            summary[side].as_array().unwrap().iter().map(move |r| {
+                (
+                    side.to_string(),
+                    r["rate"].as_str().unwrap().to_string(),
+                    amount(&r["base"]).to_string(),
+                    amount(&r["tax"]).to_string(),
+                )
+            })
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn each_rate_of_the_tax_summary_leads_to_documents_that_add_up_to_it() {
+    let app = TestApp::signed_in().await;
+    let customer = app.customer("Harbor Cafe").await;
+    let kept = app.harbor_draft(customer).await;
+    let voided = app.harbor_draft(customer).await;
+    app.ok("issue_invoice", json!({"id": kept})).await;
+    app.ok("issue_invoice", json!({"id": voided})).await;
+    app.ok("void_invoice", json!({"id": voided})).await;
+    let form = json!({"invoice_id": kept, "amount": "50.00", "date": "2026-03-12",
+        "reason": "Agreed discount", "idempotency_key": "credit-harbor"});
+    app.ok("create_credit_note", json!({"form": form})).await;
+    app.pay(customer, "400.00", "2026-04-10", "harbor-april", false)
+        .await
+        .expect("payment");
+    expense(&app, "card-paper", "2026-03-10", "2300", "", "60.00", true).await;
+    let bill = expense(
+        &app,
+        "bill-rent",
+        "2026-03-01",
+        "",
+        "2026-04-30",
+        "200.00",
+        false,
+    )
+    .await;
+    let paid = json!({"bill": bill, "amount": "120.00", "paid_on": "2026-04-15", "paid_from": "1000",
+        "idempotency_key": "pay-part-of-bill"});
+    app.ok("pay_bill", paid).await;
+    let (from, to) = ("2026-01-01", "2099-12-31");
+
+    let mut followed = 0;
+    for basis in ["accrual", "cash"] {
+        let summary = tax(&app, from, to, basis).await;
+        for (side, rate, base, tax) in rate_rows(&summary) {
+            let documents = app
+                .ok(
+                    "get_tax_documents",
+                    json!({"from": from, "to": to, "basis": basis, "side": side, "rate": rate, "page": 1}),
+                )
+                .await;
+
+            let context = format!("{basis} {side} at {rate}%");
+            assert_eq!(amount(&documents["base"]), base, "{context}");
+            assert_eq!(amount(&documents["tax"]), tax, "{context}");
+            let rows = documents["documents"].as_array().unwrap();
+            assert_eq!(rows.len() as u64, documents["count"].as_u64().unwrap());
+            let sum = |key: &str| -> i64 {
+                rows.iter()
+                    .map(|r| (amount(&r[key]).parse::<f64>().unwrap() * 100.0).round() as i64)
+                    .sum()
+            };
+            let expected = |text: &str| (text.parse::<f64>().unwrap() * 100.0).round() as i64;
+            assert_eq!(sum("base"), expected(&base), "{context}");
+            assert_eq!(sum("tax"), expected(&tax), "{context}");
+            followed += 1;
+        }
+    }
+    assert!(followed >= 5, "only {followed} rates were followed");
+
+    // On the accrual basis the 20% sales are the kept invoice, the voided one issued and taken
+    // back, and the credit note.
+    let sales = app
+        .ok(
+            "get_tax_documents",
+            json!({"from": from, "to": to, "basis": "accrual", "side": "output", "rate": "20", "page": 1}),
+        )
+        .await;
+    let mut kinds: Vec<&str> = sales["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["source"].as_str().unwrap())
+        .collect();
+    kinds.sort();
+    assert_eq!(
+        kinds,
+        vec!["CreditNote", "Invoice", "Invoice", "InvoiceVoid"]
+    );
+    // A rate no document has lists nothing, and a rate that is not one is refused.
+    let none = app
+        .ok(
+            "get_tax_documents",
+            json!({"from": from, "to": to, "basis": "accrual", "side": "output", "rate": "7.5", "page": 1}),
+        )
+        .await;
+    assert_eq!(none["count"], 0);
+    assert_eq!(amount(&none["tax"]), "0.00");
+    let refused = app
+        .call(
+            "get_tax_documents",
+            json!({"from": from, "to": to, "basis": "accrual", "side": "output", "rate": "twenty", "page": 1}),
+        )
+        .await;
+    let message = refused.expect_err("a rate that is not a number is refused");
+    assert!(message.to_string().contains("tax rate"), "{message}");
+}

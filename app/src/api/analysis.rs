@@ -5,7 +5,7 @@ use super::error::AppError;
 use crate::domain::forecast::Forecast;
 use crate::domain::money_flow::MoneyFlow;
 use crate::domain::party_aging::AgingTable;
-use crate::domain::tax_summary::TaxSummary;
+use crate::domain::tax_summary::{RateDocuments, TaxSummary};
 use chrono::NaiveDate;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -86,29 +86,89 @@ pub async fn get_tax_summary(
     basis: String,
 ) -> Result<TaxSummary, AppError> {
     use super::context::{business, internal, require_user};
-    use chrono::{Datelike, Days, Months};
     let (state, _) = require_user().await?;
     let settings = business(&state).await?;
-    let today = settings.today();
+    let mut errors = super::FieldErrors::default();
+    let chosen = tax_period(&mut errors, settings.today(), &from, &to, &basis);
+    errors.into_result()?;
+    let (period, basis) = chosen.ok_or_else(|| AppError::invalid("from", "check the dates"))?;
+    let mut conn = state.pool.acquire().await.map_err(internal)?;
+    crate::store::analysis::tax_summary_for(&mut conn, settings.base_currency, basis, period)
+        .await
+        .map_err(internal)
+}
+
+/// The period (empty: the quarter `today` is in) and basis a tax report was asked for.
+#[cfg(feature = "ssr")]
+fn tax_period(
+    errors: &mut super::FieldErrors,
+    today: NaiveDate,
+    from: &str,
+    to: &str,
+    basis: &str,
+) -> Option<(crate::domain::Period, crate::domain::Basis)> {
+    use chrono::{Datelike, Days, Months};
     let quarter_start = today
         .with_day(1)
         .and_then(|d| d.with_month0(today.month0() / 3 * 3))
         .unwrap_or(today);
     let quarter_end = quarter_start + Months::new(3) - Days::new(1);
-    let mut errors = super::FieldErrors::default();
-    let from = day_or(&mut errors, "from", &from, quarter_start);
-    let to = day_or(&mut errors, "to", &to, quarter_end);
-    let period = ordered(&mut errors, from, to);
-    let basis = crate::domain::Basis::parse(&basis).unwrap_or_else(|| {
+    let from = day_or(errors, "from", from, quarter_start);
+    let to = day_or(errors, "to", to, quarter_end);
+    let period = ordered(errors, from, to);
+    let basis = crate::domain::Basis::parse(basis).or_else(|| {
         errors.add("basis", "choose accrual or cash");
-        crate::domain::Basis::Accrual
+        None
     });
+    Some((period?, basis?))
+}
+
+/// The documents behind one rate of the tax summary: each invoice, credit note, expense or
+/// bill (or, on the cash basis, the money against one) with its part of the rate's figures.
+#[server(endpoint = "get_tax_documents", input = Json)]
+pub async fn get_tax_documents(
+    from: String,
+    to: String,
+    basis: String,
+    side: String,
+    rate: String,
+    page: u32,
+) -> Result<RateDocuments, AppError> {
+    use super::context::{business, internal, require_user};
+    use crate::domain::tax_summary::TaxSide;
+    let (state, _) = require_user().await?;
+    let settings = business(&state).await?;
+    let mut errors = super::FieldErrors::default();
+    let chosen = tax_period(&mut errors, settings.today(), &from, &to, &basis);
+    let side = TaxSide::parse(&side).or_else(|| {
+        errors.add("side", "choose output or input tax");
+        None
+    });
+    let rate = rate
+        .trim()
+        .parse::<rust_decimal::Decimal>()
+        .ok()
+        .filter(|r| !r.is_sign_negative() && *r <= rust_decimal::Decimal::ONE_HUNDRED)
+        .filter(|r| crate::store::to_scaled(*r, 2).is_some())
+        .or_else(|| {
+            errors.add("rate", "a tax rate is a percentage like 20 or 7.5");
+            None
+        });
     errors.into_result()?;
-    let period = period.ok_or_else(|| AppError::invalid("from", "check the dates"))?;
+    let (Some((period, basis)), Some(side), Some(rate)) = (chosen, side, rate) else {
+        return Err(AppError::invalid("from", "check the dates"));
+    };
     let mut conn = state.pool.acquire().await.map_err(internal)?;
-    crate::store::analysis::tax_summary_for(&mut conn, settings.base_currency, basis, period)
-        .await
-        .map_err(internal)
+    crate::store::analysis::tax_documents_for(
+        &mut conn,
+        settings.base_currency,
+        basis,
+        period,
+        (side, rate),
+        (page, 100),
+    )
+    .await
+    .map_err(internal)
 }
 
 /// Money in and out of the bank, cash and card accounts per week or month over a period

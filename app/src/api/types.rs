@@ -528,6 +528,33 @@ pub struct LedgerSummary {
     pub rows: Vec<LedgerSummaryRow>,
 }
 
+impl LedgerSummary {
+    /// For a comparison: adds a row of zeros for each account that moved in `earlier` but has
+    /// neither a balance nor postings in this period, keeping the rows in code order.
+    pub fn with_earlier_accounts(mut self, earlier: &LedgerSummary) -> LedgerSummary {
+        for e in &earlier.rows {
+            if self.rows.iter().any(|r| r.code == e.code) {
+                continue;
+            }
+            let zero = Money::zero(e.closing.currency());
+            let at = self.rows.partition_point(|r| r.code < e.code);
+            self.rows.insert(
+                at,
+                LedgerSummaryRow {
+                    code: e.code.clone(),
+                    name: e.name.clone(),
+                    kind: e.kind,
+                    opening: zero,
+                    debits: zero,
+                    credits: zero,
+                    closing: zero,
+                },
+            );
+        }
+        self
+    }
+}
+
 /// What moved a customer's balance on a statement.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum StatementLineKind {
@@ -576,4 +603,60 @@ pub struct CustomerStatement {
     pub lines: Vec<StatementLine>,
     /// As of the last day of the period.
     pub closing: StatementBalance,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::fixtures::{day, gbp};
+
+    fn row(code: &str, closing: &str) -> LedgerSummaryRow {
+        LedgerSummaryRow {
+            code: code.into(),
+            name: format!("Account {code}"),
+            kind: AccountKind::Expense,
+            opening: gbp("0"),
+            debits: gbp(closing),
+            credits: gbp("0"),
+            closing: gbp(closing),
+        }
+    }
+
+    fn ledger(rows: Vec<LedgerSummaryRow>) -> LedgerSummary {
+        LedgerSummary {
+            period: Period {
+                from: day("2026-04-01"),
+                to: day("2026-06-30"),
+            },
+            basis: Basis::Accrual,
+            rows,
+        }
+    }
+
+    #[test]
+    fn a_compared_ledger_lists_accounts_that_moved_only_earlier_as_zeros_in_code_order() {
+        let now = ledger(vec![row("1000", "50.00"), row("6200", "10.00")]);
+        let earlier = ledger(vec![
+            row("6100", "7.00"),
+            row("6200", "3.00"),
+            row("7000", "1.00"),
+        ]);
+
+        let compared = now.with_earlier_accounts(&earlier);
+
+        let codes: Vec<(&str, Money)> = compared
+            .rows
+            .iter()
+            .map(|r| (r.code.as_str(), r.closing))
+            .collect();
+        assert_eq!(
+            codes,
+            vec![
+                ("1000", gbp("50.00")),
+                ("6100", gbp("0.00")),
+                ("6200", gbp("10.00")),
+                ("7000", gbp("0.00")),
+            ]
+        );
+    }
 }

@@ -14,7 +14,7 @@ pub mod expenses;
 #[cfg(feature = "ssr")]
 pub mod export;
 #[cfg(test)]
-mod fixtures;
+pub(crate) mod fixtures;
 pub mod forecast;
 pub mod ids;
 pub mod journal;

@@ -49,6 +49,26 @@ impl AgingTable {
             .find(|r| r.party_id == party_id)
             .map_or(Money::zero(self.total.currency()), |r| r.total)
     }
+
+    /// For a comparison: adds a row with nothing open for each party listed on `earlier` but
+    /// not here (they paid up, or were paid), after the parties that still have balances.
+    pub fn with_earlier_parties(mut self, earlier: &AgingTable) -> AgingTable {
+        let zero = Money::zero(self.total.currency());
+        let gone: Vec<PartyAging> = earlier
+            .rows
+            .iter()
+            .filter(|e| !self.rows.iter().any(|r| r.party_id == e.party_id))
+            .map(|e| PartyAging {
+                party_id: e.party_id,
+                party: e.party.clone(),
+                oldest_due: e.oldest_due,
+                buckets: vec![zero; AgingBucket::ALL.len()],
+                total: zero,
+            })
+            .collect();
+        self.rows.extend(gone);
+        self
+    }
 }
 
 /// Groups open items by party and buckets each by how late it is on `as_of`. Parties are
@@ -102,6 +122,40 @@ pub fn age_by_party(
 mod tests {
     use super::*;
     use crate::domain::fixtures::{currency, day, gbp};
+
+    #[test]
+    fn a_comparison_keeps_a_row_for_a_party_that_has_since_paid_up() {
+        let earlier = age_by_party(
+            currency("GBP"),
+            day("2026-05-31"),
+            [
+                item(1, "Harbor Cafe", "2026-05-01", "100.00"),
+                item(2, "Mill Bakery", "2026-05-20", "40.00"),
+            ],
+        );
+        let now = age_by_party(
+            currency("GBP"),
+            day("2026-06-30"),
+            [item(2, "Mill Bakery", "2026-06-20", "70.00")],
+        );
+
+        let compared = now.with_earlier_parties(&earlier);
+
+        let rows: Vec<(&str, Money, Money)> = compared
+            .rows
+            .iter()
+            .map(|r| (r.party.as_str(), r.total, earlier.party_total(r.party_id)))
+            .collect();
+        assert_eq!(
+            rows,
+            vec![
+                ("Mill Bakery", gbp("70.00"), gbp("40.00")),
+                ("Harbor Cafe", gbp("0.00"), gbp("100.00")),
+            ]
+        );
+        assert_eq!(compared.total, gbp("70.00"));
+        assert!(compared.rows[1].buckets.iter().all(|b| b.is_zero()));
+    }
 
     fn item(party_id: i64, party: &str, due: &str, open: &str) -> OpenItem {
         OpenItem {

@@ -36,6 +36,95 @@ pub struct TaxSummary {
     pub manual_input: Money,
 }
 
+/// The side of the return a rate's figures are on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TaxSide {
+    /// Tax charged on sales.
+    Output,
+    /// Tax paid on purchases.
+    Input,
+}
+
+impl TaxSide {
+    pub fn parse(text: &str) -> Option<TaxSide> {
+        match text {
+            "output" => Some(TaxSide::Output),
+            "input" => Some(TaxSide::Input),
+            _ => None,
+        }
+    }
+
+    pub fn key(self) -> &'static str {
+        match self {
+            TaxSide::Output => "output",
+            TaxSide::Input => "input",
+        }
+    }
+}
+
+/// What kind of document a tax figure comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TaxSource {
+    /// An invoice issued in the period.
+    Invoice,
+    /// An invoice voided in the period: its figures taken back.
+    InvoiceVoid,
+    /// A credit note dated in the period: what it took back.
+    CreditNote,
+    /// On the cash basis: the share of an invoice that money received in the period paid.
+    InvoicePaid,
+    /// An expense paid on the spot.
+    Expense,
+    /// A bill dated in the period.
+    Bill,
+    /// On the cash basis: the share of a bill that money paid in the period settled.
+    BillPaid,
+}
+
+impl TaxSource {
+    pub fn label(self) -> &'static str {
+        match self {
+            TaxSource::Invoice => "Invoice",
+            TaxSource::InvoiceVoid => "Invoice voided",
+            TaxSource::CreditNote => "Credit note",
+            TaxSource::InvoicePaid => "Paid on invoice",
+            TaxSource::Expense => "Expense",
+            TaxSource::Bill => "Bill",
+            TaxSource::BillPaid => "Paid on bill",
+        }
+    }
+}
+
+/// One document's part of one rate's figures.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TaxContribution {
+    pub source: TaxSource,
+    /// The invoice, credit note or expense.
+    pub id: i64,
+    pub number: String,
+    pub date: chrono::NaiveDate,
+    pub party: String,
+    pub base: Money,
+    pub tax: Money,
+}
+
+/// The documents behind one rate of the tax summary, a page at a time; all of them together
+/// add up to the summary's row, given here as `base` and `tax`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RateDocuments {
+    pub period: Period,
+    pub basis: Basis,
+    pub side: TaxSide,
+    pub rate: Decimal,
+    pub documents: Vec<TaxContribution>,
+    pub base: Money,
+    pub tax: Money,
+    /// How many documents in all, and which page of them this is.
+    pub count: u64,
+    pub page: u32,
+    pub pages: u32,
+}
+
 /// Per-rate sums in minor units, added to one document at a time.
 #[derive(Clone, Debug, Default)]
 pub struct RateTotals(BTreeMap<Decimal, (i64, i64)>);

@@ -3,7 +3,7 @@
 
 mod tax;
 
-pub use tax::tax_summary_for;
+pub use tax::{tax_documents_for, tax_summary_for};
 
 use super::reports::{sums, Closing};
 use crate::domain::forecast::{forecast, Forecast};

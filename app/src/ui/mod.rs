@@ -115,6 +115,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/books/journal/:id") view=books::JournalEntryPage />
                     <Route path=path!("/books/aging") view=books::AgingPage />
                     <Route path=path!("/books/tax") view=books::TaxSummaryPage />
+                    <Route path=path!("/books/tax/documents") view=books::TaxDocumentsPage />
                     <Route path=path!("/books/cash-flow") view=books::CashFlowPage />
                     <Route path=path!("/account") view=team::AccountPage />
                     <Route path=path!("/people") view=team::PeoplePage />

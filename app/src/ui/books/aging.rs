@@ -31,6 +31,15 @@ pub fn AgingPage() -> impl IntoView {
             } else {
                 None
             };
+            // Parties that had a balance only a month earlier get a row too.
+            let now = match &earlier {
+                Some(e) => crate::api::analysis::AgingReports {
+                    receivables: now.receivables.with_earlier_parties(&e.receivables),
+                    payables: now.payables.with_earlier_parties(&e.payables),
+                    as_of: now.as_of,
+                },
+                None => now,
+            };
             Ok::<_, crate::api::AppError>((now, earlier))
         },
     );

@@ -26,6 +26,11 @@ pub fn GeneralLedgerPage() -> impl IntoView {
             } else {
                 None
             };
+            // Accounts that moved only in the earlier period get a row too.
+            let l = match &previous {
+                Some(p) => l.with_earlier_accounts(p),
+                None => l,
+            };
             Ok::<_, crate::api::AppError>((l, previous))
         },
     );

@@ -11,6 +11,7 @@ mod movements;
 mod register;
 mod statements;
 mod tax;
+mod tax_documents;
 mod trend;
 mod trial_balance;
 
@@ -23,6 +24,7 @@ pub use movements::MoneyMovementsPage;
 pub use register::RegisterPage;
 pub use statements::{BalanceSheetPage, ProfitLossPage};
 pub use tax::TaxSummaryPage;
+pub use tax_documents::TaxDocumentsPage;
 pub use trial_balance::TrialBalancePage;
 
 use crate::domain::money::group_thousands;
@@ -49,7 +51,17 @@ const BOOKS_PAGES: [(&str, &str); 9] = [
 pub fn BooksNav() -> impl IntoView {
     let location = leptos_router::hooks::use_location();
     let navigate = use_navigate();
-    let current = move || location.pathname.get();
+    // The page a sub-page (an account's register, an entry, the documents behind a tax
+    // figure) belongs to: the longest books page its address starts with.
+    let current = move || {
+        let path = location.pathname.get();
+        BOOKS_PAGES
+            .iter()
+            .map(|(href, _)| *href)
+            .filter(|href| path == *href || path.starts_with(&format!("{href}/")))
+            .max_by_key(|href| href.len())
+            .unwrap_or_default()
+    };
     view! {
         <nav class="tabs books-nav" aria-label="Books">
             {BOOKS_PAGES.into_iter().map(|(href, name)| view! {

@@ -122,9 +122,11 @@ fn SummaryView(s: TaxSummary) -> impl IntoView {
                     </tr>
                 </thead>
                 <RateRows title="Output tax (sales)" figures=s.output total_base=s.output_base total_tax=s.output_tax
-                    account=format!("/books/accounts/2200?{drill}") />
+                    account=format!("/books/accounts/2200?{drill}")
+                    documents=format!("/books/tax/documents?{drill}&side=output") />
                 <RateRows title="Input tax (purchases)" figures=s.input total_base=s.input_base total_tax=s.input_tax
-                    account=format!("/books/accounts/1200?{drill}") />
+                    account=format!("/books/accounts/1200?{drill}")
+                    documents=format!("/books/tax/documents?{drill}&side=input") />
                 <tfoot>
                     <tr class="grand">
                         <th scope="row">{if refund { "Refund due" } else { "Net tax due" }}</th>
@@ -136,7 +138,7 @@ fn SummaryView(s: TaxSummary) -> impl IntoView {
                 </tfoot>
             </table>
         </div>
-        <p class="muted">"Figures come from invoices, expenses and bills."</p>
+        <p class="muted">"Figures come from invoices, credit notes, expenses and bills; each rate leads to its documents."</p>
         {(!s.manual_output.is_zero() || !s.manual_input.is_zero()).then(|| view! {
             <section class="panel" data-testid="tax-manual">
                 <h2 class="section-title">"Manual entries to the tax accounts in this period"</h2>
@@ -158,6 +160,8 @@ fn RateRows(
     total_tax: Money,
     /// The register of the tax account behind the total.
     account: String,
+    /// The documents behind a rate, less the rate itself.
+    documents: String,
 ) -> impl IntoView {
     let empty = figures.is_empty();
     view! {
@@ -166,7 +170,11 @@ fn RateRows(
             {empty.then(|| view! { <tr><td class="muted wide-cell" colspan="3">"Nothing in this period."</td></tr> })}
             {figures.into_iter().map(|f| view! {
                 <tr>
-                    <td class="primary-cell">{format!("{}%", f.rate)}</td>
+                    <td class="primary-cell">
+                        <A href=format!("{documents}&rate={}", f.rate) attr:title="Show the documents at this rate">
+                            {format!("{}%", f.rate)}
+                        </A>
+                    </td>
                     <td class="num wide-cell" data-label="Taxable base"><Amount value=f.base /></td>
                     <td class="num wide-cell" data-label="Tax"><Amount value=f.tax /></td>
                 </tr>
