@@ -14,6 +14,7 @@ pub mod downloads;
 pub mod events;
 pub mod pdf;
 pub mod reporting;
+pub mod scheduler;
 pub mod startup;
 pub mod status;
 pub mod telemetry;

@@ -102,6 +102,10 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         tokio::spawn(crate::backup::run_daily(pool.clone(), schedule));
     }
     let state = AppState::new(pool.clone());
+    tokio::spawn(crate::scheduler::run(
+        state.clone(),
+        std::time::Duration::from_secs(60),
+    ));
     let app = router(state, leptos_options(args.addr));
     let listener = tokio::net::TcpListener::bind(args.addr).await?;
     tracing::info!(addr = %listener.local_addr()?, db = %args.db.display(), "Settle is listening");

@@ -17,6 +17,7 @@ pub mod parse;
 #[cfg(feature = "ssr")]
 pub mod payment_writer;
 pub mod payments;
+pub mod recurring;
 pub mod reports;
 pub mod settings;
 pub mod statements;

@@ -605,6 +605,61 @@ pub struct CustomerStatement {
     pub closing: StatementBalance,
 }
 
+/// A recurring invoice: a template and its schedule.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RecurringSummary {
+    pub id: i64,
+    pub name: String,
+    pub customer_id: CustomerId,
+    pub customer_name: String,
+    /// "Every month on day 1".
+    pub schedule: String,
+    pub start: NaiveDate,
+    pub end: Option<NaiveDate>,
+    /// The next invoice's date; none when paused or finished.
+    pub next: Option<NaiveDate>,
+    pub amount: Money,
+    pub terms_days: u32,
+    pub auto_issue: bool,
+    pub paused: bool,
+    pub runs: i64,
+}
+
+/// One occurrence made.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RecurringRun {
+    pub run_on: NaiveDate,
+    /// None when the draft it made was deleted.
+    pub invoice: Option<InvoiceId>,
+    pub number: Option<String>,
+    pub issued: bool,
+    pub note: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RecurringDetail {
+    pub summary: RecurringSummary,
+    pub notes: String,
+    /// The template's line descriptions.
+    pub lines: Vec<String>,
+    pub runs: Vec<RecurringRun>,
+}
+
+/// Repeating an invoice: its customer, lines, notes and terms, on a schedule.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct RecurringForm {
+    pub invoice_id: Option<InvoiceId>,
+    pub name: String,
+    /// "weekly", "monthly" or "yearly".
+    pub frequency: String,
+    /// For monthly: 1–31 (31: the month's last day).
+    pub day_of_month: String,
+    pub start: String,
+    /// Empty: no end.
+    pub end: String,
+    pub auto_issue: bool,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

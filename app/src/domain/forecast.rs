@@ -29,6 +29,9 @@ pub struct Forecast {
     /// Open balances falling due after the last week: not in the weeks above.
     pub later_in: Money,
     pub later_out: Money,
+    /// How much of the expected money in the weeks above comes from recurring invoices not
+    /// yet made (included in `expected_in`).
+    pub from_recurring: Money,
 }
 
 /// Spreads open receivables and payables, as `(due date, open balance)`, over the 13 weeks
@@ -85,6 +88,7 @@ pub fn forecast(
         weeks,
         later_in,
         later_out,
+        from_recurring: zero,
     }
 }
 

@@ -25,6 +25,7 @@ pub mod party_aging;
 pub mod posting;
 pub mod pricing;
 pub mod profile;
+pub mod recurrence;
 pub mod reports;
 pub mod status;
 pub mod tax_summary;

@@ -120,27 +120,39 @@ pub async fn money_flow_for(
     ))
 }
 
-/// The 13-week forecast from `today`'s money and the open invoices and bills.
+/// The 13-week forecast from `today`'s money, the open invoices and bills, and the invoices
+/// recurring templates will make in those weeks (expected on their due dates).
 pub async fn forecast_for(
     conn: &mut SqliteConnection,
     currency: Currency,
     today: NaiveDate,
-) -> sqlx::Result<Forecast> {
+) -> anyhow::Result<Forecast> {
     let opening = money_balance(conn, today).await?;
     let due = |items: Vec<OpenItem>| -> Vec<(NaiveDate, Money)> {
         items.into_iter().map(|i| (i.due, i.open)).collect()
     };
-    let receivables = due(open_receivables(conn, currency, today).await?);
+    let mut receivables = due(open_receivables(conn, currency, today).await?);
     let payables = due(open_payables(conn, currency, today).await?);
-    // Only what is already invoiced or billed is forecast: recurring invoices do not exist
-    // yet, so income the business expects but has not invoiced is not in these weeks.
-    Ok(forecast(
+    let horizon = crate::domain::money_flow::week_start(today)
+        + chrono::Days::new(7 * crate::domain::forecast::WEEKS);
+    let recurring = super::recurring::expected(conn, currency, today, horizon).await?;
+    let from_recurring = Money::sum(
+        currency,
+        recurring
+            .iter()
+            .filter(|(due, _)| *due < horizon)
+            .map(|(_, amount)| *amount),
+    );
+    receivables.extend(recurring);
+    let mut f = forecast(
         currency,
         today,
         Money::from_minor(opening, currency),
         &receivables,
         &payables,
-    ))
+    );
+    f.from_recurring = from_recurring;
+    Ok(f)
 }
 
 /// Entries per page of the money movements behind a cash-flow figure.

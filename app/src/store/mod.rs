@@ -23,6 +23,7 @@ pub mod journal;
 pub mod ledger;
 pub mod numbering;
 pub mod payments;
+pub mod recurring;
 pub mod reports;
 pub mod statements;
 pub mod team;

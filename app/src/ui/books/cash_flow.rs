@@ -323,8 +323,10 @@ fn ForecastView(f: Forecast) -> impl IntoView {
             <h2 id="forecast-heading">"13-week forecast"</h2>
             <p class="panel-sub">
                 "From today's money, " <Amount value=f.opening />
-                ", open invoices are expected in the week they fall due (overdue ones this week) and open bills likewise. "
-                "Recurring invoices do not exist yet, so income not yet invoiced is not included. "
+                ", open invoices are expected in the week they fall due (overdue ones this week), open bills likewise, "
+                "and the invoices recurring schedules will make on their due dates"
+                {(!f.from_recurring.is_zero()).then(|| view! { " (" <Amount value=f.from_recurring /> " of the money in)" })}
+                ". "
                 <CsvLink file_name=file rows=csv />
             </p>
             <FlowChart bars summary />
