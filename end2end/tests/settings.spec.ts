@@ -5,17 +5,9 @@
 
 import { test, expect, type Page } from '@playwright/test';
 import path from 'node:path';
-import { signIn, uniqueSuffix } from './support';
+import { call, signIn, uniqueSuffix } from './support';
 
 const LOGO = path.join(__dirname, 'fixtures', 'logo.png');
-
-/** Calls a server function from the page's session, as the app does. */
-async function call(page: Page, name: string, args: unknown) {
-  const origin = new URL(page.url()).origin;
-  const response = await page.request.post(`/api/${name}`, { data: args, headers: { origin } });
-  expect(response.ok(), `${name}: ${await response.text()}`).toBeTruthy();
-  return response.json();
-}
 
 async function screenshot(page: Page, name: string) {
   const dir = process.env.SETTLE_SCREENSHOTS;

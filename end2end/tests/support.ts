@@ -47,3 +47,11 @@ export function isoDay(offset: number): string {
   const pad = (n: number) => String(n).padStart(2, '0');
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
 }
+
+/** Calls a server function from the page's session, as the app does. */
+export async function call(page: Page, name: string, args: unknown) {
+  const origin = new URL(page.url()).origin;
+  const response = await page.request.post(`/api/${name}`, { data: args, headers: { origin } });
+  expect(response.ok(), `${name}: ${await response.text()}`).toBeTruthy();
+  return response.json();
+}

@@ -16,6 +16,7 @@ mod live;
 mod numbering;
 mod payments;
 mod print;
+mod recurring;
 mod settings;
 mod team;
 
@@ -100,6 +101,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/invoices/new") view=invoices::NewInvoicePage />
                     <Route path=path!("/invoices/:id") view=invoices::InvoicePage />
                     <Route path=path!("/invoices/:id/edit") view=invoices::EditInvoicePage />
+                    <Route path=path!("/recurring") view=recurring::RecurringPage />
+                    <Route path=path!("/recurring/new") view=recurring::NewRecurringPage />
+                    <Route path=path!("/recurring/:id") view=recurring::RecurringDetailPage />
                     <Route path=path!("/credit-notes") view=credit_notes::CreditNotesPage />
                     <Route path=path!("/credit-notes/:id") view=credit_notes::CreditNotePage />
                     <Route path=path!("/settings/numbering") view=numbering::NumberingPage />

@@ -107,6 +107,9 @@ pub fn InvoiceActions(detail: InvoiceDetail, crediting: RwSignal<bool>) -> impl 
                 on:click=move |_| { errors.set(None); duplicate.dispatch(()); }>
                 "Duplicate"
             </button>
+            {(status != InvoiceStatus::Void).then(|| view! {
+                <A href=format!("/recurring/new?invoice={id}") attr:class="button secondary">"Repeat…"</A>
+            })}
             <button type="button" class="button ghost" on:click=|_| print_page()>"Print"</button>
             <div class="action-errors"><FormError errors /></div>
         </div>
