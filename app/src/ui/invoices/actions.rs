@@ -1,5 +1,5 @@
 //! What can be done to an invoice from its page: edit, issue or delete a draft; record a
-//! payment, credit, write off or void an issued one; duplicate any; print. Irreversible steps
+//! payment, credit, write off or void an issued one; duplicate or repeat any (printing and the PDF are beside them). Irreversible steps
 //! ask once more, inline.
 
 use crate::api::credit_notes::{duplicate_invoice, write_off_invoice};
@@ -110,7 +110,6 @@ pub fn InvoiceActions(detail: InvoiceDetail, crediting: RwSignal<bool>) -> impl 
             {(status != InvoiceStatus::Void).then(|| view! {
                 <A href=format!("/recurring/new?invoice={id}") attr:class="button secondary">"Repeat…"</A>
             })}
-            <button type="button" class="button ghost" on:click=|_| print_page()>"Print"</button>
             <div class="action-errors"><FormError errors /></div>
         </div>
     }
@@ -149,12 +148,5 @@ fn ConfirmableButton(
                 </div>
             </div>
         </Show>
-    }
-}
-
-fn print_page() {
-    #[cfg(feature = "hydrate")]
-    if let Some(window) = web_sys::window() {
-        let _ = window.print();
     }
 }
