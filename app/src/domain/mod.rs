@@ -10,6 +10,8 @@ pub mod cash_basis;
 pub mod cash_flow;
 pub mod chart;
 pub mod credit;
+#[cfg(feature = "ssr")]
+pub mod einvoice;
 pub mod expenses;
 #[cfg(feature = "ssr")]
 pub mod export;
