@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod analysis;
 pub mod auth;
+pub mod bank_accounts;
 pub mod books;
 #[cfg(feature = "ssr")]
 pub mod context;
@@ -15,6 +16,7 @@ pub mod expenses;
 pub mod invoices;
 pub mod parse;
 #[cfg(feature = "ssr")]
+pub mod payment_changes;
 pub mod payment_writer;
 pub mod payments;
 pub mod reports;
