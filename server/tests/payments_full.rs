@@ -263,7 +263,7 @@ async fn credit_is_applied_to_a_later_invoice_once_and_reversing_its_payment_tak
     assert_eq!(paid["credit"]["amount"], "30.00");
     let second = issue_121(&app, customer).await;
     let credit = app
-        .ok("customer_credit", json!({"customer_id": customer}))
+        .ok("get_customer_credit", json!({"customer_id": customer}))
         .await;
     assert_eq!(credit["amount"], "30.00");
 
@@ -322,7 +322,7 @@ async fn credit_is_applied_to_a_later_invoice_once_and_reversing_its_payment_tak
     );
     assert_eq!(open_row(&app, second).await, 12_100);
     let credit = app
-        .ok("customer_credit", json!({"customer_id": customer}))
+        .ok("get_customer_credit", json!({"customer_id": customer}))
         .await;
     assert_eq!(credit["amount"], "0.00");
     assert_books_sound(&app).await;

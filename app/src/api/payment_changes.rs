@@ -143,8 +143,10 @@ pub async fn use_credit(form: CreditForm) -> Result<ChangeReceipt, AppError> {
 }
 
 /// The customer credit a customer holds, to apply or refund.
-#[server(endpoint = "customer_credit", input = Json)]
-pub async fn customer_credit(customer_id: CustomerId) -> Result<crate::domain::Money, AppError> {
+#[server(endpoint = "get_customer_credit", input = Json)]
+pub async fn get_customer_credit(
+    customer_id: CustomerId,
+) -> Result<crate::domain::Money, AppError> {
     use super::context::{business, internal, require_user};
     let (state, _) = require_user().await?;
     let currency = business(&state).await?.base_currency;

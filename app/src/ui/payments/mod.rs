@@ -5,8 +5,10 @@ mod allocations;
 mod form;
 mod list;
 mod receipt;
+mod view;
 
 pub use list::PaymentsPage;
+pub use view::PaymentPage;
 
 use crate::api::bank_accounts::list_bank_accounts;
 use crate::api::invoices::get_document_defaults;
