@@ -15,8 +15,8 @@ pub mod error;
 pub mod expenses;
 pub mod invoices;
 pub mod parse;
-#[cfg(feature = "ssr")]
 pub mod payment_changes;
+#[cfg(feature = "ssr")]
 pub mod payment_writer;
 pub mod payments;
 pub mod reports;

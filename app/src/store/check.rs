@@ -234,7 +234,7 @@ async fn numbers_gapless(conn: &mut SqliteConnection) -> sqlx::Result<Vec<String
 
 /// Nothing posted may change: the triggers that refuse it must all be in place.
 async fn immutability_enforced(conn: &mut SqliteConnection) -> sqlx::Result<Vec<String>> {
-    const REQUIRED: [&str; 35] = [
+    const REQUIRED: [&str; 43] = [
         "credit_notes_no_update",
         "credit_notes_no_delete",
         "credit_note_lines_no_update",
@@ -270,6 +270,14 @@ async fn immutability_enforced(conn: &mut SqliteConnection) -> sqlx::Result<Vec<
         "allocations_reduce_open",
         "credit_notes_reduce_open",
         "write_offs_reduce_open",
+        "payment_requests_no_update",
+        "payment_requests_no_delete",
+        "payment_reversals_no_update",
+        "payment_reversals_no_delete",
+        "credit_refunds_no_update",
+        "credit_refunds_no_delete",
+        "allocations_not_from_reversed",
+        "payment_reversals_reopen",
     ];
     let present: Vec<String> =
         sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'trigger'")
