@@ -21,7 +21,7 @@ test('a card payment with a fee into a second bank account pays an invoice, and 
   await ready(page);
   await page.getByLabel('Name').fill(bank);
   await page.getByRole('button', { name: 'Add bank account' }).click();
-  await expect(page.getByRole('cell', { name: bank })).toBeVisible();
+  await expect(page.getByRole('cell', { name: bank, exact: true })).toBeVisible();
   await page.screenshot({ path: testInfo.outputPath(`bank-accounts-${size}.png`), fullPage: true });
 
   await visible(page.getByRole('link', { name: 'Customers' })).click();
