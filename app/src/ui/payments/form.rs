@@ -152,7 +152,7 @@ pub fn PaymentForm(
                             <FieldError id="bank_account_id-error" error=field_error(errors, "bank_account_id") />
                         </div>
                         <TextField id="fee" label="Processor fee" value=fee inputmode="decimal"
-                            hint="Kept back by the card processor or bank; posts to Bank and card fees." errors />
+                            hint="Kept back by the processor; posts to Bank and card fees." errors />
                     </div>
                 </section>
                 <OpenInvoices customer=customer_id invoices=open inputs errors />
