@@ -30,6 +30,8 @@ async function issueInvoice(page: Page, customer: string): Promise<string> {
 test('credit left by an overpayment is applied to the next invoice, then the rest refunded', async ({ page }, testInfo) => {
   const customer = `Dune Bikes ${uniqueSuffix(testInfo)}`;
   const size = testInfo.project.name;
+  // A long journey; on a busy machine a debug build needs more than the default 30 s.
+  test.setTimeout(120_000);
   await signIn(page);
   await visible(page.getByRole('link', { name: 'Customers' })).click();
   await page.getByRole('link', { name: 'New customer' }).click();
@@ -58,6 +60,7 @@ test('credit left by an overpayment is applied to the next invoice, then the res
   await ready(page);
   await page.getByRole('button', { name: 'Refund credit' }).click();
   await expect(page.getByLabel('Amount')).toHaveValue('29.00');
+  await expect(page.getByLabel('From bank account')).not.toHaveValue('');
   await page.screenshot({ path: testInfo.outputPath(`credit-refund-${size}.png`), fullPage: true });
   await page.getByRole('button', { name: 'Yes, refund credit' }).click();
   await expect(page.getByRole('button', { name: 'Refund credit' })).toBeHidden();
@@ -68,6 +71,8 @@ test('a card payment with a fee into a second bank account pays an invoice, and 
   const customer = `Pier Cycles ${suffix}`;
   const bank = `Card takings ${suffix}`;
   const size = testInfo.project.name;
+  // A long journey; on a busy machine a debug build needs more than the default 30 s.
+  test.setTimeout(120_000);
   await signIn(page);
 
   await page.goto('/settings/bank-accounts');

@@ -52,16 +52,26 @@ pub fn RefundCredit(customer: CustomerId, credit: Money) -> impl IntoView {
                     <TextField id="refund_amount" label="Amount" value=amount inputmode="decimal" errors required=true />
                     <div class="field">
                         <label for="refund_bank">"From bank account"</label>
-                        <select id="refund_bank" bind:value=bank>
-                            <Transition fallback=|| ()>
-                                {move || Suspend::new(async move {
-                                    let list = banks.await.unwrap_or_default();
-                                    list.into_iter().filter(|b| !b.archived).map(|b| view! {
-                                        <option value=b.id.to_string()>{b.name}</option>
-                                    }).collect_view()
-                                })}
-                            </Transition>
-                        </select>
+                        <Transition fallback=|| ()>
+                            {move || Suspend::new(async move {
+                                let list: Vec<_> = banks
+                                    .await
+                                    .unwrap_or_default()
+                                    .into_iter()
+                                    .filter(|b| !b.archived)
+                                    .collect();
+                                if let Some(first) = list.first() {
+                                    bank.set(first.id.to_string());
+                                }
+                                view! {
+                                    <select id="refund_bank" bind:value=bank>
+                                        {list.into_iter().enumerate().map(|(i, b)| view! {
+                                            <option value=b.id.to_string() selected=i == 0>{b.name}</option>
+                                        }).collect_view()}
+                                    </select>
+                                }
+                            })}
+                        </Transition>
                     </div>
                     <div class="confirm-buttons">
                         <button type="button" class="button secondary small" on:click=move |_| open.set(false)>"Cancel"</button>
