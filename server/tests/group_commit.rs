@@ -27,6 +27,7 @@ fn payment(customer: i64, minor: i64, invoice: i64, key: &str) -> NewPayment {
         requested: vec![(InvoiceId(invoice), gbp(minor))],
         excess: Excess::Refuse,
         idempotency_key: key.to_string(),
+        fee: None,
     }
 }
 

@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod analysis;
 pub mod auth;
+pub mod bank_accounts;
 pub mod books;
 #[cfg(feature = "ssr")]
 pub mod context;
@@ -14,6 +15,7 @@ pub mod error;
 pub mod expenses;
 pub mod invoices;
 pub mod parse;
+pub mod payment_changes;
 #[cfg(feature = "ssr")]
 pub mod payment_writer;
 pub mod payments;

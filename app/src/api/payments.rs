@@ -1,7 +1,8 @@
 //! Recording received payments.
 
 use super::error::AppError;
-use super::types::{Page, PaymentForm, PaymentReceipt, PaymentSummary};
+use super::types::{Page, PaymentDetail, PaymentForm, PaymentReceipt, PaymentSummary};
+use crate::domain::PaymentId;
 use leptos::prelude::*;
 use server_fn::codec::Json;
 
@@ -10,8 +11,9 @@ use server_fn::codec::Json;
 pub async fn record_payment(form: PaymentForm) -> Result<PaymentReceipt, AppError> {
     use super::context::{business, internal, require_writer};
     use super::{parse, FieldErrors};
+    use crate::domain::posting::{accounts::PAYMENT_FEES, check_fee};
     use crate::domain::{AllocationError, Excess};
-    use crate::store::payments::{NewPayment, PaymentError};
+    use crate::store::payments::{Fee, NewPayment, PaymentError};
     let (state, _) = require_writer().await?;
     let settings = business(&state).await?;
     let currency = settings.base_currency;
@@ -50,6 +52,22 @@ pub async fn record_payment(form: PaymentForm) -> Result<PaymentReceipt, AppErro
             requested.push((*invoice, part));
         }
     }
+    let fee = match form.fee.trim() {
+        "" => None,
+        typed => parse::money(&mut errors, "fee", typed, currency).map(|amount| Fee {
+            account: form
+                .fee_account
+                .clone()
+                .filter(|a| !a.trim().is_empty())
+                .unwrap_or_else(|| PAYMENT_FEES.to_string()),
+            amount,
+        }),
+    };
+    if let (Some(amount), Some(fee)) = (amount, &fee) {
+        if let Err(e) = check_fee(amount, fee.amount) {
+            errors.add("fee", e.to_string());
+        }
+    }
     errors.into_result()?;
     let (Some(customer), Some(amount), Some(received_on)) = (form.customer_id, amount, received_on)
     else {
@@ -69,6 +87,7 @@ pub async fn record_payment(form: PaymentForm) -> Result<PaymentReceipt, AppErro
             Excess::Refuse
         },
         idempotency_key: key,
+        fee,
     };
     // Committed (durably) together with the payments that arrived alongside, each on its own.
     let receipt = state.payments.record(payment).await.map_err(|e| match e {
@@ -87,6 +106,7 @@ pub async fn record_payment(form: PaymentForm) -> Result<PaymentReceipt, AppErro
         }
         PaymentError::Allocation(e) => AppError::invalid("amount", e.to_string()),
         PaymentError::KeyReused => AppError::Conflict(e.to_string()),
+        PaymentError::Fee(message) => AppError::invalid("fee", message),
         PaymentError::Locked(message) => AppError::invalid("received_on", message),
         PaymentError::Store(e) => internal(e),
     })?;
@@ -110,4 +130,16 @@ pub async fn list_payments(page: u32) -> Result<Page<PaymentSummary>, AppError> 
     crate::store::payments::list_payments(&mut conn, currency, page.max(1), PER_PAGE)
         .await
         .map_err(internal)
+}
+
+/// Everything about one payment: bank account, fee, allocations, credit, reversal.
+#[server(endpoint = "get_payment", input = Json)]
+pub async fn get_payment(id: PaymentId) -> Result<PaymentDetail, AppError> {
+    use super::context::{internal, require_user};
+    let (state, _) = require_user().await?;
+    let mut conn = state.pool.acquire().await.map_err(internal)?;
+    crate::store::payment_detail::get_payment(&mut conn, id)
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::NotFound("The payment".into()))
 }

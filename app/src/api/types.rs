@@ -255,6 +255,90 @@ pub struct PaymentForm {
     pub keep_excess_as_credit: bool,
     /// Generated once per form; a repeated submission with the same key records nothing new.
     pub idempotency_key: String,
+    /// A processor's fee kept back from the amount ("" for none).
+    #[serde(default)]
+    pub fee: String,
+    /// The expense account the fee posts to; none means "Bank and card fees" (6500).
+    #[serde(default)]
+    pub fee_account: Option<String>,
+}
+
+/// Whether a payment taken back was a mistake (reversal) or money sent back (refund).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ReversalKind {
+    #[default]
+    Reversal,
+    Refund,
+}
+
+impl ReversalKind {
+    pub fn key(self) -> &'static str {
+        match self {
+            ReversalKind::Reversal => "reversal",
+            ReversalKind::Refund => "refund",
+        }
+    }
+}
+
+/// Reversing or refunding a whole payment, dated `date` (empty: the payment's own day).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ReversalForm {
+    pub payment_id: PaymentId,
+    pub kind: ReversalKind,
+    pub date: String,
+    pub idempotency_key: String,
+}
+
+/// Applying customer credit to an invoice, or (with no invoice) refunding it from a bank
+/// account.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CreditForm {
+    pub customer_id: CustomerId,
+    pub invoice_id: Option<InvoiceId>,
+    pub bank_account_id: Option<i64>,
+    pub amount: String,
+    /// Empty: today.
+    pub date: String,
+    pub idempotency_key: String,
+}
+
+/// What a credit application, credit refund, reversal or refund posted.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ChangeReceipt {
+    pub amount: Money,
+    pub entry_ids: Vec<i64>,
+}
+
+/// One allocation of a payment, as its detail page shows it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PaymentAllocation {
+    pub invoice_id: InvoiceId,
+    pub number: String,
+    pub amount: Money,
+    /// Applied later from the payment's credit, rather than when it was received.
+    pub from_credit: bool,
+}
+
+/// Everything about one payment.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PaymentDetail {
+    pub id: PaymentId,
+    pub customer_id: CustomerId,
+    pub customer_name: String,
+    pub received_on: NaiveDate,
+    pub method: String,
+    pub reference: String,
+    pub bank_account: String,
+    pub amount: Money,
+    pub fee: Money,
+    pub fee_account: Option<String>,
+    pub allocations: Vec<PaymentAllocation>,
+    /// Refunded from this payment's credit.
+    pub credit_refunded: Money,
+    /// Credit still unapplied (zero once reversed).
+    pub credit_left: Money,
+    /// "reversal" or "refund" and its day, once taken back.
+    pub reversal: Option<(ReversalKind, NaiveDate)>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -346,6 +430,10 @@ pub struct PaymentSummary {
     pub allocated: Money,
     /// The invoices it paid: id and number.
     pub invoices: Vec<(InvoiceId, String)>,
+    pub bank_account: String,
+    pub fee: Money,
+    /// Reversed or refunded whole.
+    pub reversed: bool,
 }
 
 /// One account's postings over a period, with the running balance.

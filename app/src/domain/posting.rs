@@ -35,6 +35,8 @@ pub mod accounts {
     pub const RETAINED_EARNINGS: &str = "3900";
     pub const SALES: &str = "4000";
     pub const BAD_DEBTS: &str = "6900";
+    /// Where a card processor's or bank's fee on a received payment goes by default.
+    pub const PAYMENT_FEES: &str = "6500";
 }
 
 /// One line of a journal entry: an account and a signed amount (debit positive).
@@ -167,6 +169,72 @@ pub fn payment_entry(
         Posting::credit(accounts::CUSTOMER_CREDITS, plan.credit),
     ];
     JournalEntry::new(date, memo, postings)
+}
+
+/// A processor's fee kept back from a payment: the customer paid `amount`, the bank received
+/// `amount - fee`, and the fee is an expense.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PaymentFee<'a> {
+    pub account: &'a str,
+    pub amount: Money,
+}
+
+#[derive(Debug, PartialEq, thiserror::Error)]
+pub enum FeeError {
+    #[error("a fee cannot be negative")]
+    Negative,
+    #[error("the fee must be less than the amount received")]
+    NotLessThanAmount,
+}
+
+/// A fee is zero or more and less than the payment it is kept from, so the bank always
+/// receives something.
+pub fn check_fee(amount: Money, fee: Money) -> Result<(), FeeError> {
+    if fee.is_negative() {
+        return Err(FeeError::Negative);
+    }
+    if fee >= amount {
+        return Err(FeeError::NotLessThanAmount);
+    }
+    Ok(())
+}
+
+/// Receiving a payment with a processor's fee: Dr bank (amount - fee); Dr fees (fee); Cr
+/// receivables (allocated); Cr customer credits (excess). The invoices are settled by the whole
+/// amount the customer paid.
+pub fn payment_entry_with_fee(
+    date: NaiveDate,
+    memo: String,
+    bank: &str,
+    amount: Money,
+    fee: &PaymentFee<'_>,
+    plan: &AllocationPlan,
+) -> Result<JournalEntry, PostingError> {
+    let postings = vec![
+        Posting::debit(bank, amount - fee.amount),
+        Posting::debit(fee.account, fee.amount),
+        Posting::credit(accounts::RECEIVABLES, plan.allocated()),
+        Posting::credit(accounts::CUSTOMER_CREDITS, plan.credit),
+    ];
+    JournalEntry::new(date, memo, postings)
+}
+
+/// The postings that take back everything `entries` posted together: each account's sum,
+/// negated, zero sums left out. A payment's reversal takes back its own entry and the entries
+/// that applied its credit later.
+pub fn reversing_postings<'a>(entries: impl IntoIterator<Item = &'a Posting>) -> Vec<Posting> {
+    let mut sums: Vec<Posting> = Vec::new();
+    for p in entries {
+        match sums.iter_mut().find(|q| q.account == p.account) {
+            Some(q) => q.amount = q.amount - p.amount,
+            None => sums.push(Posting {
+                account: p.account.clone(),
+                amount: -p.amount,
+            }),
+        }
+    }
+    sums.retain(|p| !p.amount.is_zero());
+    sums
 }
 
 #[cfg(test)]
@@ -418,5 +486,83 @@ mod tests {
             let rebuilt = JournalEntry::new(reversal.date, reversal.memo.clone(), postings);
             prop_assert_eq!(rebuilt, Ok(reversal));
         }
+
+        #[test]
+        fn a_payment_with_a_fee_banks_the_rest_and_settles_the_whole_amount(
+            amount in 2i64..10_000_000,
+            fee_share in 0i64..1000,
+            open in 1i64..10_000_000,
+        ) {
+            let gbp_minor = |m: i64| Money::from_minor(m, currency("GBP"));
+            let fee = gbp_minor(amount * fee_share / 1000 % amount);
+            prop_assert_eq!(check_fee(gbp_minor(amount), fee), Ok(()));
+            let invoices = [OpenInvoice { invoice: HARBOR_CAFE, open: gbp_minor(open) }];
+            let plan = allocate_payment(gbp_minor(amount), &[], &invoices, Excess::KeepAsCredit)
+                .expect("a valid payment");
+            let fee = PaymentFee { account: accounts::PAYMENT_FEES, amount: fee };
+
+            let entry = payment_entry_with_fee(
+                day("2026-03-01"), "Card".into(), "1001", gbp_minor(amount), &fee, &plan,
+            ).expect("a balanced entry");
+
+            let of = |code: &str| Money::sum(
+                currency("GBP"),
+                entry.postings().iter().filter(|p| p.account.0 == code).map(|p| p.amount),
+            );
+            prop_assert_eq!(of("1001") + of(accounts::PAYMENT_FEES), gbp_minor(amount));
+            prop_assert_eq!(
+                of(accounts::RECEIVABLES) + of(accounts::CUSTOMER_CREDITS),
+                -gbp_minor(amount)
+            );
+            let reversal = reversing_postings(entry.postings());
+            let both: Vec<Posting> = entry.postings().iter().chain(&reversal).cloned().collect();
+            prop_assert!(reversing_postings(&both).is_empty());
+        }
+    }
+
+    #[test]
+    fn a_card_payment_of_121_with_a_2_05_fee_banks_118_95() {
+        let invoices = [OpenInvoice {
+            invoice: HARBOR_CAFE,
+            open: gbp("121.00"),
+        }];
+        let plan = allocate_payment(gbp("121.00"), &[], &invoices, Excess::Refuse).unwrap();
+        let fee = PaymentFee {
+            account: accounts::PAYMENT_FEES,
+            amount: gbp("2.05"),
+        };
+
+        let entry = payment_entry_with_fee(
+            day("2026-03-01"),
+            "Card".into(),
+            "1000",
+            gbp("121.00"),
+            &fee,
+            &plan,
+        )
+        .unwrap();
+
+        assert_eq!(
+            entry.postings(),
+            &[
+                Posting::debit("1000", gbp("118.95")),
+                Posting::debit(accounts::PAYMENT_FEES, gbp("2.05")),
+                Posting::credit(accounts::RECEIVABLES, gbp("121.00")),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_fee_must_be_less_than_the_amount_and_not_negative() {
+        assert_eq!(
+            check_fee(gbp("10.00"), gbp("10.00")),
+            Err(FeeError::NotLessThanAmount)
+        );
+        assert_eq!(
+            check_fee(gbp("10.00"), gbp("-0.01")),
+            Err(FeeError::Negative)
+        );
+        assert_eq!(check_fee(gbp("10.00"), gbp("9.99")), Ok(()));
+        assert_eq!(check_fee(gbp("10.00"), gbp("0.00")), Ok(()));
     }
 }

@@ -23,7 +23,7 @@ pub async fn open_receivables(
     let rows: Vec<(i64, String, NaiveDate, i64)> = sqlx::query_as(
         "WITH open AS (
             SELECT i.customer_id AS party_id, i.due_date, i.total_minor - COALESCE((
-                SELECT SUM(a.amount_minor) FROM allocations a JOIN payments p ON p.id = a.payment_id
+                SELECT SUM(a.amount_minor) FROM live_allocations a JOIN payments p ON p.id = a.payment_id
                 WHERE a.invoice_id = i.id AND p.received_on <= ?1), 0)
                 - COALESCE((SELECT SUM(c.total_minor) FROM credit_notes c WHERE c.invoice_id = i.id AND c.date <= ?1), 0)
                 - COALESCE((SELECT SUM(w.amount_minor) FROM write_offs w WHERE w.invoice_id = i.id AND w.date <= ?1), 0)

@@ -128,6 +128,37 @@ pub async fn create(
     })
 }
 
+/// Archives a bank account: it keeps its ledger account and history but takes no new
+/// payments. The last open bank account stays open.
+pub async fn archive(conn: &mut SqliteConnection, id: i64) -> Result<(), BankAccountError> {
+    let open: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM bank_accounts WHERE archived_at IS NULL AND id <> ?",
+    )
+    .bind(id)
+    .fetch_one(&mut *conn)
+    .await?;
+    if open == 0 {
+        return Err(BankAccountError::Invalid(
+            "id",
+            "keep at least one bank account open".into(),
+        ));
+    }
+    let done = sqlx::query(
+        "UPDATE bank_accounts SET archived_at = ? WHERE id = ? AND archived_at IS NULL",
+    )
+    .bind(super::now_text())
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(BankAccountError::Invalid(
+            "id",
+            "this bank account is archived already or does not exist".into(),
+        ));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -65,10 +65,13 @@ pub async fn derive_twin(
         let credit = composition_of_credit(conn, entry_id).await?;
         return Ok(credit_note_twin(&composition, &history, &credit));
     }
+    if let Some(twin) = super::payment_changes::reversal_twin_of_entry(conn, entry_id).await? {
+        return Ok(twin);
+    }
     let entry = get_entry(conn, entry_id).await?;
     let allocations: Vec<(i64, i64, i64)> = sqlx::query_as(
         "SELECT a.invoice_id, a.amount_minor, a.id FROM allocations a JOIN payments p ON p.id = a.payment_id
-         WHERE p.entry_id = ? ORDER BY a.id",
+         WHERE COALESCE(a.entry_id, p.entry_id) = ? ORDER BY a.id",
     )
     .bind(entry_id)
     .fetch_all(&mut *conn)
@@ -120,8 +123,13 @@ pub async fn invoice_history(
     let (entry, allocation) = before.unwrap_or((i64::MAX, i64::MAX));
     let rows: Vec<(String, i64, i64, i64)> = sqlx::query_as(
         "SELECT kind, entry_id, id, amount FROM (
-            SELECT 'paid' AS kind, p.entry_id, a.id, a.amount_minor AS amount FROM allocations a
-                JOIN payments p ON p.id = a.payment_id WHERE a.invoice_id = ?1
+            SELECT 'paid' AS kind, COALESCE(a.entry_id, p.entry_id) AS entry_id, a.id,
+                a.amount_minor AS amount FROM allocations a
+                JOIN payments p ON p.id = a.payment_id
+                LEFT JOIN payment_reversals r ON r.payment_id = a.payment_id
+                -- a payment reversed before this point no longer counts: its reversal mirrored
+                -- what it recognised
+                WHERE a.invoice_id = ?1 AND (r.entry_id IS NULL OR r.entry_id >= ?2)
             UNION ALL
             SELECT 'credited', c.entry_id, 0, c.total_minor FROM credit_notes c WHERE c.invoice_id = ?1)
          WHERE entry_id < ?2 OR (entry_id = ?2 AND kind = 'paid' AND id < ?3)

@@ -75,7 +75,7 @@ async fn receivables_match_invoices(
         "SELECT c.id, c.name,
             COALESCE((SELECT SUM(amount_minor) FROM postings WHERE customer_id = c.id AND account_code = ?), 0),
             COALESCE((SELECT SUM(i.total_minor - r.credited_minor - r.written_off_minor
-                    - COALESCE((SELECT SUM(a.amount_minor) FROM allocations a WHERE a.invoice_id = i.id), 0))
+                    - COALESCE((SELECT SUM(a.amount_minor) FROM live_allocations a WHERE a.invoice_id = i.id), 0))
                 FROM invoices i JOIN invoice_reductions r ON r.invoice_id = i.id
                 WHERE i.customer_id = c.id AND i.lifecycle = 'issued'), 0)
          FROM customers c",
@@ -117,7 +117,7 @@ async fn allocations_within_totals(
 ) -> sqlx::Result<Vec<String>> {
     let mut problems = Vec::new();
     let over: Vec<(i64, Option<String>, i64, i64)> = sqlx::query_as(
-        "SELECT i.id, i.number, i.total_minor, SUM(a.amount_minor) FROM invoices i JOIN allocations a ON a.invoice_id = i.id
+        "SELECT i.id, i.number, i.total_minor, SUM(a.amount_minor) FROM invoices i JOIN live_allocations a ON a.invoice_id = i.id
          JOIN invoice_reductions r ON r.invoice_id = i.id
          GROUP BY i.id HAVING SUM(a.amount_minor) > i.total_minor - r.credited_minor - r.written_off_minor
             OR i.lifecycle <> 'issued'",
@@ -133,9 +133,11 @@ async fn allocations_within_totals(
         ));
     }
     let payments: Vec<(i64, i64, i64, i64)> = sqlx::query_as(
-        "SELECT p.id, p.amount_minor, COALESCE((SELECT SUM(amount_minor) FROM allocations WHERE payment_id = p.id), 0),
+        "SELECT p.id, p.amount_minor, COALESCE((SELECT SUM(amount_minor) FROM allocations WHERE payment_id = p.id), 0)
+                + COALESCE((SELECT SUM(amount_minor) FROM credit_refunds WHERE payment_id = p.id), 0),
             COALESCE((SELECT SUM(amount_minor) FROM postings
                 WHERE entry_id = p.entry_id AND account_code IN (SELECT account_code FROM bank_accounts)), 0)
+                + p.fee_minor
          FROM payments p",
     )
     .fetch_all(conn)
@@ -143,7 +145,7 @@ async fn allocations_within_totals(
     for (id, amount, allocated, banked) in payments {
         if allocated > amount || banked != amount {
             problems.push(format!(
-                "payment {id} of {} has {} allocated and {} posted to the bank",
+                "payment {id} of {} has {} allocated or refunded and {} posted to the bank and fees",
                 Money::from_minor(amount, currency),
                 Money::from_minor(allocated, currency),
                 Money::from_minor(banked, currency)
@@ -168,7 +170,7 @@ async fn lifecycle_consistent(conn: &mut SqliteConnection) -> sqlx::Result<Vec<S
     );
     let rows: Vec<Row> = sqlx::query_as(
         "SELECT i.id, i.number, i.lifecycle, i.total_minor,
-            COALESCE((SELECT SUM(a.amount_minor) FROM allocations a WHERE a.invoice_id = i.id), 0),
+            COALESCE((SELECT SUM(a.amount_minor) FROM live_allocations a WHERE a.invoice_id = i.id), 0),
             (SELECT SUM(p.amount_minor) FROM postings p WHERE p.entry_id = i.issue_entry_id AND p.account_code = ?1),
             (SELECT SUM(p.amount_minor) FROM postings p WHERE p.entry_id = i.void_entry_id AND p.account_code = ?1)
          FROM invoices i",
@@ -232,7 +234,7 @@ async fn numbers_gapless(conn: &mut SqliteConnection) -> sqlx::Result<Vec<String
 
 /// Nothing posted may change: the triggers that refuse it must all be in place.
 async fn immutability_enforced(conn: &mut SqliteConnection) -> sqlx::Result<Vec<String>> {
-    const REQUIRED: [&str; 35] = [
+    const REQUIRED: [&str; 43] = [
         "credit_notes_no_update",
         "credit_notes_no_delete",
         "credit_note_lines_no_update",
@@ -268,6 +270,14 @@ async fn immutability_enforced(conn: &mut SqliteConnection) -> sqlx::Result<Vec<
         "allocations_reduce_open",
         "credit_notes_reduce_open",
         "write_offs_reduce_open",
+        "payment_requests_no_update",
+        "payment_requests_no_delete",
+        "payment_reversals_no_update",
+        "payment_reversals_no_delete",
+        "credit_refunds_no_update",
+        "credit_refunds_no_delete",
+        "allocations_not_from_reversed",
+        "payment_reversals_reopen",
     ];
     let present: Vec<String> =
         sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'trigger'")
@@ -364,7 +374,7 @@ async fn open_invoices_match(
     // Both directions by key lookups (a full outer join here would compare every pair).
     let rows: Vec<(i64, i64, i64)> = sqlx::query_as(
         "SELECT i.id, i.total_minor - r.credited_minor - r.written_off_minor
-                - COALESCE((SELECT SUM(a.amount_minor) FROM allocations a WHERE a.invoice_id = i.id), 0) AS open,
+                - COALESCE((SELECT SUM(a.amount_minor) FROM live_allocations a WHERE a.invoice_id = i.id), 0) AS open,
             COALESCE(o.open_minor, 0)
          FROM invoices i JOIN invoice_reductions r ON r.invoice_id = i.id
          LEFT JOIN open_invoices o ON o.invoice_id = i.id

@@ -103,12 +103,12 @@ async fn within_invoices(
 ) -> sqlx::Result<Vec<String>> {
     let over: Vec<(Option<String>, i64, i64, i64, i64)> = sqlx::query_as(
         "SELECT i.number, i.total_minor,
-            COALESCE((SELECT SUM(a.amount_minor) FROM allocations a WHERE a.invoice_id = i.id), 0),
+            COALESCE((SELECT SUM(a.amount_minor) FROM live_allocations a WHERE a.invoice_id = i.id), 0),
             r.credited_minor, r.written_off_minor
          FROM invoices i JOIN invoice_reductions r ON r.invoice_id = i.id
          WHERE r.credited_minor + r.written_off_minor > 0
            AND i.total_minor < r.credited_minor + r.written_off_minor
-               + COALESCE((SELECT SUM(a.amount_minor) FROM allocations a WHERE a.invoice_id = i.id), 0)",
+               + COALESCE((SELECT SUM(a.amount_minor) FROM live_allocations a WHERE a.invoice_id = i.id), 0)",
     )
     .fetch_all(&mut *conn)
     .await?;

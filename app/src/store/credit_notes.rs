@@ -96,7 +96,7 @@ pub async fn invoice_figures(
 ) -> Result<InvoiceFigures, CreditNoteError> {
     let row: Option<FiguresRow> = sqlx::query_as(
         "SELECT i.lifecycle, i.number, i.customer_id, i.currency, i.issue_date, i.issue_entry_id, i.total_minor,
-            COALESCE((SELECT SUM(a.amount_minor) FROM allocations a WHERE a.invoice_id = i.id), 0),
+            COALESCE((SELECT SUM(a.amount_minor) FROM live_allocations a WHERE a.invoice_id = i.id), 0),
             r.credited_minor, r.written_off_minor
          FROM invoices i JOIN invoice_reductions r ON r.invoice_id = i.id WHERE i.id = ?",
     )

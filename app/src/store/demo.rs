@@ -154,6 +154,7 @@ pub async fn fill_demo(
             requested: vec![(id, amount.min(total))],
             excess,
             idempotency_key: key,
+            fee: None,
         };
         // Most customers pay; the ones who have not yet are mostly recent.
         let long_ago = issue_date < today - Days::new(75);

@@ -286,7 +286,7 @@ pub async fn void_invoice(
     match (lifecycle.as_str(), issue_entry_id) {
         ("issued", Some(entry_id)) => {
             let paid: i64 = sqlx::query_scalar(
-                "SELECT COALESCE(SUM(amount_minor), 0) FROM allocations WHERE invoice_id = ?",
+                "SELECT COALESCE(SUM(amount_minor), 0) FROM live_allocations WHERE invoice_id = ?",
             )
             .bind(id.0)
             .fetch_one(&mut *conn)
@@ -350,7 +350,7 @@ type SummaryRow = (
 const STATUS_CTE: &str = "WITH inv AS (
         SELECT i.id, i.number, i.customer_id, COALESCE(i.billed_name, c.name) AS customer_name, i.issue_date, i.due_date, i.currency,
             i.lifecycle, i.total_minor,
-            COALESCE((SELECT SUM(a.amount_minor) FROM allocations a WHERE a.invoice_id = i.id), 0) AS paid_minor,
+            COALESCE((SELECT SUM(a.amount_minor) FROM live_allocations a WHERE a.invoice_id = i.id), 0) AS paid_minor,
             r.credited_minor, r.written_off_minor
         FROM invoices i JOIN customers c ON c.id = i.customer_id JOIN invoice_reductions r ON r.invoice_id = i.id),
     s AS (SELECT *,
@@ -581,7 +581,7 @@ async fn invoice_payments(
     currency: Currency,
 ) -> anyhow::Result<Vec<AllocationView>> {
     let rows: Vec<(i64, NaiveDate, String, String, i64, i64)> = sqlx::query_as(
-        "SELECT p.id, p.received_on, p.method, p.reference, a.amount_minor, p.amount_minor FROM allocations a
+        "SELECT p.id, p.received_on, p.method, p.reference, a.amount_minor, p.amount_minor FROM live_allocations a
          JOIN payments p ON p.id = a.payment_id WHERE a.invoice_id = ? ORDER BY p.received_on, p.id",
     )
     .bind(id.0)

@@ -22,6 +22,8 @@ pub mod invoices;
 pub mod journal;
 pub mod ledger;
 pub mod numbering;
+pub mod payment_changes;
+pub mod payment_detail;
 pub mod payments;
 pub mod recurring;
 pub mod reports;

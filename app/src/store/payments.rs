@@ -5,7 +5,7 @@ use super::ledger::{Party, Posted};
 use super::{invoices, ledger};
 use crate::api::types::{Page, PaymentMethod, PaymentReceipt, PaymentSummary};
 use crate::domain::cash_basis::{invoice_payment_settlement, Settlement};
-use crate::domain::posting::payment_entry;
+use crate::domain::posting::{check_fee, payment_entry_with_fee, PaymentFee};
 use crate::domain::{
     allocate_payment, AllocationError, Currency, CustomerId, Excess, InvoiceId, Money, PaymentId,
 };
@@ -25,6 +25,15 @@ pub struct NewPayment {
     pub requested: Vec<(InvoiceId, Money)>,
     pub excess: Excess,
     pub idempotency_key: String,
+    /// A processor's fee kept back from the amount, if any.
+    pub fee: Option<Fee>,
+}
+
+/// A fee on a payment: its amount and the expense account it posts to.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Fee {
+    pub account: String,
+    pub amount: Money,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -41,6 +50,8 @@ pub enum PaymentError {
     Locked(String),
     #[error("this request was already used for a different payment")]
     KeyReused,
+    #[error("{0}")]
+    Fee(String),
     #[error(transparent)]
     Store(#[from] anyhow::Error),
 }
@@ -77,6 +88,19 @@ pub async fn record_payment(
     if let Some(message) = ledger::locked_message(conn, payment.received_on).await? {
         return Err(PaymentError::Locked(message));
     }
+    let fee = match &payment.fee {
+        Some(fee) => fee.clone(),
+        None => Fee {
+            account: crate::domain::posting::accounts::PAYMENT_FEES.to_string(),
+            amount: Money::zero(currency),
+        },
+    };
+    check_fee(payment.amount, fee.amount).map_err(|e| PaymentError::Fee(e.to_string()))?;
+    if !fee.amount.is_zero() && !is_expense_account(conn, &fee.account).await? {
+        return Err(PaymentError::Fee(
+            "choose an expense account for the fee".into(),
+        ));
+    }
     let open =
         invoices::open_invoices(conn, payment.customer, currency, payment.received_on).await?;
     let plan = allocate_payment(payment.amount, &payment.requested, &open, payment.excess)?;
@@ -85,11 +109,15 @@ pub async fn record_payment(
         "Payment received from {customer_name} ({})",
         payment.method.label()
     );
-    let entry = payment_entry(
+    let entry = payment_entry_with_fee(
         payment.received_on,
         memo,
         &bank.account_code,
         payment.amount,
+        &PaymentFee {
+            account: &fee.account,
+            amount: fee.amount,
+        },
         &plan,
     )
     .map_err(anyhow::Error::from)?;
@@ -104,7 +132,8 @@ pub async fn record_payment(
     let entry_id = ledger::insert_entry(conn, &entry, posted).await?;
     let payment_id: i64 = sqlx::query_scalar(
         "INSERT INTO payments (customer_id, received_on, amount_minor, currency, method, reference, idempotency_key,
-            entry_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            entry_id, created_at, bank_account_id, fee_minor, fee_account)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
     )
     .bind(payment.customer.0)
     .bind(payment.received_on)
@@ -115,6 +144,9 @@ pub async fn record_payment(
     .bind(&payment.idempotency_key)
     .bind(entry_id)
     .bind(super::now_text())
+    .bind(bank.id)
+    .bind(fee.amount.to_minor())
+    .bind((!fee.amount.is_zero()).then_some(&fee.account))
     .fetch_one(&mut *conn)
     .await?;
     for (invoice, amount) in &plan.allocations {
@@ -154,7 +186,8 @@ pub async fn invoice_settlement(
     let before = match before {
         Some(allocation) => Some((
             sqlx::query_scalar(
-                "SELECT p.entry_id FROM allocations a JOIN payments p ON p.id = a.payment_id WHERE a.id = ?",
+                "SELECT COALESCE(a.entry_id, p.entry_id) FROM allocations a JOIN payments p ON p.id = a.payment_id
+                 WHERE a.id = ?",
             )
             .bind(allocation)
             .fetch_one(&mut *conn)
@@ -168,14 +201,30 @@ pub async fn invoice_settlement(
     Ok(invoice_payment_settlement(&composition, &history, amount))
 }
 
+/// Whether `code` is an expense account of the chart.
+pub async fn is_expense_account(conn: &mut SqliteConnection, code: &str) -> sqlx::Result<bool> {
+    let kind: Option<String> = sqlx::query_scalar("SELECT kind FROM accounts WHERE code = ?")
+        .bind(code)
+        .fetch_optional(conn)
+        .await?;
+    Ok(kind.as_deref() == Some("expense"))
+}
+
 async fn find_by_key(
     conn: &mut SqliteConnection,
     payment: &NewPayment,
 ) -> Result<Option<PaymentReceipt>, PaymentError> {
     let row: Option<(i64, i64, i64, String, NaiveDate, String)> = sqlx::query_as(
-        "SELECT id, customer_id, amount_minor, currency, received_on, method FROM payments WHERE idempotency_key = ?",
+        "SELECT id, customer_id, amount_minor, currency, received_on, method FROM payments
+         WHERE idempotency_key = ?1 AND fee_minor = ?2 AND COALESCE(bank_account_id, 1) = ?3
+         UNION ALL
+         -- the same key with another fee or bank account: a different payment
+         SELECT 0, 0, 0, currency, received_on, '' FROM payments
+         WHERE idempotency_key = ?1 AND NOT (fee_minor = ?2 AND COALESCE(bank_account_id, 1) = ?3)",
     )
     .bind(&payment.idempotency_key)
+    .bind(payment.fee.as_ref().map_or(0, |f| f.amount.to_minor()))
+    .bind(payment.bank_account_id)
     .fetch_optional(&mut *conn)
     .await?;
     let Some((id, customer, amount_minor, currency, received_on, method)) = row else {
@@ -192,7 +241,8 @@ async fn find_by_key(
         return Err(PaymentError::KeyReused);
     }
     let rows: Vec<(i64, i64)> = sqlx::query_as(
-        "SELECT invoice_id, amount_minor FROM allocations WHERE payment_id = ? ORDER BY id",
+        "SELECT invoice_id, amount_minor FROM allocations WHERE payment_id = ? AND entry_id IS NULL
+         ORDER BY id",
     )
     .bind(id)
     .fetch_all(conn)
@@ -220,6 +270,9 @@ type PaymentRow = (
     i64,
     i64,
     Option<String>,
+    String,
+    i64,
+    bool,
 );
 
 /// Every payment received, newest first, one page at a time.
@@ -238,7 +291,10 @@ pub async fn list_payments(
         "SELECT p.id, p.customer_id, c.name, p.received_on, p.method, p.reference, p.amount_minor,
             COALESCE((SELECT SUM(a.amount_minor) FROM allocations a WHERE a.payment_id = p.id), 0),
             (SELECT GROUP_CONCAT(i.id || ':' || i.number, ',') FROM allocations a
-                JOIN invoices i ON i.id = a.invoice_id WHERE a.payment_id = p.id)
+                JOIN invoices i ON i.id = a.invoice_id WHERE a.payment_id = p.id),
+            (SELECT b.name FROM bank_accounts b WHERE b.id = COALESCE(p.bank_account_id, 1)),
+            p.fee_minor,
+            EXISTS (SELECT 1 FROM payment_reversals r WHERE r.payment_id = p.id)
          FROM payments p JOIN customers c ON c.id = p.customer_id
          ORDER BY p.received_on DESC, p.id DESC LIMIT ? OFFSET ?",
     )
@@ -249,7 +305,20 @@ pub async fn list_payments(
     let items = rows
         .into_iter()
         .map(
-            |(id, customer, name, received_on, method, reference, amount, allocated, paid)| {
+            |(
+                id,
+                customer,
+                name,
+                received_on,
+                method,
+                reference,
+                amount,
+                allocated,
+                paid,
+                bank_account,
+                fee,
+                reversed,
+            )| {
                 let invoices = paid
                     .unwrap_or_default()
                     .split(',')
@@ -268,6 +337,9 @@ pub async fn list_payments(
                     amount: Money::from_minor(amount, currency),
                     allocated: Money::from_minor(allocated, currency),
                     invoices,
+                    bank_account,
+                    fee: Money::from_minor(fee, currency),
+                    reversed,
                 }
             },
         )

@@ -147,7 +147,10 @@ async fn movements(
     let settled: Vec<(i64, i64, Option<String>, i64)> = sqlx::query_as(
         "SELECT a.payment_id, a.invoice_id, i.number, a.amount_minor
          FROM payments pay JOIN allocations a ON a.payment_id = pay.id JOIN invoices i ON i.id = a.invoice_id
-         WHERE pay.customer_id = ?1 AND pay.received_on BETWEEN ?2 AND ?3 ORDER BY a.id",
+         -- what the payment settled when received; a later reversal or credit application is
+         -- a line of its own
+         WHERE pay.customer_id = ?1 AND pay.received_on BETWEEN ?2 AND ?3 AND a.entry_id IS NULL
+         ORDER BY a.id",
     )
     .bind(customer.0)
     .bind(period.from)

@@ -109,6 +109,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/settings/numbering") view=numbering::NumberingPage />
                     <Route path=path!("/payments") view=payments::PaymentsPage />
                     <Route path=path!("/payments/new") view=payments::RecordPaymentPage />
+                    <Route path=path!("/payments/:id") view=payments::PaymentPage />
                     <Route path=path!("/books") view=books::TrialBalancePage />
                     <Route path=path!("/books/profit-loss") view=books::ProfitLossPage />
                     <Route path=path!("/books/balance-sheet") view=books::BalanceSheetPage />
@@ -129,6 +130,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/expenses/:id") view=expenses::ExpensePage />
                     <Route path=path!("/vendors/:id") view=expenses::VendorPage />
                     <Route path=path!("/settings") view=settings::SettingsPage />
+                    <Route path=path!("/settings/bank-accounts") view=settings::BankAccountsPage />
                 </ParentRoute>
             </Routes>
         </Router>

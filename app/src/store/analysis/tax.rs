@@ -75,9 +75,9 @@ impl InvoiceSet {
                 "total_minor",
             ),
             InvoiceSet::Paid => (
-                "id IN (SELECT a.invoice_id FROM allocations a JOIN payments p ON p.id = a.payment_id
+                "id IN (SELECT a.invoice_id FROM live_allocations a JOIN payments p ON p.id = a.payment_id
                     WHERE p.received_on BETWEEN ?1 AND ?2)",
-                "(SELECT SUM(a.amount_minor) FROM allocations a JOIN payments p ON p.id = a.payment_id
+                "(SELECT SUM(a.amount_minor) FROM live_allocations a JOIN payments p ON p.id = a.payment_id
                   WHERE a.invoice_id = invoices.id AND p.received_on BETWEEN ?1 AND ?2)",
             ),
         }

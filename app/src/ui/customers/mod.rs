@@ -2,6 +2,7 @@
 
 mod form;
 mod list;
+mod refund_credit;
 mod statement;
 mod view;
 

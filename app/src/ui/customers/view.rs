@@ -1,6 +1,7 @@
 //! One customer: what they owe, their invoices, and their details to edit.
 
 use super::form::CustomerForm;
+use super::refund_credit::RefundCredit;
 use crate::api::customers::get_customer;
 use crate::api::invoices::list_invoices;
 use crate::api::types::Customer;
@@ -109,5 +110,6 @@ fn Summary(customer: Customer) -> impl IntoView {
                 </div>
             })}
         </div>
+        {customer.credit.is_positive().then(|| view! { <RefundCredit customer=id credit=customer.credit /> })}
     }
 }

@@ -1,6 +1,7 @@
 //! Invoices: the list, one invoice, and the draft editor.
 
 mod actions;
+mod apply_credit;
 mod credit;
 mod edit;
 mod lines;

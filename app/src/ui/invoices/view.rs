@@ -2,6 +2,7 @@
 //! cleanly (the app's frame and the buttons are hidden on paper).
 
 use super::actions::InvoiceActions;
+use super::apply_credit::ApplyCredit;
 use super::credit::{Corrections, CreditNoteForm};
 use crate::api::invoices::get_invoice;
 use crate::api::types::{InvoiceDetail, PaymentMethod};
@@ -70,6 +71,9 @@ fn InvoiceDocument(detail: InvoiceDetail, crediting: RwSignal<bool>) -> impl Int
                 <DocumentLinks id=s.id />
             </div>
         </header>
+        {(can_credit && s.status != InvoiceStatus::Void).then(|| view! {
+            <ApplyCredit customer=s.customer_id invoice=invoice_id open />
+        })}
         {move || (can_credit && crediting.get()).then(|| view! {
             <CreditNoteForm invoice=invoice_id open today
                 on_done=Callback::new(move |_| crediting.set(false)) />

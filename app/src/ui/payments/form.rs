@@ -5,7 +5,8 @@ use super::allocations::{AllocationInputs, OpenInvoices};
 use super::receipt::Receipt;
 use crate::api::payments::record_payment;
 use crate::api::types::{
-    DocumentDefaults, InvoiceSummary, PaymentForm as Form, PaymentMethod, PaymentReceipt,
+    BankAccount, DocumentDefaults, InvoiceSummary, PaymentForm as Form, PaymentMethod,
+    PaymentReceipt,
 };
 use crate::api::AppError;
 use crate::domain::{CustomerId, InvoiceId};
@@ -25,6 +26,8 @@ pub fn PaymentForm(
     open: Resource<Result<Vec<InvoiceSummary>, AppError>>,
     invoice: Option<InvoiceId>,
     on_new: Callback<()>,
+    /// The open bank accounts; the first is chosen to start with.
+    banks: Vec<BankAccount>,
 ) -> impl IntoView {
     let key = StoredValue::new(request_key());
     let preselected = customer_id.get_untracked();
@@ -32,6 +35,8 @@ pub fn PaymentForm(
     let received_on = RwSignal::new(defaults.today.to_string());
     let method = RwSignal::new(PaymentMethod::default().key().to_string());
     let reference = RwSignal::new(String::new());
+    let bank = RwSignal::new(banks.first().map(|b| b.id.to_string()).unwrap_or_default());
+    let fee = RwSignal::new(String::new());
     let keep_credit = RwSignal::new(false);
     let inputs = AllocationInputs {
         typed: RwSignal::new(Default::default()),
@@ -91,11 +96,13 @@ pub fn PaymentForm(
             amount: amount.get_untracked(),
             received_on: received_on.get_untracked(),
             method: PaymentMethod::from_key(&method.get_untracked()).unwrap_or_default(),
-            bank_account_id: None,
+            bank_account_id: bank.get_untracked().parse().ok(),
             reference: reference.get_untracked(),
             allocations,
             keep_excess_as_credit: keep_credit.get_untracked(),
             idempotency_key: key.get_value(),
+            fee: fee.get_untracked(),
+            fee_account: None,
         });
     };
     let customer_error = field_error(errors, "customer_id");
@@ -133,6 +140,19 @@ pub fn PaymentForm(
                         </div>
                         <TextField id="reference" label="Reference" value=reference autocomplete="off"
                             hint="Bank reference or cheque number." errors />
+                    </div>
+                    <div class="field-row pair">
+                        <div class="field">
+                            <label for="bank_account_id">"Bank account"</label>
+                            <select id="bank_account_id" bind:value=bank>
+                                {banks.iter().enumerate().map(|(i, b)| view! {
+                                    <option value=b.id.to_string() selected=i == 0>{b.name.clone()}</option>
+                                }).collect_view()}
+                            </select>
+                            <FieldError id="bank_account_id-error" error=field_error(errors, "bank_account_id") />
+                        </div>
+                        <TextField id="fee" label="Processor fee" value=fee inputmode="decimal"
+                            hint="Kept back by the processor; posts to Bank and card fees." errors />
                     </div>
                 </section>
                 <OpenInvoices customer=customer_id invoices=open inputs errors />

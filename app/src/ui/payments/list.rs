@@ -85,16 +85,19 @@ fn PaymentRow(p: PaymentSummary) -> impl IntoView {
     };
     view! {
         <tr>
-            <td class="primary-cell">{day(p.received_on)}</td>
+            <td class="primary-cell">
+                <A href=format!("/payments/{}", p.id)>{day(p.received_on)}</A>
+                {p.reversed.then(|| view! { <span class="credit-note">" reversed"</span> })}
+            </td>
             <td data-label="Customer" class="wide-cell">
                 <A href=format!("/customers/{}", p.customer_id)>{p.customer_name}</A>
             </td>
-            <td data-label="Method" class="wide-cell">{method}</td>
+            <td data-label="Method" class="wide-cell">{method}<br /><span class="muted">{p.bank_account}</span></td>
             <td data-label="Applied to" class="wide-cell">
                 {p.invoices.into_iter().map(|(id, number)| view! {
                     <A href=format!("/invoices/{id}") attr:class="invoice-chip">{number}</A>
                 }).collect_view()}
-                {credit.is_positive().then(|| view! {
+                {(credit.is_positive() && !p.reversed).then(|| view! {
                     <span class="credit-note">{format!("{credit} kept as customer credit")}</span>
                 })}
             </td>

@@ -5,9 +5,12 @@ mod allocations;
 mod form;
 mod list;
 mod receipt;
+mod view;
 
 pub use list::PaymentsPage;
+pub use view::PaymentPage;
 
+use crate::api::bank_accounts::list_bank_accounts;
 use crate::api::invoices::get_document_defaults;
 use crate::domain::{CustomerId, InvoiceId};
 use crate::ui::components::{load_error, Loading, PageHeader};
@@ -33,6 +36,7 @@ pub fn RecordPaymentPage() -> impl IntoView {
         .and_then(|i| i.parse().ok())
         .map(InvoiceId);
     let defaults = Resource::new(|| (), |_| get_document_defaults());
+    let banks = Resource::new(|| (), |_| list_bank_accounts());
     // The open invoices are read here, not inside the form, so the resource is created once
     // and hydrates from the server's copy.
     let live = use_live_version();
@@ -57,8 +61,12 @@ pub fn RecordPaymentPage() -> impl IntoView {
                     instance.update(|n| *n += 1);
                 });
                 Suspend::new(async move {
+                    let banks = match banks.await {
+                        Ok(banks) => banks.into_iter().filter(|b| !b.archived).collect(),
+                        Err(e) => return load_error(e),
+                    };
                     match defaults.await {
-                        Ok(defaults) => view! { <PaymentForm defaults customer=chosen customer_id=chosen_id open invoice on_new /> }.into_any(),
+                        Ok(defaults) => view! { <PaymentForm defaults customer=chosen customer_id=chosen_id open invoice on_new banks /> }.into_any(),
                         Err(e) => load_error(e),
                     }
                 })

@@ -2,7 +2,10 @@
 //! the logo, time zone and tax rounding. The form saves everything at once or nothing; a
 //! save from another tab shows here as a notice rather than rewriting what is being typed.
 
+mod bank_accounts;
 mod logo;
+
+pub use bank_accounts::BankAccountsPage;
 
 use crate::api::settings::{get_business_profile, get_settings, save_settings, SettingsForm};
 use crate::api::AppError;
@@ -21,7 +24,11 @@ pub fn SettingsPage() -> impl IntoView {
     let settings = Resource::new(|| (), |_| get_settings());
     view! {
         <Title text="Settings" />
-        <PageHeader title="Settings" />
+        <PageHeader title="Settings">
+            <leptos_router::components::A href="/settings/bank-accounts" attr:class="button secondary">
+                "Bank accounts"
+            </leptos_router::components::A>
+        </PageHeader>
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match settings.await {

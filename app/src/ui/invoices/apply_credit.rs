@@ -1,0 +1,55 @@
+//! "Apply credit (X available)" on an open invoice whose customer holds credit from earlier
+//! payments: one press applies as much as both allow, recorded once per press.
+
+use crate::api::payment_changes::{get_customer_credit, use_credit};
+use crate::api::types::CreditForm;
+use crate::api::AppError;
+use crate::domain::{CustomerId, InvoiceId, Money};
+use crate::ui::browser::request_key;
+use crate::ui::fields::FormError;
+use crate::ui::live::use_live_version;
+use leptos::prelude::*;
+
+#[component]
+pub fn ApplyCredit(customer: CustomerId, invoice: InvoiceId, open: Money) -> impl IntoView {
+    let live = use_live_version();
+    let credit = Resource::new(move || live.get(), move |_| get_customer_credit(customer));
+    let errors = RwSignal::new(None::<AppError>);
+    let key = StoredValue::new(request_key());
+    let action = Action::new(|form: &CreditForm| use_credit(form.clone()));
+    Effect::new(move |_| match action.value().get() {
+        Some(Ok(_)) => {
+            key.set_value(request_key());
+            live.update(|v| *v += 1);
+        }
+        Some(Err(e)) => errors.set(Some(e)),
+        None => {}
+    });
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                let available = credit.await.ok().filter(|c| c.is_positive())?;
+                let amount = available.min(open);
+                Some(view! {
+                    <div class="apply-credit no-print">
+                        <button type="button" class="button secondary" disabled=move || action.pending().get()
+                            on:click=move |_| {
+                                errors.set(None);
+                                action.dispatch(CreditForm {
+                                    customer_id: customer,
+                                    invoice_id: Some(invoice),
+                                    bank_account_id: None,
+                                    amount: amount.amount().to_string(),
+                                    date: String::new(),
+                                    idempotency_key: key.get_value(),
+                                });
+                            }>
+                            {format!("Apply credit ({available} available)")}
+                        </button>
+                        <FormError errors also=&["idempotency_key", "amount", "date"] />
+                    </div>
+                })
+            })}
+        </Transition>
+    }
+}
