@@ -29,6 +29,7 @@ pub fn routes(state: AppState) -> Router {
         .route("/receipts", post(receipts::upload))
         .route("/receipts/{id}", get(receipts::download))
         .route("/invoices/{id}/pdf", get(invoice))
+        .route("/invoices/{id}/ubl", get(einvoice))
         .route("/settings/logo", get(logo::download).post(logo::upload))
         .with_state(state)
 }
@@ -179,6 +180,38 @@ async fn invoice(
         None => format!("invoice-draft-{id}.pdf"),
     };
     pdf_download(pdf, &name)
+}
+
+/// GET /invoices/:id/ubl: the issued invoice as a UBL e-invoice download.
+async fn einvoice(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+) -> Response {
+    if signed_in(&state, &headers).await.is_none() {
+        return unsigned(&headers, &format!("/invoices/{id}"));
+    }
+    match app::api::documents::load_einvoice(&state, InvoiceId(id)).await {
+        Ok((xml, number)) => {
+            let name = format!("{}.xml", file_part(&number));
+            let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{name}\""))
+                .unwrap_or(HeaderValue::from_static(
+                    "attachment; filename=\"invoice.xml\"",
+                ));
+            (
+                [
+                    (
+                        header::CONTENT_TYPE,
+                        HeaderValue::from_static("application/xml"),
+                    ),
+                    (header::CONTENT_DISPOSITION, disposition),
+                ],
+                xml,
+            )
+                .into_response()
+        }
+        Err(e) => app_error(e),
+    }
 }
 
 /// The invoice's PDF and its number (none for a draft), read as any signed-in user may.

@@ -461,3 +461,63 @@ async fn settle_check_finds_a_bad_iban_or_a_logo_that_is_not_what_it_claims() {
     assert!(problems[0].contains("IBAN"));
     assert!(problems[1].contains("logo"));
 }
+
+#[tokio::test]
+async fn the_e_invoice_keeps_the_en16931_rules_and_the_invoices_own_figures() {
+    let app = TestApp::signed_in().await;
+    app.ok("save_settings", settings(1, json!({}))).await;
+    let customer = app.customer("Café Zürich – Łódź GmbH").await;
+    let id = app.harbor_draft(customer).await;
+    let draft = app
+        .client
+        .get(format!("http://{}/invoices/{id}/ubl", app.addr))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(draft.status(), 409, "a draft has no e-invoice");
+    app.ok("issue_invoice", json!({"id": id})).await;
+    app.pay(customer, "300.00", "2026-03-10", "einvoice-pay-1", false)
+        .await
+        .expect("payment recorded");
+    let screen = app.ok("get_invoice", json!({"id": id})).await;
+
+    let response = app
+        .client
+        .get(format!("http://{}/invoices/{id}/ubl", app.addr))
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-type"], "application/xml");
+    let number = screen["summary"]["number"].as_str().unwrap().to_string();
+    assert_eq!(
+        response.headers()["content-disposition"],
+        format!("attachment; filename=\"{number}.xml\"")
+    );
+    let xml = response.text().await.unwrap();
+    assert_eq!(
+        app::domain::einvoice::check_rules(&xml),
+        Vec::<String>::new()
+    );
+    let total = screen["summary"]["total"]["amount"].as_str().unwrap();
+    assert_eq!(total, "839.96");
+    for expected in [
+        format!("<cbc:ID>{number}</cbc:ID>"),
+        "<cbc:TaxInclusiveAmount currencyID=\"GBP\">839.96</cbc:TaxInclusiveAmount>".into(),
+        "<cbc:PrepaidAmount currencyID=\"GBP\">300.00</cbc:PrepaidAmount>".into(),
+        "<cbc:PayableAmount currencyID=\"GBP\">539.96</cbc:PayableAmount>".into(),
+        "<cbc:TaxableAmount currencyID=\"GBP\">599.97</cbc:TaxableAmount><cbc:TaxAmount currencyID=\"GBP\">119.99</cbc:TaxAmount>".into(),
+        "<cbc:RegistrationName>Harbour Studio Ltd</cbc:RegistrationName>".into(),
+        "<cbc:RegistrationName>Café Zürich – Łódź GmbH</cbc:RegistrationName>".into(),
+        "<cbc:ID>GB29NWBK60161331926819</cbc:ID>".into(),
+    ] {
+        assert!(xml.contains(&expected), "{expected} in {xml}");
+    }
+    let anonymous = reqwest::Client::new()
+        .get(format!("http://{}/invoices/{id}/ubl", app.addr))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status(), 401);
+}

@@ -46,6 +46,70 @@ pub async fn load_invoice_document(
     })
 }
 
+/// An issued invoice as a UBL 2.1 e-invoice (Peppol BIS Billing 3.0), with its number, for
+/// anyone signed in. Its figures are the ones the screen, the PDF and the books show.
+#[cfg(feature = "ssr")]
+pub async fn load_einvoice(
+    state: &super::context::AppState,
+    id: InvoiceId,
+) -> Result<(String, String), AppError> {
+    use super::context::internal;
+    use crate::domain::einvoice::{invoice_xml, EInvoice, EParty};
+    let document = load_invoice_document(state, id).await?;
+    let detail = &document.detail;
+    let Some(number) = detail.summary.number.clone() else {
+        return Err(AppError::Conflict(
+            "a draft has no e-invoice yet; issue it first".into(),
+        ));
+    };
+    let mut conn = state.pool.acquire().await.map_err(internal)?;
+    let rounding: String = sqlx::query_scalar("SELECT tax_rounding FROM invoices WHERE id = ?")
+        .bind(id.0)
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(internal)?;
+    let lines = crate::store::invoices::load_lines(&mut conn, id)
+        .await
+        .map_err(internal)?;
+    let business = &document.business;
+    let einvoice = EInvoice {
+        number: number.clone(),
+        issue_date: detail.summary.issue_date,
+        due_date: detail.summary.due_date,
+        currency: detail.currency,
+        rounding: crate::store::business::rounding_from_text(&rounding),
+        note: detail.notes.clone(),
+        seller: EParty {
+            name: business.display_name().to_string(),
+            address: business.address.clone(),
+            email: business.email.clone(),
+            tax_id: business.tax_id.clone(),
+            registration_number: business.registration_number.clone(),
+        },
+        buyer: EParty {
+            name: detail.summary.customer_name.clone(),
+            address: detail.customer_address.clone(),
+            email: detail.customer_email.clone(),
+            tax_id: document.customer_tax_id.clone(),
+            registration_number: String::new(),
+        },
+        lines,
+        paid: detail.paid,
+        iban: business.payment.iban.clone(),
+        bic: business.payment.bic.clone(),
+    };
+    let (xml, totals) = invoice_xml(&einvoice).map_err(|e| AppError::Conflict(e.to_string()))?;
+    // One arithmetic: the e-invoice's total is the invoice's, to the cent.
+    if totals.gross != detail.totals.gross {
+        return Err(internal(anyhow::anyhow!(
+            "e-invoice total {} differs from the invoice's {}",
+            totals.gross,
+            detail.totals.gross
+        )));
+    }
+    Ok((xml, number))
+}
+
 #[server(endpoint = "get_invoice_document", input = Json)]
 pub async fn get_invoice_document(id: InvoiceId) -> Result<InvoiceDocument, AppError> {
     let (state, _) = super::context::require_user().await?;

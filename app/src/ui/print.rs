@@ -273,11 +273,15 @@ pub fn SenderDetails() -> impl IntoView {
     }
 }
 
-/// "Print" and "Download PDF" for an invoice.
+/// "Print", "Download PDF" and, once issued, the e-invoice for an invoice.
 #[component]
-pub fn DocumentLinks(id: InvoiceId) -> impl IntoView {
+pub fn DocumentLinks(id: InvoiceId, #[prop(optional)] issued: bool) -> impl IntoView {
     view! {
         <a class="button ghost" href=format!("/invoices/{id}/print")>"Print"</a>
         <a class="button ghost" href=format!("/invoices/{id}/pdf") rel="external" download>"Download PDF"</a>
+        {issued.then(|| view! {
+            <a class="button ghost" href=format!("/invoices/{id}/ubl") rel="external" download
+                title="UBL 2.1 e-invoice (Peppol BIS Billing 3.0, EN 16931)">"E-invoice (UBL)"</a>
+        })}
     }
 }

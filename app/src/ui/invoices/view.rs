@@ -68,7 +68,7 @@ fn InvoiceDocument(detail: InvoiceDetail, crediting: RwSignal<bool>) -> impl Int
             </div>
             <div class="page-actions no-print">
                 <InvoiceActions detail=detail.clone() crediting />
-                <DocumentLinks id=s.id />
+                <DocumentLinks id=s.id issued={s.number.is_some() && s.status != InvoiceStatus::Void} />
             </div>
         </header>
         {(can_credit && s.status != InvoiceStatus::Void).then(|| view! {
