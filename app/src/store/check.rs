@@ -22,6 +22,7 @@ pub async fn check_books(conn: &mut SqliteConnection) -> anyhow::Result<Vec<Stri
     problems.extend(payables_match_bills(conn, currency).await?);
     problems.extend(monthly_balances_match(conn, currency).await?);
     problems.extend(open_invoices_match(conn, currency).await?);
+    problems.extend(super::check_totals::kept_totals_match(conn, currency).await?);
     problems.extend(cash_basis_sound(conn, currency).await?);
     problems.extend(super::expense_void::voids_sound(conn).await?);
     problems.extend(super::business::profile_problems(conn).await?);

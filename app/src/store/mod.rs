@@ -8,6 +8,7 @@ pub mod business;
 pub mod cash_basis;
 pub mod check;
 mod check_corrections;
+mod check_totals;
 pub mod corrections;
 pub mod credit_notes;
 pub mod customers;
