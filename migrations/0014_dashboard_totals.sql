@@ -72,3 +72,42 @@ SELECT month, SUM(invoiced), SUM(collected) FROM (
     UNION ALL SELECT substr(date, 1, 7), -total_minor, 0 FROM credit_notes
     UNION ALL SELECT substr(received_on, 1, 7), 0, amount_minor FROM payments)
 GROUP BY month;
+
+-- What is open per due date: the number of open invoices and the sum of their open amounts,
+-- kept by triggers on open_invoices (itself kept in the posting transaction, migration 0010).
+-- The dashboard's aging and the invoice list's counts of overdue and not yet due invoices read
+-- one row per due date instead of one per open invoice.
+CREATE TABLE open_by_due_date (
+    due_date TEXT PRIMARY KEY,
+    invoices INTEGER NOT NULL CHECK (invoices >= 0),
+    open_minor INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+
+CREATE TRIGGER open_invoices_by_due_on_insert AFTER INSERT ON open_invoices
+BEGIN
+    INSERT INTO open_by_due_date (due_date, invoices, open_minor)
+    VALUES (NEW.due_date, 1, NEW.open_minor)
+    ON CONFLICT (due_date) DO UPDATE SET invoices = invoices + 1,
+        open_minor = open_minor + excluded.open_minor;
+END;
+
+CREATE TRIGGER open_invoices_by_due_on_update AFTER UPDATE ON open_invoices
+BEGIN
+    UPDATE open_by_due_date SET invoices = invoices - 1, open_minor = open_minor - OLD.open_minor
+    WHERE due_date = OLD.due_date;
+    INSERT INTO open_by_due_date (due_date, invoices, open_minor)
+    VALUES (NEW.due_date, 1, NEW.open_minor)
+    ON CONFLICT (due_date) DO UPDATE SET invoices = invoices + 1,
+        open_minor = open_minor + excluded.open_minor;
+    DELETE FROM open_by_due_date WHERE due_date = OLD.due_date AND invoices = 0;
+END;
+
+CREATE TRIGGER open_invoices_by_due_on_delete AFTER DELETE ON open_invoices
+BEGIN
+    UPDATE open_by_due_date SET invoices = invoices - 1, open_minor = open_minor - OLD.open_minor
+    WHERE due_date = OLD.due_date;
+    DELETE FROM open_by_due_date WHERE due_date = OLD.due_date AND invoices = 0;
+END;
+
+INSERT INTO open_by_due_date (due_date, invoices, open_minor)
+SELECT due_date, COUNT(*), SUM(open_minor) FROM open_invoices GROUP BY due_date;

@@ -9,8 +9,9 @@ pub async fn kept_totals_match(
     conn: &mut SqliteConnection,
     currency: Currency,
 ) -> sqlx::Result<Vec<String>> {
-    let mut problems = months_match(conn, currency).await?;
-    problems.extend(counts_match(conn).await?);
+    let mut problems = months_match(&mut *conn, currency).await?;
+    problems.extend(counts_match(&mut *conn).await?);
+    problems.extend(open_by_due_date_match(conn, currency).await?);
     Ok(problems)
 }
 
@@ -65,6 +66,34 @@ async fn counts_match(conn: &mut SqliteConnection) -> sqlx::Result<Vec<String>> 
         .into_iter()
         .map(|(lifecycle, direct, kept)| {
             format!("{kept} {lifecycle} invoices are counted, but there are {direct}")
+        })
+        .collect())
+}
+
+async fn open_by_due_date_match(
+    conn: &mut SqliteConnection,
+    currency: Currency,
+) -> sqlx::Result<Vec<String>> {
+    let rows: Vec<(String, i64, i64, i64, i64)> = sqlx::query_as(
+        "WITH direct AS (SELECT due_date, COUNT(*) AS invoices, SUM(open_minor) AS open
+            FROM open_invoices GROUP BY due_date)
+         SELECT COALESCE(d.due_date, k.due_date), COALESCE(d.invoices, 0), COALESCE(k.invoices, 0),
+            COALESCE(d.open, 0), COALESCE(k.open_minor, 0)
+         FROM direct d FULL OUTER JOIN open_by_due_date k ON k.due_date = d.due_date
+         WHERE COALESCE(d.invoices, 0) <> COALESCE(k.invoices, 0)
+            OR COALESCE(d.open, 0) <> COALESCE(k.open_minor, 0)",
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(due, invoices, kept_invoices, open, kept_open)| {
+            format!(
+                "{kept_invoices} open invoices of {} are kept as due on {due}, \
+                 but {invoices} open invoices of {} are",
+                Money::from_minor(kept_open, currency),
+                Money::from_minor(open, currency)
+            )
         })
         .collect())
 }

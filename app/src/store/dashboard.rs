@@ -27,7 +27,7 @@ pub async fn dashboard(
     .await?;
     // What is open, per due date: the aging only adds amounts per bucket.
     let open: Vec<(NaiveDate, i64)> =
-        sqlx::query_as("SELECT due_date, SUM(open_minor) FROM open_invoices GROUP BY due_date")
+        sqlx::query_as("SELECT due_date, open_minor FROM open_by_due_date")
             .fetch_all(&mut *conn)
             .await?;
     let aging = AgingReport::build(

@@ -19,6 +19,7 @@ pub mod expense_void;
 pub mod expenses;
 pub mod export;
 pub mod generate;
+pub mod invoice_counts;
 pub mod invoices;
 pub mod journal;
 pub mod ledger;
