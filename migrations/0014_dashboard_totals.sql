@@ -111,3 +111,9 @@ END;
 
 INSERT INTO open_by_due_date (due_date, invoices, open_minor)
 SELECT due_date, COUNT(*), SUM(open_minor) FROM open_invoices GROUP BY due_date;
+
+-- Re-deriving a journal entry's cash-basis twin (on every `settle check`) looks up the payment
+-- and the bill payments posted by that entry; without these every lookup read all of them,
+-- which made the check grow with the square of the book.
+CREATE INDEX payments_entry ON payments (entry_id);
+CREATE INDEX bill_payments_entry ON bill_payments (entry_id);
