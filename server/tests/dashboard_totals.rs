@@ -215,3 +215,38 @@ async fn check_notices_kept_totals_that_drift() {
         "{found:#?}"
     );
 }
+
+/// `settle check` reads the stored cash-basis twins in chunks; a twin that differs from what
+/// its accrual entry implies is still reported, by its entry.
+#[tokio::test]
+async fn check_notices_a_cash_twin_that_differs_from_its_entry() {
+    let app = TestApp::signed_in().await;
+    let customer = app.customer("Twin Ltd").await;
+    issued_120(&app, customer, "2026-03-02").await;
+    app.pay(customer, "20.00", "2026-03-10", "twin-payment-1", false)
+        .await
+        .unwrap();
+    let entry = app.scalar("SELECT MAX(entry_id) FROM payments").await;
+
+    for (account, minor) in [("4000", -100), ("2200", 100)] {
+        sqlx::query(
+            "INSERT INTO cash_postings (entry_id, date, account_code, amount_minor)
+             VALUES (?, '2026-03-10', ?, ?)",
+        )
+        .bind(entry)
+        .bind(account)
+        .bind(minor)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    }
+    let mut conn = app.pool.acquire().await.unwrap();
+    let found = store::check::check_books(&mut conn).await.unwrap();
+
+    assert_eq!(
+        found,
+        vec![format!(
+            "the cash-basis twin of journal entry {entry} differs from what its accrual entry implies"
+        )]
+    );
+}
