@@ -425,28 +425,45 @@ pub async fn list_invoices(
     page: u32,
     per_page: u32,
 ) -> anyhow::Result<Page<InvoiceSummary>> {
-    let condition = "WHERE (?2 IS NULL OR status = ?2) AND (?3 IS NULL OR customer_id = ?3)
-        AND (customer_name LIKE ?4 ESCAPE '\\' OR COALESCE(number, '') LIKE ?4 ESCAPE '\\')";
+    // Each status also narrows the rows by an index its invoices are all found through, so a
+    // rare status does not derive the status of every invoice to fill one page.
+    let narrowed = match filter.status {
+        Some(InvoiceStatus::Overdue) => {
+            "AND id IN (SELECT invoice_id FROM open_invoices WHERE due_date < ?1)"
+        }
+        Some(InvoiceStatus::Issued | InvoiceStatus::PartiallyPaid) => {
+            "AND id IN (SELECT invoice_id FROM open_invoices WHERE due_date >= ?1)"
+        }
+        Some(InvoiceStatus::WrittenOff) => "AND id IN (SELECT invoice_id FROM write_offs)",
+        Some(InvoiceStatus::Credited) => "AND id IN (SELECT invoice_id FROM credit_notes)",
+        Some(InvoiceStatus::Draft) => "AND lifecycle = 'draft'",
+        Some(InvoiceStatus::Void) => "AND lifecycle = 'void'",
+        Some(InvoiceStatus::Paid) | None => "",
+    };
+    let condition = format!(
+        "WHERE (?2 IS NULL OR status = ?2) AND (?3 IS NULL OR customer_id = ?3)
+        AND (customer_name LIKE ?4 ESCAPE '\\' OR COALESCE(number, '') LIKE ?4 ESCAPE '\\')
+        {narrowed}"
+    );
     let status = filter.status.map(InvoiceStatus::slug);
     let pattern = super::like_pattern(&filter.search);
-    let unfiltered =
-        filter.status.is_none() && filter.customer.is_none() && filter.search.trim().is_empty();
-    // Unfiltered, every invoice counts (each has its customer, and "%%" matches any name), and
-    // counting the table's smallest index is far quicker than deriving every status.
-    let total: i64 = if unfiltered {
-        sqlx::query_scalar("SELECT COUNT(*) FROM invoices")
+    let by_status_only = filter.customer.is_none() && filter.search.trim().is_empty();
+    // Without a customer or a search, the totals kept by triggers give the count (every invoice
+    // has its customer, and "%%" matches any name); otherwise each matching status is derived.
+    let total: i64 = match (filter.status, by_status_only) {
+        (None, true) => super::invoice_counts::all_invoices(conn).await?,
+        (Some(status), true) => super::invoice_counts::with_status(conn, status, today).await?,
+        (_, false) => {
+            sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+                "{STATUS_CTE} SELECT COUNT(*) FROM s {condition}"
+            )))
+            .bind(today)
+            .bind(status)
+            .bind(filter.customer.map(|c| c.0))
+            .bind(&pattern)
             .fetch_one(&mut *conn)
             .await?
-    } else {
-        sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-            "{STATUS_CTE} SELECT COUNT(*) FROM s {condition}"
-        )))
-        .bind(today)
-        .bind(status)
-        .bind(filter.customer.map(|c| c.0))
-        .bind(&pattern)
-        .fetch_one(&mut *conn)
-        .await?
+        }
     };
     // Overdue invoices are worked oldest debt first; every other list shows the newest first.
     let order = match filter.status {
