@@ -25,7 +25,8 @@ async fn months_match(
                 SELECT substr(issue_date, 1, 7) AS month, total_minor AS invoiced, 0 AS collected
                 FROM invoices WHERE lifecycle = 'issued'
                 UNION ALL SELECT substr(date, 1, 7), -total_minor, 0 FROM credit_notes
-                UNION ALL SELECT substr(received_on, 1, 7), 0, amount_minor FROM payments)
+                UNION ALL SELECT substr(received_on, 1, 7), 0, amount_minor FROM payments
+                    WHERE id NOT IN (SELECT payment_id FROM payment_reversals))
             GROUP BY month)
          SELECT COALESCE(d.month, k.month), COALESCE(d.invoiced, 0), COALESCE(k.invoiced_minor, 0),
             COALESCE(d.collected, 0), COALESCE(k.collected_minor, 0)
