@@ -26,12 +26,9 @@ pub async fn read_statement(
     settings: Option<&CsvSettings>,
     currency: Currency,
 ) -> anyhow::Result<Reading> {
-    let chosen = match settings {
-        Some(s) => Some(profile_from_settings(s).map_err(|problem| anyhow::anyhow!(problem))),
-        None => None,
-    };
+    let chosen = settings.map(profile_from_settings);
     let parsed = match chosen {
-        Some(Err(e)) => return Ok(refused(vec![e.to_string()])),
+        Some(Err(problem)) => return Ok(refused(vec![problem])),
         Some(Ok(profile)) => parse_statement(bytes, Some(&profile)),
         None => match saved_profile(conn, bank_account_id).await? {
             // A saved profile is only tried on what is CSV; it falls back to detection when

@@ -1,6 +1,7 @@
 //! Pages and components: the document shell, the router and one module per screen.
 
 mod auth;
+mod bank;
 mod books;
 mod browser;
 mod charts;
@@ -105,6 +106,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/settings/numbering") view=numbering::NumberingPage />
                     <Route path=path!("/payments") view=payments::PaymentsPage />
                     <Route path=path!("/payments/new") view=payments::RecordPaymentPage />
+                    <Route path=path!("/bank") view=bank::BankPage />
                     <Route path=path!("/books") view=books::TrialBalancePage />
                     <Route path=path!("/books/profit-loss") view=books::ProfitLossPage />
                     <Route path=path!("/books/balance-sheet") view=books::BalanceSheetPage />
