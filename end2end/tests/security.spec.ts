@@ -6,7 +6,7 @@ import { signIn } from './support';
 
 const PAGES = ['/', '/customers', '/invoices', '/invoices/new', '/payments', '/payments/new',
   '/expenses', '/books', '/books/profit-loss', '/books/cash-flow', '/books/accounts',
-  '/books/aging', '/credit-notes', '/settings', '/settings/numbering', '/account', '/people'];
+  '/books/aging', '/credit-notes', '/settings', '/settings/numbering', '/account', '/people', '/bank'];
 
 test('no page breaks its own Content-Security-Policy', async ({ page }) => {
   test.setTimeout(90_000);
