@@ -239,17 +239,20 @@ fn total(items: &[&OpenItem]) -> Money {
 fn exact_subset<'a>(items: &[&'a OpenItem], amount: Money) -> Option<Vec<&'a OpenItem>> {
     let tried = &items[..items.len().min(SUBSET_SEARCH_LIMIT)];
     let target = amount.to_minor();
+    let values: Vec<i64> = tried.iter().map(|o| o.open.to_minor()).collect();
+    if values.iter().sum::<i64>() < target {
+        return None;
+    }
+    // Each subset's sum is a smaller subset's sum plus one value: one addition per subset.
+    let mut sums = vec![0i64; 1 << tried.len()];
     let mut best: Option<(u32, u32)> = None;
-    for mask in 1u32..(1u32 << tried.len()) {
-        let sum: i64 = tried
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| mask & (1 << i) != 0)
-            .map(|(_, o)| o.open.to_minor())
-            .sum();
-        if sum != target {
+    for mask in 1usize..sums.len() {
+        let lowest = mask.trailing_zeros() as usize;
+        sums[mask] = sums[mask & (mask - 1)] + values[lowest];
+        if sums[mask] != target {
             continue;
         }
+        let mask = mask as u32;
         let size = mask.count_ones();
         // Smaller sets first; among equals the lower bits, i.e. the older invoices.
         if best.is_none_or(|(s, m)| size < s || (size == s && mask.reverse_bits() > m)) {

@@ -313,7 +313,8 @@ fn to_line(row: LineRow, currency: Currency) -> BankLine {
     }
 }
 
-/// A bank account's lines, newest first; only those in `state` when given.
+/// A bank account's lines: those still to settle first, then the others, newest first; only
+/// those in `state` when given. At most 500: a page of lines to work through, not an archive.
 pub async fn list_lines(
     conn: &mut SqliteConnection,
     bank_account_id: i64,
@@ -322,7 +323,7 @@ pub async fn list_lines(
 ) -> sqlx::Result<Vec<BankLine>> {
     let rows: Vec<LineRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "{LINE_COLUMNS} WHERE bank_account_id = ? AND (? IS NULL OR state = ?)
-         ORDER BY booking_date DESC, id DESC LIMIT 2000"
+         ORDER BY state = 'unmatched' DESC, booking_date DESC, id DESC LIMIT 500"
     )))
     .bind(bank_account_id)
     .bind(state.map(LineState::key))

@@ -13,7 +13,8 @@ use leptos_meta::Title;
 #[component]
 pub fn BankPage() -> impl IntoView {
     let accounts = Resource::new(|| (), |_| list_bank_import_accounts());
-    let chosen = RwSignal::new(String::new());
+    // The first bank account ("Bank", 1000) until another is chosen.
+    let chosen = RwSignal::new("1".to_string());
     let account_id = Memo::new(move |_| chosen.get().parse::<i64>().unwrap_or(1));
     view! {
         <Title text="Bank statements" />
