@@ -368,3 +368,25 @@ async fn the_import_command_refuses_a_bad_file_naming_the_lines() {
     );
     assert_eq!(app.scalar("SELECT COUNT(*) FROM bank_lines").await, 0);
 }
+
+#[tokio::test]
+async fn a_ten_thousand_line_statement_fits_in_one_request() {
+    let app = TestApp::signed_in().await;
+    let mut csv = String::from("Date;Description;Amount\n");
+    for i in 0..10_000 {
+        csv.push_str(&format!(
+            "{:02}.03.2026;Transfer number {i} with a longer text;{},{:02}\n",
+            i % 28 + 1,
+            i,
+            i % 100
+        ));
+    }
+    assert!(csv.len() > 500_000);
+
+    let preview = app.ok("preview_statement", upload(csv.as_bytes())).await;
+    let imported = app.ok("import_statement", upload(csv.as_bytes())).await;
+
+    assert_eq!(preview["new_lines"], 10_000);
+    assert_eq!(imported["imported"], 10_000);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM bank_lines").await, 10_000);
+}
