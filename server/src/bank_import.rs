@@ -205,18 +205,30 @@ async fn confirm_sure_matches(
     let mut confirmed = 0;
     let mut conn = pool.acquire().await?;
     let lines = bank::statement_lines(&mut conn, statement_id, currency).await?;
+    let mut open = bank::open_items(&mut conn, currency).await?;
     drop(conn);
     for line in lines.iter().filter(|l| l.amount.is_positive()) {
+        // Most lines have no sure match: only those that do take the write lock.
+        let sure = |open: &[OpenItem]| {
+            bank::proposals(line, open)
+                .into_iter()
+                .next()
+                .filter(|p| p.confidence == Confidence::High)
+        };
+        if sure(&open).is_none() {
+            continue;
+        }
         let mut tx = store::begin_write(pool).await?;
-        // Read inside the write transaction: an earlier confirmation changed what is open.
-        let open = bank::open_items(&mut tx, currency).await?;
-        let best = bank::proposals(line, &open).into_iter().next();
-        let Some(best) = best.filter(|p| p.confidence == Confidence::High) else {
+        // Read again inside the write transaction: the web app may have changed what is open.
+        open = bank::open_items(&mut tx, currency).await?;
+        let Some(best) = sure(&open) else {
             continue;
         };
+        let said = describe(&best, &open);
         match bank::confirm_line(&mut tx, line.id, best.customer, &best.allocations, currency).await
         {
             Ok(payment) => {
+                open = bank::open_items(&mut tx, currency).await?;
                 tx.commit().await?;
                 confirmed += 1;
                 println!(
@@ -224,7 +236,7 @@ async fn confirm_sure_matches(
                     line.booking_date,
                     line.amount.amount(),
                     payment.0,
-                    describe(&best, &open)
+                    said
                 );
             }
             Err(e) => println!(
