@@ -390,3 +390,46 @@ async fn a_ten_thousand_line_statement_fits_in_one_request() {
     assert_eq!(imported["imported"], 10_000);
     assert_eq!(app.scalar("SELECT COUNT(*) FROM bank_lines").await, 10_000);
 }
+
+#[tokio::test]
+async fn a_bank_account_is_reconciled_once_statement_and_books_agree_and_then_its_lines_are_locked()
+{
+    let app = TestApp::signed_in().await;
+    let (customer, fifty, seventy) = harbor_with_two_invoices(&app).await;
+    let ofx = include_bytes!("fixtures/bank/march.ofx");
+    app.ok("import_statement", upload(ofx)).await;
+    let at = json!({"bank_account_id": 1, "as_of": "2026-03-31"});
+    let before = app.ok("get_reconciliation", at.clone()).await;
+    let too_early = app.call("reconcile_bank_account", at.clone()).await;
+
+    let received = line_with(&lines(&app).await, "120.00");
+    app.ok(
+        "confirm_bank_line",
+        json!({"line_id": received["id"], "customer_id": customer,
+            "invoices": [[fifty, "50.00"], [seventy, "70.00"]]}),
+    )
+    .await;
+    let paid_out = line_with(&lines(&app).await, "-20.00");
+    app.ok(
+        "book_bank_line",
+        json!({"line_id": paid_out["id"], "account_code": "6100"}),
+    )
+    .await;
+    let after = app.ok("get_reconciliation", at.clone()).await;
+    let marked = app.ok("reconcile_bank_account", at.clone()).await;
+    let locked = sqlx::query("UPDATE bank_lines SET state = 'ignored' WHERE id = ?")
+        .bind(paid_out["id"].as_i64())
+        .execute(&app.pool)
+        .await;
+
+    assert_eq!(before["statement_balance"]["amount"], "100.00");
+    assert_eq!(before["book_balance"]["amount"], "0.00");
+    assert_eq!(before["unsettled_lines"], 2);
+    assert!(too_early.is_err(), "a difference refuses reconciliation");
+    assert_eq!(after["difference"]["amount"], "0.00");
+    assert_eq!(after["unsettled_lines"], 0);
+    assert_eq!(after["book_only"], json!([]));
+    assert_eq!(marked, 2);
+    assert!(locked.is_err(), "a reconciled line is locked");
+    books_check(&app).await;
+}

@@ -2,7 +2,8 @@
 //! payment, book a line to an account, ignore a line.
 
 use super::bank_types::{
-    BankAccountOption, BankLinesPage, ImportResult, StatementPreview, StatementUpload,
+    BankAccountOption, BankLinesPage, ImportResult, ReconciliationView, StatementPreview,
+    StatementUpload,
 };
 use super::error::AppError;
 use crate::domain::{CustomerId, InvoiceId, PaymentId};
@@ -205,6 +206,56 @@ pub async fn ignore_bank_line(line_id: i64, ignore: bool) -> Result<(), AppError
     Ok(())
 }
 
+/// The bank account's statement balance against its book balance at a date.
+#[server(endpoint = "get_reconciliation", input = Json)]
+pub async fn get_reconciliation(
+    bank_account_id: i64,
+    as_of: String,
+) -> Result<ReconciliationView, AppError> {
+    use super::context::{business, internal, require_user};
+    let (state, _) = require_user().await?;
+    let settings = business(&state).await?;
+    let as_of = server::day(&as_of, settings.today())?;
+    let mut conn = state.pool.acquire().await.map_err(internal)?;
+    server::account(&mut conn, bank_account_id).await?;
+    crate::store::bank_reconcile::reconciliation(
+        &mut conn,
+        bank_account_id,
+        as_of,
+        settings.base_currency,
+    )
+    .await
+    .map_err(internal)
+}
+
+/// Marks the bank account's lines up to a date reconciled (locked), once the statement's
+/// closing balance equals the book balance and every line is settled.
+#[server(endpoint = "reconcile_bank_account", input = Json)]
+pub async fn reconcile_bank_account(
+    bank_account_id: i64,
+    as_of: String,
+) -> Result<usize, AppError> {
+    use super::context::{business, internal, require_writer};
+    let (state, _) = require_writer().await?;
+    let settings = business(&state).await?;
+    let as_of = server::day(&as_of, settings.today())?;
+    let mut tx = crate::store::begin_write(&state.pool)
+        .await
+        .map_err(internal)?;
+    server::account(&mut tx, bank_account_id).await?;
+    let marked = crate::store::bank_reconcile::mark_reconciled(
+        &mut tx,
+        bank_account_id,
+        as_of,
+        settings.base_currency,
+    )
+    .await
+    .map_err(server::error)?;
+    tx.commit().await.map_err(internal)?;
+    state.publish("bank");
+    Ok(marked)
+}
+
 #[cfg(feature = "ssr")]
 mod server {
     use super::super::bank_types::{BankLineView, BankLinesPage, MatchView, StatementUpload};
@@ -234,6 +285,15 @@ mod server {
             .await
             .map(|_| ())
             .map_err(error)
+    }
+
+    /// A date typed in the form; today when empty.
+    pub fn day(text: &str, today: chrono::NaiveDate) -> Result<chrono::NaiveDate, AppError> {
+        if text.trim().is_empty() {
+            return Ok(today);
+        }
+        chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+            .map_err(|_| AppError::invalid("as_of", "enter a date such as 2026-03-31"))
     }
 
     pub fn error(e: BankImportError) -> AppError {

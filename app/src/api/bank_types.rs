@@ -115,3 +115,30 @@ pub struct BankLinesPage {
     pub expense_accounts: Vec<(String, String)>,
     pub income_accounts: Vec<(String, String)>,
 }
+
+/// A bank account's reconciliation at a date: the bank's word against the books'.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ReconciliationView {
+    pub as_of: NaiveDate,
+    /// The closing balance of the latest imported statement that states one, up to `as_of`.
+    pub statement_balance: Option<Money>,
+    pub statement_date: Option<NaiveDate>,
+    pub book_balance: Money,
+    /// Statement minus books; zero when reconciled.
+    pub difference: Option<Money>,
+    /// Imported lines up to `as_of` not yet matched, booked or ignored, and their sum.
+    pub unsettled_lines: usize,
+    pub unsettled_amount: Money,
+    /// Entries moving the bank account that no imported line accounts for (newest 200).
+    pub book_only: Vec<BookItem>,
+    /// The last day whose lines are reconciled (and locked).
+    pub reconciled_through: Option<NaiveDate>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BookItem {
+    pub entry_id: i64,
+    pub date: NaiveDate,
+    pub memo: String,
+    pub amount: Money,
+}
