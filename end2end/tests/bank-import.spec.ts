@@ -73,6 +73,8 @@ test('a statement is previewed, imported and its match confirmed; invoices turn 
   await proposal.getByRole('button', { name: 'Confirm payment' }).click();
   await expect(line).toHaveAttribute('data-state', 'matched');
   await expect(line).toContainText('Payment recorded');
+  await expect(page.getByTestId('reconciliation')).toContainText('Book balance');
+  await page.screenshot({ path: testInfo.outputPath('confirmed.png'), fullPage: true });
 
   await expect.poll(async () => money(await outstanding.innerText()), { timeout: 3_000 }).toBeCloseTo(before - 120, 2);
   for (const id of [fifty, seventy]) {

@@ -1,9 +1,10 @@
 //! `/bank`: import a bank statement (upload, preview, import) and work through its lines
-//! (confirm a proposed match, book to an account, ignore).
+//! (confirm a proposed match, book to an account, ignore), and reconcile the account.
 
 mod file;
 mod lines;
 mod preview;
+mod reconcile;
 
 use crate::api::bank::list_bank_import_accounts;
 use crate::ui::components::{load_error, Loading, PageHeader};
@@ -40,5 +41,6 @@ pub fn BankPage() -> impl IntoView {
         </Suspense>
         <preview::ImportPanel account_id />
         <lines::LinesPanel account_id />
+        <reconcile::ReconcilePanel account_id />
     }
 }
