@@ -413,6 +413,10 @@ pub fn payment_key(line_id: i64) -> String {
 /// Confirms that an incoming line is this customer paying these invoices: records the payment
 /// into the line's bank account (what is not allocated stays as customer credit) and links the
 /// line to it. Confirming a line that already has its payment returns that payment.
+///
+/// Known shortcoming: when the payment is later reversed, the line stays linked to it as
+/// "matched" (the link is locked like the payment); the reversal shows on the reconciliation
+/// as an entry no line accounts for, and the owner records the money again by hand.
 pub async fn confirm_line(
     conn: &mut SqliteConnection,
     line_id: i64,
