@@ -1,5 +1,5 @@
 //! The command line: `serve` (the default), `demo`, `check`, `user add`, `report`, `export`,
-//! `backup`, `restore`.
+//! `backup`, `restore`, `import`.
 
 use crate::reporting::{OutputFormat, ReportKind};
 use app::domain::Basis;
@@ -91,6 +91,30 @@ pub enum Command {
         db: PathBuf,
         /// The backup file to restore.
         backup: PathBuf,
+    },
+    /// Import a bank statement file (CSV, OFX/QFX, camt.053, MT940) into a bank account.
+    ///
+    /// Prints the file's format, its lines (new or already imported), the balance check and
+    /// the proposed matches. Without --dry-run it saves the new lines (lines imported before
+    /// are recognised and skipped, so running it twice on one file adds nothing), saves the
+    /// CSV profile for the bank account, and confirms as payments only the matches of high
+    /// confidence that no other proposal rivals; every other line is left for review in the
+    /// web app's Bank page. A file with any bad line is refused whole.
+    Import {
+        #[arg(long, env = "SETTLE_DB", default_value = "settle.sqlite")]
+        db: PathBuf,
+        /// The bank account's name, as on the Bank page (the first one is "Bank").
+        #[arg(long)]
+        bank_account: String,
+        /// Print what would be imported and matched; save nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Read a CSV with this profile (JSON, as printed by --dry-run) instead of the bank
+        /// account's saved profile or detection.
+        #[arg(long)]
+        profile: Option<PathBuf>,
+        /// The statement file.
+        file: PathBuf,
     },
     /// Write the whole ledger for hledger/ledger, beancount or a spreadsheet.
     Export {
@@ -196,6 +220,22 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Bench { db, runs, year }) => crate::bench::bench(&db, runs, year).await,
         Some(Command::Backup { db, out }) => crate::commands::backup(&db, &out).await,
         Some(Command::Restore { db, backup }) => crate::commands::restore(&db, &backup).await,
+        Some(Command::Import {
+            db,
+            bank_account,
+            dry_run,
+            profile,
+            file,
+        }) => {
+            crate::bank_import::import(crate::bank_import::ImportRequest {
+                db: &db,
+                bank_account: &bank_account,
+                file: &file,
+                dry_run,
+                profile: profile.as_deref(),
+            })
+            .await
+        }
         Some(Command::Export { db, format, out }) => {
             crate::reporting::export(&db, &format, out.as_deref()).await
         }

@@ -6,6 +6,7 @@
 pub mod assets;
 pub mod auth;
 pub mod backup;
+pub mod bank_import;
 pub mod bench;
 pub mod cli;
 pub mod commands;

@@ -4,7 +4,9 @@
 pub mod accounts;
 pub mod analysis;
 pub mod auth;
+pub mod bank;
 pub mod bank_accounts;
+pub mod bank_types;
 pub mod books;
 #[cfg(feature = "ssr")]
 pub mod context;

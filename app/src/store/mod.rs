@@ -4,6 +4,9 @@
 pub mod accounts;
 pub mod analysis;
 pub mod bank_accounts;
+pub mod bank_import;
+pub mod bank_preview;
+pub mod bank_reconcile;
 pub mod business;
 pub mod cash_basis;
 pub mod check;

@@ -70,6 +70,11 @@ fn MainNav() -> impl IntoView {
                 <NavIcon path="M3 6h18v12H3zM3 10h18M7 15h4" />
                 <span>"Payments"</span>
             </A>
+            // Seven tabs do not fit a phone's bar: there the Payments page links to the bank.
+            <A href="/bank" attr:class="wide-only">
+                <NavIcon path="M3 10l9-6 9 6M5 10v8M10 10v8M14 10v8M19 10v8M3 21h18" />
+                <span>"Bank"</span>
+            </A>
             <A href="/expenses">
                 <NavIcon path="M7 3h10v18l-2.5-1.5L12 21l-2.5-1.5L7 21zM10 8h4M10 12h4" />
                 <span>"Expenses"</span>

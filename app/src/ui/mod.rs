@@ -1,6 +1,7 @@
 //! Pages and components: the document shell, the router and one module per screen.
 
 mod auth;
+mod bank;
 mod books;
 mod browser;
 mod charts;
@@ -110,6 +111,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/payments") view=payments::PaymentsPage />
                     <Route path=path!("/payments/new") view=payments::RecordPaymentPage />
                     <Route path=path!("/payments/:id") view=payments::PaymentPage />
+                    <Route path=path!("/bank") view=bank::BankPage />
                     <Route path=path!("/books") view=books::TrialBalancePage />
                     <Route path=path!("/books/profit-loss") view=books::ProfitLossPage />
                     <Route path=path!("/books/balance-sheet") view=books::BalanceSheetPage />

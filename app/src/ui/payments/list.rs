@@ -29,6 +29,7 @@ pub fn PaymentsPage() -> impl IntoView {
     view! {
         <Title text="Payments" />
         <PageHeader title="Payments">
+            <A href="/bank" attr:class="button secondary">"Import bank statement"</A>
             <A href="/payments/new" attr:class="button primary">"Record payment"</A>
         </PageHeader>
         <Transition fallback=Loading>
