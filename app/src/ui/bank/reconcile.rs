@@ -8,6 +8,8 @@ use crate::ui::live::use_live_version;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+/// How many book entries without a statement line the page lists.
+const BOOK_ONLY_SHOWN: usize = 100;
 #[component]
 pub fn ReconcilePanel(account_id: Memo<i64>) -> impl IntoView {
     let live = use_live_version();
@@ -80,17 +82,27 @@ fn Figures(v: ReconciliationView) -> impl IntoView {
                 <dd>{v.reconciled_through.map(day).unwrap_or_else(|| "never".into())}</dd>
             </div>
         </dl>
-        {(!v.book_only.is_empty()).then(|| view! {
-            <h3 class="section-title">"In the books, not on any imported statement"</h3>
-            <ul class="plain-list">
-                {v.book_only.into_iter().map(|b| view! {
-                    <li>
-                        <A href=format!("/books/journal/{}", b.entry_id)>{format!("{} {}", day(b.date), b.memo)}</A>
-                        " "
-                        <Amount value=b.amount />
-                    </li>
-                }).collect_view()}
-            </ul>
+        {(!v.book_only.is_empty()).then(|| {
+            // Folded away: before a first import, every entry of the account is here.
+            let count = v.book_only.len();
+            let hidden = count.saturating_sub(BOOK_ONLY_SHOWN);
+            view! {
+                <details class="book-only">
+                    <summary>{format!("In the books, not on any imported statement ({count})")}</summary>
+                    <ul class="plain-list">
+                        {v.book_only.into_iter().take(BOOK_ONLY_SHOWN).map(|b| view! {
+                            <li>
+                                <A href=format!("/books/journal/{}", b.entry_id)>{format!("{} {}", day(b.date), b.memo)}</A>
+                                " "
+                                <Amount value=b.amount />
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                    {(hidden > 0).then(|| view! {
+                        <p class="muted">{format!("and {hidden} more; the account's register lists them all.")}</p>
+                    })}
+                </details>
+            }
         })}
     }
 }
