@@ -205,6 +205,10 @@ async fn einvoice(
                         HeaderValue::from_static("application/xml"),
                     ),
                     (header::CONTENT_DISPOSITION, disposition),
+                    (
+                        header::CACHE_CONTROL,
+                        HeaderValue::from_static("private, no-store"),
+                    ),
                 ],
                 xml,
             )

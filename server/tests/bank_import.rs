@@ -199,6 +199,21 @@ async fn confirming_a_line_many_times_at_once_posts_one_payment() {
             .await,
         12_000
     );
+    // The bank says the money arrived: the payment cannot be reversed from under its line.
+    let payment = app.scalar("SELECT id FROM payments").await;
+    let form = json!({"payment_id": payment, "kind": "Reversal", "date": "", "idempotency_key": "undo-bank-line"});
+    let refused = app
+        .call("reverse_payment", json!({ "form": form }))
+        .await
+        .expect_err("a payment from a statement line is not reversed");
+    assert!(
+        refused.to_string().contains("bank statement line"),
+        "{refused}"
+    );
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM payment_reversals").await,
+        0
+    );
     books_check(&app).await;
 }
 

@@ -514,6 +514,31 @@ async fn the_e_invoice_keeps_the_en16931_rules_and_the_invoices_own_figures() {
     ] {
         assert!(xml.contains(&expected), "{expected} in {xml}");
     }
+    // Characters XML cannot carry are left out, so the document still parses.
+    let odd = app.customer("Odd\u{ffff} Name\u{fffe}").await;
+    let odd_invoice = app.harbor_draft(odd).await;
+    app.ok("issue_invoice", json!({"id": odd_invoice})).await;
+    let odd_xml = app
+        .client
+        .get(format!("http://{}/invoices/{odd_invoice}/ubl", app.addr))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(
+        app::domain::einvoice::check_rules(&odd_xml),
+        Vec::<String>::new()
+    );
+    app.ok("void_invoice", json!({"id": odd_invoice})).await;
+    let void = app
+        .client
+        .get(format!("http://{}/invoices/{odd_invoice}/ubl", app.addr))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(void.status(), 409, "a void invoice has no e-invoice");
     let anonymous = reqwest::Client::new()
         .get(format!("http://{}/invoices/{id}/ubl", app.addr))
         .send()

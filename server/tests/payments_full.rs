@@ -526,3 +526,144 @@ async fn any_sequence_of_payments_and_reversals_keeps_the_books_sound() {
     assert_eq!(wrong, 0);
     assert!(app.scalar("SELECT COUNT(*) FROM payment_reversals").await > 0);
 }
+
+/// Dates and states that would put money where it never was are refused, and nothing moves.
+#[tokio::test]
+async fn credit_and_reversals_keep_to_the_days_the_money_existed() {
+    let app = TestApp::signed_in().await;
+    let customer = app.customer("Harbor Cafe").await;
+    let first = issue_121(&app, customer).await;
+    let second = issue_121(&app, customer).await;
+    // 300 on 10 March pays the first (121.00) and the second (121.00) and leaves 58.00 credit.
+    let paid = record(&app, payment_form(customer, "300.00", "early-credit"))
+        .await
+        .unwrap();
+    let payment = paid["payment_id"].as_i64().unwrap();
+    let third = issue_121(&app, customer).await;
+
+    let before_the_money = json!({"customer_id": customer, "invoice_id": third, "bank_account_id": null,
+        "amount": "10.00", "date": "2026-03-05", "idempotency_key": "credit-too-early"});
+    let refused = app
+        .call("use_credit", json!({ "form": before_the_money }))
+        .await
+        .expect_err("credit before the payment that made it");
+    assert!(
+        refused.to_string().contains("credit on that day"),
+        "{refused}"
+    );
+    let refund_too_early = json!({"customer_id": customer, "invoice_id": null, "bank_account_id": 1,
+        "amount": "10.00", "date": "1900-01-01", "idempotency_key": "refund-too-early"});
+    assert!(app
+        .call("use_credit", json!({ "form": refund_too_early }))
+        .await
+        .is_err());
+    use_credit(&app, customer, Some(third), "58.00", "credit-in-april")
+        .await
+        .expect("credit applied on 1 April");
+
+    let future = reverse(&app, payment, "Reversal", "2999-12-31", "reverse-future").await;
+    let before_application =
+        reverse(&app, payment, "Reversal", "2026-03-20", "reverse-early").await;
+
+    let future = future.expect_err("a reversal in the future");
+    assert!(
+        future.to_string().contains("today or an earlier day"),
+        "{future}"
+    );
+    let early = before_application.expect_err("a reversal before its credit was applied");
+    assert!(
+        early
+            .to_string()
+            .contains("credit was applied on 2026-04-01"),
+        "{early}"
+    );
+    assert_eq!(
+        int(
+            &app,
+            "SELECT COUNT(*) FROM payment_reversals WHERE payment_id = ?",
+            payment
+        )
+        .await,
+        0
+    );
+    for invoice in [first, second] {
+        assert_eq!(status(&app, invoice).await.0, "Paid");
+    }
+    assert_books_sound(&app).await;
+}
+
+#[tokio::test]
+async fn a_payment_on_a_written_off_invoice_is_not_reversed_from_under_the_write_off() {
+    let app = TestApp::signed_in().await;
+    let customer = app.customer("Harbor Cafe").await;
+    let invoice = issue_121(&app, customer).await;
+    let mut form = payment_form(customer, "21.00", "part-before-write-off");
+    form["keep_excess_as_credit"] = json!(false);
+    let paid = record(&app, form).await.unwrap();
+    app.ok(
+        "write_off_invoice",
+        json!({"id": invoice, "reason": "Gone away"}),
+    )
+    .await;
+
+    let refused = reverse(
+        &app,
+        paid["payment_id"].as_i64().unwrap(),
+        "Reversal",
+        "",
+        "undo-part",
+    )
+    .await
+    .expect_err("the invoice was written off after the payment");
+
+    assert!(refused.to_string().contains("written off"), "{refused}");
+    assert_eq!(status(&app, invoice).await.1, "0.00");
+    assert_books_sound(&app).await;
+}
+
+#[tokio::test]
+async fn a_bank_account_holding_money_or_the_default_one_stays_open() {
+    let app = TestApp::signed_in().await;
+    let customer = app.customer("Harbor Cafe").await;
+    issue_121(&app, customer).await;
+    let savings = app
+        .ok(
+            "create_bank_account",
+            json!({"name": "Savings", "iban": ""}),
+        )
+        .await;
+    let id = savings["id"].as_i64().unwrap();
+    let mut form = payment_form(customer, "121.00", "into-savings");
+    form["bank_account_id"] = json!(id);
+    record(&app, form).await.unwrap();
+
+    let holding = app.call("archive_bank_account", json!({"id": id})).await;
+    let default = app.call("archive_bank_account", json!({"id": 1})).await;
+    let control = app
+        .call(
+            "create_bank_account",
+            json!({"name": "Petty\ncash", "iban": ""}),
+        )
+        .await;
+
+    assert!(holding
+        .expect_err("holds 121.00")
+        .to_string()
+        .contains("still holds money"));
+    assert!(default
+        .expect_err("the default")
+        .to_string()
+        .contains("stays open"));
+    assert!(control
+        .expect_err("a newline")
+        .to_string()
+        .contains("control characters"));
+    let empty = app
+        .ok(
+            "create_bank_account",
+            json!({"name": "Old card", "iban": ""}),
+        )
+        .await;
+    app.ok("archive_bank_account", json!({"id": empty["id"]}))
+        .await;
+}

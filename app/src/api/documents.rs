@@ -62,6 +62,11 @@ pub async fn load_einvoice(
             "a draft has no e-invoice yet; issue it first".into(),
         ));
     };
+    if detail.summary.status == crate::domain::InvoiceStatus::Void {
+        return Err(AppError::Conflict(
+            "a void invoice asks for nothing; it has no e-invoice".into(),
+        ));
+    }
     let mut conn = state.pool.acquire().await.map_err(internal)?;
     let rounding: String = sqlx::query_scalar("SELECT tax_rounding FROM invoices WHERE id = ?")
         .bind(id.0)

@@ -16,7 +16,8 @@ fn change_error(e: crate::store::payment_changes::ChangeError) -> AppError {
         ChangeError::Locked(message) => AppError::invalid("date", message),
         ChangeError::AlreadyReversed(_)
         | ChangeError::CreditRefunded(_)
-        | ChangeError::KeyReused => AppError::Conflict(e.to_string()),
+        | ChangeError::KeyReused
+        | ChangeError::FromStatement(_) => AppError::Conflict(e.to_string()),
         ChangeError::Store(e) => super::context::internal(e),
     }
 }
@@ -50,16 +51,22 @@ pub async fn reverse_payment(form: ReversalForm) -> Result<ChangeReceipt, AppErr
     use crate::store::payment_changes::{reverse_payment, Reversal};
     let (state, _) = require_writer().await?;
     let key = checked_key(&form.idempotency_key)?;
+    let today = super::context::business(&state).await?.today();
     let mut tx = crate::store::begin_write(&state.pool)
         .await
         .map_err(internal)?;
     let date = match form.date.trim() {
-        "" => sqlx::query_scalar("SELECT received_on FROM payments WHERE id = ?")
-            .bind(form.payment_id.0)
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(internal)?
-            .ok_or(AppError::NotFound("The payment".into()))?,
+        // By default the payment's own day, or the day its credit was last applied if later.
+        "" => sqlx::query_scalar::<_, Option<chrono::NaiveDate>>(
+            "SELECT MAX(day) FROM (SELECT received_on AS day FROM payments WHERE id = ?1
+             UNION ALL SELECT j.date FROM allocations a JOIN journal_entries j ON j.id = a.entry_id
+                WHERE a.payment_id = ?1)",
+        )
+        .bind(form.payment_id.0)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::NotFound("The payment".into()))?,
         _ => {
             let mut errors = super::FieldErrors::default();
             let date = super::parse::date(&mut errors, "date", &form.date);
@@ -67,6 +74,9 @@ pub async fn reverse_payment(form: ReversalForm) -> Result<ChangeReceipt, AppErr
             date.ok_or(AppError::invalid("date", "enter a date"))?
         }
     };
+    if date > today {
+        return Err(AppError::invalid("date", "choose today or an earlier day"));
+    }
     let request = Reversal {
         payment: form.payment_id,
         kind: form.kind,

@@ -80,8 +80,9 @@ fn escape(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
-            // Control characters other than tab and newlines are not allowed in XML 1.0.
+            // XML 1.0 allows no other control characters, nor U+FFFE and U+FFFF.
             c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
+            '\u{fffe}' | '\u{ffff}' => {}
             c => out.push(c),
         }
     }
@@ -639,6 +640,7 @@ mod tests {
         assert!(xml.contains("<cbc:TaxAmount currencyID=\"GBP\">20.00</cbc:TaxAmount>"));
         assert!(xml.contains("<cbc:PayableAmount currencyID=\"GBP\">90.00</cbc:PayableAmount>"));
         assert!(xml.contains("Thank you &amp; see you soon &lt;3"));
+        assert_eq!(escape("Caf\u{e9}\u{ffff}\u{fffe}\u{1}"), "Caf\u{e9}");
         assert!(xml.contains("<cbc:IdentificationCode>GB</cbc:IdentificationCode>"));
         assert!(xml.contains("<cbc:IdentificationCode>CH</cbc:IdentificationCode>"));
         assert_eq!(check_rules(&xml), Vec::<String>::new());

@@ -81,6 +81,12 @@ pub async fn create(
     iban: &str,
 ) -> Result<BankAccount, BankAccountError> {
     let name = name.trim();
+    if name.chars().any(char::is_control) {
+        return Err(BankAccountError::Invalid(
+            "name",
+            "remove the invisible control characters from the name".into(),
+        ));
+    }
     if name.is_empty() || name.chars().count() > 80 {
         return Err(BankAccountError::Invalid(
             "name",
@@ -131,6 +137,25 @@ pub async fn create(
 /// Archives a bank account: it keeps its ledger account and history but takes no new
 /// payments. The last open bank account stays open.
 pub async fn archive(conn: &mut SqliteConnection, id: i64) -> Result<(), BankAccountError> {
+    if id == 1 {
+        return Err(BankAccountError::Invalid(
+            "id",
+            "the first bank account is where payments go by default; it stays open".into(),
+        ));
+    }
+    let balance: i64 = sqlx::query_scalar(
+        "SELECT COALESCE(SUM(p.amount_minor), 0) FROM postings p
+         JOIN bank_accounts b ON b.account_code = p.account_code WHERE b.id = ?",
+    )
+    .bind(id)
+    .fetch_one(&mut *conn)
+    .await?;
+    if balance != 0 {
+        return Err(BankAccountError::Invalid(
+            "id",
+            "this bank account still holds money in the books; move it out before archiving".into(),
+        ));
+    }
     let open: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM bank_accounts WHERE archived_at IS NULL AND id <> ?",
     )

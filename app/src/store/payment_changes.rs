@@ -35,6 +35,8 @@ pub enum ChangeError {
     Invalid(&'static str, String),
     #[error("this request was already used for something else")]
     KeyReused,
+    #[error("this payment was confirmed from the bank statement line of {0}: the bank says the money arrived, so it stays; apply any credit it left, or record the refund when the money goes back")]
+    FromStatement(NaiveDate),
     #[error(transparent)]
     Store(#[from] anyhow::Error),
 }
@@ -129,10 +131,12 @@ struct CreditSource {
     available: i64,
 }
 
-/// The customer's payments that still hold credit, oldest first.
+/// The customer's payments received on or before `on` that still hold credit, oldest first:
+/// credit cannot be used before the money that made it arrived.
 async fn credit_sources(
     conn: &mut SqliteConnection,
     customer: CustomerId,
+    on: NaiveDate,
 ) -> sqlx::Result<Vec<CreditSource>> {
     let rows: Vec<(i64, i64)> = sqlx::query_as(
         "SELECT id, available FROM (
@@ -141,11 +145,12 @@ async fn credit_sources(
                 - COALESCE((SELECT SUM(amount_minor) FROM credit_refunds WHERE payment_id = p.id), 0)
                 AS available
             FROM payments p
-            WHERE p.customer_id = ?
+            WHERE p.customer_id = ? AND p.received_on <= ?
                 AND NOT EXISTS (SELECT 1 FROM payment_reversals r WHERE r.payment_id = p.id))
          WHERE available > 0 ORDER BY received_on, id",
     )
     .bind(customer.0)
+    .bind(on)
     .fetch_all(conn)
     .await?;
     Ok(rows
@@ -160,7 +165,8 @@ pub async fn available_credit(
     conn: &mut SqliteConnection,
     customer: CustomerId,
 ) -> sqlx::Result<i64> {
-    Ok(credit_sources(conn, customer)
+    let any_day = NaiveDate::from_ymd_opt(9999, 12, 31).unwrap_or_default();
+    Ok(credit_sources(conn, customer, any_day)
         .await?
         .iter()
         .map(|s| s.available)
@@ -245,13 +251,13 @@ pub async fn apply_credit(
             ),
         ));
     }
-    let sources = credit_sources(conn, request.customer).await?;
+    let sources = credit_sources(conn, request.customer, request.date).await?;
     let available: i64 = sources.iter().map(|s| s.available).sum();
     if wanted > available {
         return Err(ChangeError::Invalid(
             "amount",
             format!(
-                "the customer has {} of credit",
+                "the customer had {} of credit on that day",
                 Money::from_minor(available, currency)
             ),
         ));
@@ -327,14 +333,14 @@ pub async fn refund_credit(
             "bank_account_id",
             "choose the bank account the money leaves from".into(),
         ))?;
-    let sources = credit_sources(conn, request.customer).await?;
+    let sources = credit_sources(conn, request.customer, request.date).await?;
     let available: i64 = sources.iter().map(|s| s.available).sum();
     let wanted = request.amount.to_minor();
     if wanted <= 0 || wanted > available {
         return Err(ChangeError::Invalid(
             "amount",
             format!(
-                "refund more than zero and at most the customer's credit of {}",
+                "refund more than zero and at most the customer's credit on that day, {}",
                 Money::from_minor(available, currency)
             ),
         ));
@@ -451,6 +457,16 @@ pub async fn reverse_payment(
         };
         return Err(ChangeError::AlreadyReversed(done.into()));
     }
+    // A payment confirmed from an imported statement line is what the bank reported; undoing
+    // it here would leave the line matched to nothing.
+    let from_statement: Option<NaiveDate> =
+        sqlx::query_scalar("SELECT booking_date FROM bank_lines WHERE payment_id = ?")
+            .bind(request.payment.0)
+            .fetch_optional(&mut *conn)
+            .await?;
+    if let Some(day) = from_statement {
+        return Err(ChangeError::FromStatement(day));
+    }
     let refunded: i64 = sqlx::query_scalar(
         "SELECT COALESCE(SUM(amount_minor), 0) FROM credit_refunds WHERE payment_id = ?",
     )
@@ -466,6 +482,34 @@ pub async fn reverse_payment(
         return Err(ChangeError::Invalid(
             "date",
             format!("the payment was received on {received_on}; choose that day or later"),
+        ));
+    }
+    // Its credit applied later is taken back too, so not before the last of those days.
+    let applied: Option<NaiveDate> = sqlx::query_scalar(
+        "SELECT MAX(j.date) FROM allocations a JOIN journal_entries j ON j.id = a.entry_id
+         WHERE a.payment_id = ?",
+    )
+    .bind(request.payment.0)
+    .fetch_one(&mut *conn)
+    .await?;
+    if let Some(applied) = applied.filter(|d| request.date < *d) {
+        return Err(ChangeError::Invalid(
+            "date",
+            format!("its credit was applied on {applied}; choose that day or later"),
+        ));
+    }
+    // An invoice written off after this payment would be left open with its write-off used.
+    let written_off: Option<String> = sqlx::query_scalar(
+        "SELECT i.number FROM allocations a JOIN invoices i ON i.id = a.invoice_id
+         JOIN write_offs w ON w.invoice_id = i.id WHERE a.payment_id = ? LIMIT 1",
+    )
+    .bind(request.payment.0)
+    .fetch_optional(&mut *conn)
+    .await?;
+    if let Some(number) = written_off {
+        return Err(ChangeError::Invalid(
+            "payment_id",
+            format!("{number} was written off after this payment; reversing it would reopen a balance already written off. Record a credit note or a manual entry instead"),
         ));
     }
     refuse_locked(conn, request.date).await?;
