@@ -8,7 +8,6 @@ use crate::domain::money::group_thousands;
 use crate::domain::profile::{group_iban, BusinessProfile};
 use crate::domain::{Currency, InvoiceId, InvoiceStatus, Money};
 use crate::ui::components::{load_error, Loading};
-use crate::ui::live::use_live_version;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -259,8 +258,8 @@ pub fn BusinessLines(business: BusinessProfile) -> impl IntoView {
 /// The sending business on the invoice screen, kept current as the settings change.
 #[component]
 pub fn SenderDetails() -> impl IntoView {
-    let live = use_live_version();
-    let profile = Resource::new(move || live.get(), |_| get_business_profile());
+    // Not keyed on the live version: the invoice page rebuilds its document on every change.
+    let profile = Resource::new(|| (), |_| get_business_profile());
     view! {
         <div class="doc-party doc-sender">
             <h2 class="eyebrow">"From"</h2>

@@ -13,7 +13,9 @@ use leptos::prelude::*;
 #[component]
 pub fn ApplyCredit(customer: CustomerId, invoice: InvoiceId, open: Money) -> impl IntoView {
     let live = use_live_version();
-    let credit = Resource::new(move || live.get(), move |_| get_customer_credit(customer));
+    // Not keyed on the live version: the invoice page rebuilds this part on every change, and
+    // a second refetch racing that rebuild would read a resource already thrown away.
+    let credit = Resource::new(|| (), move |_| get_customer_credit(customer));
     let errors = RwSignal::new(None::<AppError>);
     let key = StoredValue::new(request_key());
     let action = Action::new(|form: &CreditForm| use_credit(form.clone()));

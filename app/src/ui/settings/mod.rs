@@ -25,6 +25,9 @@ pub fn SettingsPage() -> impl IntoView {
     view! {
         <Title text="Settings" />
         <PageHeader title="Settings">
+            <leptos_router::components::A href="/settings/numbering" attr:class="button secondary">
+                "Numbering"
+            </leptos_router::components::A>
             <leptos_router::components::A href="/settings/bank-accounts" attr:class="button secondary">
                 "Bank accounts"
             </leptos_router::components::A>
