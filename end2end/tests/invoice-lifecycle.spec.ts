@@ -22,6 +22,8 @@ async function ready(page: Page) {
 test('a part-paid invoice is credited in part, and a duplicate of it is written off', async ({ page }, testInfo) => {
   const customer = `Quayside Books ${uniqueSuffix(testInfo)}`;
   const size = testInfo.project.name;
+  const crashes: string[] = [];
+  page.on('pageerror', (error) => crashes.push(error.message));
   await signIn(page);
   await createCustomer(page, customer);
 
@@ -86,4 +88,6 @@ test('a part-paid invoice is credited in part, and a duplicate of it is written 
 
   await page.goto('/credit-notes');
   await expect(page.getByRole('cell', { name: customer })).toBeVisible();
+  // The app in the browser never panicked along the way.
+  expect(crashes).toEqual([]);
 });

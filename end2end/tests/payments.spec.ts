@@ -32,6 +32,8 @@ test('credit left by an overpayment is applied to the next invoice, then the res
   const size = testInfo.project.name;
   // A long journey; on a busy machine a debug build needs more than the default 30 s.
   test.setTimeout(120_000);
+  const crashes: string[] = [];
+  page.on('pageerror', (error) => crashes.push(error.message));
   await signIn(page);
   await visible(page.getByRole('link', { name: 'Customers' })).click();
   await page.getByRole('link', { name: 'New customer' }).click();
@@ -64,6 +66,8 @@ test('credit left by an overpayment is applied to the next invoice, then the res
   await page.screenshot({ path: testInfo.outputPath(`credit-refund-${size}.png`), fullPage: true });
   await page.getByRole('button', { name: 'Yes, refund credit' }).click();
   await expect(page.getByRole('button', { name: 'Refund credit' })).toBeHidden();
+  // The app in the browser never panicked along the way.
+  expect(crashes).toEqual([]);
 });
 
 test('a card payment with a fee into a second bank account pays an invoice, and reversing it reopens the invoice', async ({ page }, testInfo) => {
@@ -73,6 +77,8 @@ test('a card payment with a fee into a second bank account pays an invoice, and 
   const size = testInfo.project.name;
   // A long journey; on a busy machine a debug build needs more than the default 30 s.
   test.setTimeout(120_000);
+  const crashes: string[] = [];
+  page.on('pageerror', (error) => crashes.push(error.message));
   await signIn(page);
 
   await page.goto('/settings/bank-accounts');
@@ -134,4 +140,6 @@ test('a card payment with a fee into a second bank account pays an invoice, and 
   await page.goto(invoiceUrl);
   await expect(page.getByTestId('amount-due')).toContainText('121.00');
   await expect(page.getByText('issued', { exact: true }).first()).toBeVisible();
+  // The app in the browser never panicked along the way.
+  expect(crashes).toEqual([]);
 });
