@@ -24,6 +24,9 @@ test('a part-paid invoice is credited in part, and a duplicate of it is written 
   const size = testInfo.project.name;
   const crashes: string[] = [];
   page.on('pageerror', (error) => crashes.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && /panicked|disposed/.test(message.text())) crashes.push(message.text());
+  });
   await signIn(page);
   await createCustomer(page, customer);
 

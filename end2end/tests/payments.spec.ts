@@ -34,6 +34,9 @@ test('credit left by an overpayment is applied to the next invoice, then the res
   test.setTimeout(120_000);
   const crashes: string[] = [];
   page.on('pageerror', (error) => crashes.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && /panicked|disposed/.test(message.text())) crashes.push(message.text());
+  });
   await signIn(page);
   await visible(page.getByRole('link', { name: 'Customers' })).click();
   await page.getByRole('link', { name: 'New customer' }).click();
@@ -79,6 +82,9 @@ test('a card payment with a fee into a second bank account pays an invoice, and 
   test.setTimeout(120_000);
   const crashes: string[] = [];
   page.on('pageerror', (error) => crashes.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && /panicked|disposed/.test(message.text())) crashes.push(message.text());
+  });
   await signIn(page);
 
   await page.goto('/settings/bank-accounts');
