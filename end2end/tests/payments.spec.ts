@@ -141,6 +141,7 @@ test('a card payment with a fee into a second bank account pays an invoice, and 
   await page.screenshot({ path: testInfo.outputPath(`payment-reverse-${size}.png`), fullPage: true });
   await page.getByRole('button', { name: 'Yes, reverse payment' }).click();
   await expect(page.getByTestId('payment-state')).toContainText('Reversed on');
+  await expect(page.getByTestId('payment-undone')).toContainText('those invoices are open again');
   await page.screenshot({ path: testInfo.outputPath(`payment-reversed-${size}.png`), fullPage: true });
 
   await page.goto(invoiceUrl);

@@ -64,6 +64,22 @@ fn PaymentDocument(detail: PaymentDetail) -> impl IntoView {
     let banked = detail.amount - detail.fee;
     let allocations = detail.allocations.clone();
     let take_back = detail.reversal.is_none().then(|| detail.clone());
+    // Once reversed or refunded, the figures below say what it was, not what it still does.
+    let undone = detail.reversal.map(|(kind, on)| {
+        let what = match kind {
+            ReversalKind::Reversal => "reversed",
+            ReversalKind::Refund => "refunded",
+        };
+        format!(
+            "This payment was {what} on {}: its entry was taken back and the allocations below released, so those invoices are open again.",
+            day(on)
+        )
+    });
+    let applied_heading = if undone.is_some() {
+        "Was applied to"
+    } else {
+        "Applied to"
+    };
     view! {
         <Title text=title.clone() />
         <header class="page-header">
@@ -86,7 +102,8 @@ fn PaymentDocument(detail: PaymentDetail) -> impl IntoView {
                     <div><dt>"Credit refunded"</dt><dd><Amount value=detail.credit_refunded /></dd></div>
                 })}
             </dl>
-            <h2 class="eyebrow">"Applied to"</h2>
+            {undone.map(|text| view! { <p class="banner" role="note" data-testid="payment-undone">{text}</p> })}
+            <h2 class="eyebrow">{applied_heading}</h2>
             {if allocations.is_empty() {
                 view! { <p class="muted">"No invoice: all of it was kept as customer credit."</p> }.into_any()
             } else {
