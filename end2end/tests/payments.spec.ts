@@ -58,6 +58,7 @@ test('credit left by an overpayment is applied to the next invoice, then the res
   await issueInvoice(page, customer);
   await ready(page);
   await page.getByRole('button', { name: /^Apply credit \(150\.00 GBP available\)$/ }).click();
+  await page.getByRole('button', { name: 'Yes, apply credit' }).click();
   await expect(page.getByTestId('amount-due')).toContainText('0.00');
   await page.screenshot({ path: testInfo.outputPath(`credit-applied-${size}.png`), fullPage: true });
 

@@ -19,6 +19,8 @@ pub fn ApplyCredit(customer: CustomerId, invoice: InvoiceId, open: Money) -> imp
     let errors = RwSignal::new(None::<AppError>);
     let key = StoredValue::new(request_key());
     let action = Action::new(|form: &CreditForm| use_credit(form.clone()));
+    // Applying posts an entry: the button asks once more, naming the amount.
+    let asking = RwSignal::new(false);
     Effect::new(move |_| match action.value().get() {
         Some(Ok(_)) => {
             key.set_value(request_key());
@@ -32,22 +34,40 @@ pub fn ApplyCredit(customer: CustomerId, invoice: InvoiceId, open: Money) -> imp
             {move || Suspend::new(async move {
                 let available = credit.await.ok().filter(|c| c.is_positive())?;
                 let amount = available.min(open);
+                let apply = move |_| {
+                    asking.set(false);
+                    errors.set(None);
+                    action.dispatch(CreditForm {
+                        customer_id: customer,
+                        invoice_id: Some(invoice),
+                        bank_account_id: None,
+                        amount: amount.amount().to_string(),
+                        date: String::new(),
+                        idempotency_key: key.get_value(),
+                    });
+                };
                 Some(view! {
                     <div class="apply-credit no-print">
-                        <button type="button" class="button secondary" disabled=move || action.pending().get()
-                            on:click=move |_| {
-                                errors.set(None);
-                                action.dispatch(CreditForm {
-                                    customer_id: customer,
-                                    invoice_id: Some(invoice),
-                                    bank_account_id: None,
-                                    amount: amount.amount().to_string(),
-                                    date: String::new(),
-                                    idempotency_key: key.get_value(),
-                                });
-                            }>
-                            {format!("Apply credit ({available} available)")}
-                        </button>
+                        <Show
+                            when=move || asking.get()
+                            fallback=move || view! {
+                                <button type="button" class="button secondary" disabled=move || action.pending().get()
+                                    on:click=move |_| asking.set(true)>
+                                    {format!("Apply credit ({available} available)")}
+                                </button>
+                            }
+                        >
+                            <div class="confirm" role="group" aria-label="Confirm: apply credit">
+                                <p>{format!("Apply {amount} of the customer's credit to this invoice today? It posts Dr Customer credits / Cr Receivables.")}</p>
+                                <div class="confirm-buttons">
+                                    <button type="button" class="button secondary small" on:click=move |_| asking.set(false)>"Cancel"</button>
+                                    <button type="button" class="button primary small" disabled=move || action.pending().get()
+                                        on:click=apply>
+                                        "Yes, apply credit"
+                                    </button>
+                                </div>
+                            </div>
+                        </Show>
                         <FormError errors also=&["idempotency_key", "amount", "date"] />
                     </div>
                 })
