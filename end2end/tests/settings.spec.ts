@@ -69,6 +69,8 @@ test('the owner sets up the business, and an invoice prints with its details', a
   await page.goto(`/invoices/${invoice}`);
   await expect(page.getByRole('heading', { name: number })).toBeVisible();
   await expect(page.getByText('Harbour Studio Ltd')).toBeVisible();
+  // The customer's VAT number as billed shows on the screen as on paper.
+  await expect(page.getByText('VAT no. CHE-123.456.789')).toBeVisible();
   await expect(page.getByRole('link', { name: 'Download PDF' })).toHaveAttribute('href', `/invoices/${invoice}/pdf`);
   await page.getByRole('link', { name: 'Print', exact: true }).click();
 

@@ -131,6 +131,9 @@ pub struct InvoiceDetail {
     pub summary: InvoiceSummary,
     pub customer_email: String,
     pub customer_address: String,
+    /// As billed: kept on the invoice from the day it was issued.
+    #[serde(default)]
+    pub customer_tax_id: String,
     pub currency: Currency,
     pub notes: String,
     pub lines: Vec<InvoiceLineView>,

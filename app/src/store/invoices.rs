@@ -534,8 +534,9 @@ pub async fn get_invoice(
     .await?;
     let Some(row) = row else { return Ok(None) };
     let summary = to_summary(row, today)?;
-    let (email, address, notes, rounding): (String, String, String, String) = sqlx::query_as(
-        "SELECT COALESCE(i.billed_email, c.email), COALESCE(i.billed_address, c.billing_address), i.notes, i.tax_rounding
+    let (email, address, tax_id, notes, rounding): (String, String, String, String, String) = sqlx::query_as(
+        "SELECT COALESCE(i.billed_email, c.email), COALESCE(i.billed_address, c.billing_address),
+            COALESCE(i.billed_tax_id, c.tax_id), i.notes, i.tax_rounding
          FROM invoices i JOIN customers c ON c.id = i.customer_id WHERE i.id = ?",
     )
     .bind(id.0)
@@ -579,6 +580,7 @@ pub async fn get_invoice(
         summary,
         customer_email: email,
         customer_address: address,
+        customer_tax_id: tax_id,
         currency,
         notes,
         lines: line_views,

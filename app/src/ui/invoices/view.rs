@@ -88,6 +88,7 @@ fn InvoiceDocument(detail: InvoiceDetail, crediting: RwSignal<bool>) -> impl Int
                     </p>
                     {(!detail.customer_email.is_empty()).then(|| view! { <p class="muted">{detail.customer_email.clone()}</p> })}
                     {(!detail.customer_address.is_empty()).then(|| view! { <p class="address">{detail.customer_address.clone()}</p> })}
+                    {(!detail.customer_tax_id.is_empty()).then(|| view! { <p class="muted">{format!("VAT no. {}", detail.customer_tax_id)}</p> })}
                 </div>
                 <dl class="doc-meta">
                     <div><dt>"Invoice number"</dt><dd>{s.number.clone().unwrap_or_else(|| "Not issued yet".into())}</dd></div>
