@@ -223,6 +223,62 @@ async fn on_the_cash_basis_tax_follows_the_money_received_and_paid() {
     assert!((output + cash_tax).abs() < 0.001);
 }
 
+/// A payment reversed in a later quarter stays in the quarter it was received and comes out in
+/// the quarter of its reversal, on the tax summary, in the cash books and on the aging, as the
+/// reversal's own entry does: reports of a closed period never change afterwards.
+#[tokio::test]
+async fn a_payment_reversed_later_leaves_its_own_quarter_alone_and_counts_back_on_its_day() {
+    let app = TestApp::signed_in().await;
+    let customer = app.customer("Harbor Cafe").await;
+    let invoice = app.harbor_draft(customer).await;
+    app.ok("issue_invoice", json!({"id": invoice})).await;
+    let paid = app
+        .pay(customer, "400.00", "2026-04-10", "harbor-april", false)
+        .await
+        .expect("payment");
+    let q2_before = tax(&app, "2026-04-01", "2026-06-30", "cash").await;
+    let june_before = app.ok("get_aging", json!({"as_of": "2026-06-30"})).await;
+    let form = json!({"payment_id": paid["payment_id"], "kind": "Reversal", "date": "2026-07-05",
+        "idempotency_key": "reverse-in-july"});
+    app.ok("reverse_payment", json!({ "form": form })).await;
+
+    let q2 = tax(&app, "2026-04-01", "2026-06-30", "cash").await;
+    let q3 = tax(&app, "2026-07-01", "2026-09-30", "cash").await;
+    let june = app.ok("get_aging", json!({"as_of": "2026-06-30"})).await;
+    let july = app.ok("get_aging", json!({"as_of": "2026-07-31"})).await;
+
+    assert_eq!(q2, q2_before);
+    assert_eq!(amount(&q2["output_tax"]), "57.14");
+    assert_eq!(amount(&q3["output_tax"]), "-57.14");
+    assert_eq!(amount(&q3["output_base"]), "-342.86");
+    for (from, to, summary) in [
+        ("2026-04-01", "2026-06-30", &q2),
+        ("2026-07-01", "2026-09-30", &q3),
+    ] {
+        let output: f64 = amount(&summary["output_tax"]).parse().unwrap();
+        let cash_tax = movement(&app, "2200", from, to, "cash").await;
+        assert!(
+            (output + cash_tax).abs() < 0.001,
+            "{from}: {output} vs {cash_tax}"
+        );
+    }
+    assert_eq!(june["receivables"], june_before["receivables"]);
+    assert_eq!(amount(&june["receivables"]["total"]), "439.96");
+    assert_eq!(amount(&july["receivables"]["total"]), "839.96");
+    let documents = app
+        .ok(
+            "get_tax_documents",
+            json!({"from": "2026-07-01", "to": "2026-09-30", "basis": "cash", "side": "output",
+                "rate": "20", "page": 1}),
+        )
+        .await;
+    assert_eq!(
+        documents["documents"].as_array().map(Vec::len),
+        Some(1),
+        "{documents}"
+    );
+}
+
 #[tokio::test]
 async fn money_in_and_out_per_week_runs_the_balance_of_the_money_accounts() {
     let app = TestApp::signed_in().await;

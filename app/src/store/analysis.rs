@@ -14,7 +14,8 @@ use chrono::{Days, NaiveDate};
 use sqlx::SqliteConnection;
 
 /// Issued invoices open on `as_of` (paid, credited and written off only by what was dated by
-/// then; voided later counts as still issued then), summed per customer and due date.
+/// then, a payment reversed later still paying until the day of its reversal; voided later
+/// counts as still issued then), summed per customer and due date.
 pub async fn open_receivables(
     conn: &mut SqliteConnection,
     currency: Currency,
@@ -23,8 +24,8 @@ pub async fn open_receivables(
     let rows: Vec<(i64, String, NaiveDate, i64)> = sqlx::query_as(
         "WITH open AS (
             SELECT i.customer_id AS party_id, i.due_date, i.total_minor - COALESCE((
-                SELECT SUM(a.amount_minor) FROM live_allocations a JOIN payments p ON p.id = a.payment_id
-                WHERE a.invoice_id = i.id AND p.received_on <= ?1), 0)
+                SELECT SUM(a.amount_minor) FROM dated_allocations a WHERE a.invoice_id = i.id
+                    AND a.settled_on <= ?1 AND (a.released_on IS NULL OR a.released_on > ?1)), 0)
                 - COALESCE((SELECT SUM(c.total_minor) FROM credit_notes c WHERE c.invoice_id = i.id AND c.date <= ?1), 0)
                 - COALESCE((SELECT SUM(w.amount_minor) FROM write_offs w WHERE w.invoice_id = i.id AND w.date <= ?1), 0)
                 AS open_minor

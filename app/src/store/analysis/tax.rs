@@ -74,11 +74,18 @@ impl InvoiceSet {
                  AND (SELECT j.date FROM journal_entries j WHERE j.id = void_entry_id) BETWEEN ?1 AND ?2",
                 "total_minor",
             ),
+            // Money received in the period, credit applied in it, and payments reversed in it
+            // (which take back, on their own day, what they had paid).
             InvoiceSet::Paid => (
-                "id IN (SELECT a.invoice_id FROM live_allocations a JOIN payments p ON p.id = a.payment_id
-                    WHERE p.received_on BETWEEN ?1 AND ?2)",
-                "(SELECT SUM(a.amount_minor) FROM live_allocations a JOIN payments p ON p.id = a.payment_id
-                  WHERE a.invoice_id = invoices.id AND p.received_on BETWEEN ?1 AND ?2)",
+                "id IN (SELECT a.invoice_id FROM payments p JOIN allocations a ON a.payment_id = p.id
+                        WHERE p.received_on BETWEEN ?1 AND ?2 AND a.entry_id IS NULL
+                    UNION SELECT a.invoice_id FROM journal_entries j JOIN allocations a ON a.entry_id = j.id
+                        WHERE j.date BETWEEN ?1 AND ?2
+                    UNION SELECT a.invoice_id FROM payment_reversals r JOIN allocations a ON a.payment_id = r.payment_id
+                        WHERE r.reversed_on BETWEEN ?1 AND ?2)",
+                "(SELECT COALESCE(SUM(CASE WHEN a.settled_on BETWEEN ?1 AND ?2 THEN a.amount_minor ELSE 0 END), 0)
+                    - COALESCE(SUM(CASE WHEN a.released_on BETWEEN ?1 AND ?2 THEN a.amount_minor ELSE 0 END), 0)
+                  FROM dated_allocations a WHERE a.invoice_id = invoices.id)",
             ),
         }
     }
@@ -143,7 +150,10 @@ async fn add_invoices(
                 }
                 _ => rates,
             };
-            tally.add(source, id, &rates, sign);
+            // Paid and taken back within the period: nothing moved, so no document to show.
+            if !matches!(set, InvoiceSet::Paid) || *paid != 0 {
+                tally.add(source, id, &rates, sign);
+            }
             documents += 1;
             after = id;
             start = end;
