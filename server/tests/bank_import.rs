@@ -178,6 +178,53 @@ async fn one_transfer_for_two_invoices_is_proposed_whole_and_confirming_pays_bot
     books_check(&app).await;
 }
 
+/// A customer's own payment reference in a bank line names the payer even when another
+/// customer has an invoice of the same amount open; two customers cannot share a reference.
+#[tokio::test]
+async fn the_customers_payment_reference_in_a_line_names_who_paid() {
+    let app = TestApp::signed_in().await;
+    let (harbor, fifty, _) = harbor_with_two_invoices(&app).await;
+    let form = json!({"name": "Harbor Coffee Ltd", "email": "", "billing_address": "", "tax_id": "",
+        "payment_reference": "HC-0118", "currency": "GBP", "payment_terms_days": "14", "notes": ""});
+    app.ok("save_customer", json!({"id": harbor, "form": form}))
+        .await;
+    let quay = app.customer("Quay Bakery").await;
+    let other = json!({"id": null, "customer_id": quay, "issue_date": "2026-03-02",
+        "due_date": "2026-03-16", "currency": "GBP", "notes": "",
+        "lines": [{"description": "Bread", "quantity": "1", "unit_price": "50.00",
+                   "discount_percent": "0", "tax_rate": "0", "revenue_account": "4000"}]});
+    let id = app.ok("save_draft", json!({"form": other})).await;
+    app.ok("issue_invoice", json!({"id": id})).await;
+    let taken = json!({"name": "Quay Bakery", "email": "", "billing_address": "", "tax_id": "",
+        "payment_reference": "hc 0118", "currency": "GBP", "payment_terms_days": "14", "notes": ""});
+    let refused = app
+        .call("save_customer", json!({"id": quay, "form": taken}))
+        .await
+        .expect_err("a reference another customer has");
+    assert!(
+        refused
+            .to_string()
+            .contains("Harbor Coffee Ltd already has"),
+        "{refused}"
+    );
+
+    let csv = "Date;Description;Counterparty;Amount\n20.03.2026;Ref HC0118;J SMITH;50,00\n";
+    app.ok("import_statement", upload(csv.as_bytes())).await;
+    let line = line_with(&lines(&app).await, "50.00");
+
+    let best = &line["proposals"][0];
+    assert_eq!(best["customer_id"], harbor, "{line:#}");
+    assert_eq!(best["confidence"], "High");
+    assert_eq!(best["invoices"][0][0], fifty);
+    assert!(
+        best["evidence"]
+            .to_string()
+            .contains("customer's reference"),
+        "{best}"
+    );
+    assert_ne!(line["proposals"][1]["confidence"], "High");
+}
+
 #[tokio::test]
 async fn confirming_a_line_many_times_at_once_posts_one_payment() {
     let app = TestApp::signed_in().await;

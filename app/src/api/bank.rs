@@ -366,6 +366,7 @@ mod server {
                 Evidence::NumberInText(n) => format!("{n} in the text"),
                 Evidence::ExactAmount => "exact amount".into(),
                 Evidence::SumOfInvoices(n) => format!("sum of {n} invoices"),
+                Evidence::ReferenceInText => "customer's reference".into(),
                 Evidence::NameInText => "customer's name".into(),
             })
             .collect();

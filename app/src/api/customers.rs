@@ -52,6 +52,7 @@ pub async fn save_customer(
         email: form.email.trim().to_string(),
         billing_address: form.billing_address.trim().to_string(),
         tax_id: form.tax_id.trim().to_string(),
+        payment_reference: form.payment_reference.trim().to_string(),
         currency,
         payment_terms_days,
         notes: form.notes.trim().to_string(),
@@ -59,6 +60,16 @@ pub async fn save_customer(
     let mut tx = crate::store::begin_write(&state.pool)
         .await
         .map_err(internal)?;
+    if let Some(other) =
+        crate::store::customers::reference_holder(&mut tx, &customer.payment_reference, id)
+            .await
+            .map_err(internal)?
+    {
+        return Err(AppError::invalid(
+            "payment_reference",
+            format!("{other} already has this reference; each customer needs their own"),
+        ));
+    }
     let id = match id {
         None => create_customer(&mut tx, &customer)
             .await

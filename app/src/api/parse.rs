@@ -172,6 +172,13 @@ pub fn customer(
     text(errors, "name", &form.name, 200);
     text(errors, "billing_address", &form.billing_address, 1000);
     text(errors, "tax_id", &form.tax_id, 50);
+    let reference = text(errors, "payment_reference", &form.payment_reference, 50);
+    if !reference.is_empty() && reference.chars().filter(|c| c.is_alphanumeric()).count() < 3 {
+        errors.add(
+            "payment_reference",
+            "use at least 3 letters or digits, so it is not found in a bank line by chance",
+        );
+    }
     text(errors, "notes", &form.notes, 5000);
     let email = text(errors, "email", &form.email, 254);
     if !email.is_empty() && (!email.contains('@') || email.contains(char::is_whitespace)) {

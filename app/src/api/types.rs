@@ -33,6 +33,9 @@ pub struct CustomerForm {
     pub email: String,
     pub billing_address: String,
     pub tax_id: String,
+    /// The reference the customer quotes when paying; helps match their bank transfers.
+    #[serde(default)]
+    pub payment_reference: String,
     pub currency: String,
     pub payment_terms_days: String,
     pub notes: String,
@@ -45,6 +48,7 @@ pub struct Customer {
     pub email: String,
     pub billing_address: String,
     pub tax_id: String,
+    pub payment_reference: String,
     pub currency: Currency,
     pub payment_terms_days: u32,
     pub notes: String,
@@ -61,6 +65,7 @@ impl Customer {
             email: self.email.clone(),
             billing_address: self.billing_address.clone(),
             tax_id: self.tax_id.clone(),
+            payment_reference: self.payment_reference.clone(),
             currency: self.currency.code().to_string(),
             payment_terms_days: self.payment_terms_days.to_string(),
             notes: self.notes.clone(),

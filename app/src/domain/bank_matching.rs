@@ -31,6 +31,8 @@ pub struct OpenItem {
     pub number: String,
     pub customer: CustomerId,
     pub customer_name: String,
+    /// The reference the customer quotes when paying (a customer number); may be empty.
+    pub customer_reference: String,
     pub issue_date: NaiveDate,
     pub open: Money,
 }
@@ -48,6 +50,8 @@ pub enum Evidence {
     NumberInText(String),
     ExactAmount,
     SumOfInvoices(usize),
+    /// The customer's own payment reference is in the text.
+    ReferenceInText,
     NameInText,
 }
 
@@ -84,8 +88,11 @@ pub fn propose(line: &IncomingLine, open: &[OpenItem]) -> Vec<Proposal> {
         if items.is_empty() {
             continue;
         }
-        let named = contains_words(&text, &squash(&items[0].customer_name));
-        proposals.extend(for_customer(line, &text, &items, named));
+        let payer = Payer {
+            named: contains_words(&text, &squash(&items[0].customer_name)),
+            referenced: contains_number(&text, &items[0].customer_reference),
+        };
+        proposals.extend(for_customer(line, &text, &items, payer));
     }
     proposals.sort_by(|a, b| {
         b.score
@@ -97,11 +104,33 @@ pub fn propose(line: &IncomingLine, open: &[OpenItem]) -> Vec<Proposal> {
     proposals
 }
 
+/// What the line says about who paid, apart from which invoices.
+#[derive(Clone, Copy)]
+struct Payer {
+    named: bool,
+    referenced: bool,
+}
+
+impl Payer {
+    fn known(self) -> bool {
+        self.named || self.referenced
+    }
+
+    fn evidence(self) -> impl Iterator<Item = Evidence> {
+        [
+            self.referenced.then_some(Evidence::ReferenceInText),
+            self.named.then_some(Evidence::NameInText),
+        ]
+        .into_iter()
+        .flatten()
+    }
+}
+
 fn for_customer(
     line: &IncomingLine,
     text: &str,
     items: &[&OpenItem],
-    named: bool,
+    payer: Payer,
 ) -> Vec<Proposal> {
     let mut out = Vec::new();
     let numbered: Vec<&OpenItem> = items
@@ -119,12 +148,10 @@ fn for_customer(
         if exact {
             evidence.push(Evidence::ExactAmount);
         }
-        if named {
-            evidence.push(Evidence::NameInText);
-        }
+        evidence.extend(payer.evidence());
         // A number written by the payer is strong evidence even when the amount differs (a
         // partial payment); an overpayment becomes credit.
-        let confidence = if exact || named {
+        let confidence = if exact || payer.known() {
             Confidence::High
         } else {
             Confidence::Medium
@@ -148,10 +175,8 @@ fn for_customer(
             } else {
                 Evidence::SumOfInvoices(subset.len())
             }];
-            if named {
-                evidence.push(Evidence::NameInText);
-            }
-            let confidence = if named {
+            evidence.extend(payer.evidence());
+            let confidence = if payer.known() {
                 Confidence::High
             } else {
                 Confidence::Medium
@@ -165,13 +190,20 @@ fn for_customer(
             ));
         }
     }
-    if out.is_empty() && named {
+    // Only the payer is known: their oldest invoices first. Their own reference is written on
+    // purpose; a name may be a coincidence.
+    if out.is_empty() && payer.known() {
+        let confidence = if payer.referenced {
+            Confidence::Medium
+        } else {
+            Confidence::Low
+        };
         out.push(build(
             line,
             items[0].customer,
             items,
-            vec![Evidence::NameInText],
-            Confidence::Low,
+            payer.evidence().collect(),
+            confidence,
         ));
     }
     out
@@ -211,6 +243,7 @@ fn weight(evidence: &Evidence) -> u32 {
         Evidence::NumberInText(_) => 50,
         Evidence::ExactAmount => 30,
         Evidence::SumOfInvoices(_) => 25,
+        Evidence::ReferenceInText => 40,
         Evidence::NameInText => 20,
     }
 }
@@ -350,6 +383,7 @@ mod tests {
             number: number.into(),
             customer: CustomerId(customer),
             customer_name: name.into(),
+            customer_reference: String::new(),
             issue_date: day(1),
             open: gbp(open),
         }
@@ -427,6 +461,46 @@ mod tests {
     }
 
     #[test]
+    fn the_customers_own_reference_names_the_payer_of_an_amount_open_twice() {
+        let mut ours = item(1, 7, "Harbor Cafe", "INV-0001", 5_000);
+        ours.customer_reference = "HC-118".into();
+        let theirs = item(2, 8, "Quay Bakery", "INV-0002", 5_000);
+
+        let proposals = propose(&line(5_000, "TRANSFER REF HC118"), &[theirs, ours]);
+
+        assert_eq!(proposals[0].customer, CustomerId(7));
+        assert_eq!(proposals[0].confidence, Confidence::High);
+        assert!(proposals[0].evidence.contains(&Evidence::ReferenceInText));
+        assert_ne!(proposals[1].confidence, Confidence::High);
+    }
+
+    #[test]
+    fn a_reference_alone_proposes_the_oldest_invoices_for_the_owner_to_check() {
+        let mut older = item(1, 7, "Harbor Cafe", "INV-0001", 3_000);
+        older.customer_reference = "HC-118".into();
+        let mut newer = item(2, 7, "Harbor Cafe", "INV-0002", 4_000);
+        newer.customer_reference = "HC-118".into();
+        newer.issue_date = day(3);
+
+        let proposals = propose(&line(5_000, "hc-118 march"), &[newer, older]);
+
+        assert_eq!(proposals.len(), 1);
+        assert_eq!(proposals[0].confidence, Confidence::Medium);
+        assert_eq!(
+            proposals[0].allocations,
+            vec![(InvoiceId(1), gbp(3_000)), (InvoiceId(2), gbp(2_000))]
+        );
+    }
+
+    #[test]
+    fn a_reference_inside_a_longer_number_is_not_evidence() {
+        let mut ours = item(1, 7, "Harbor Cafe", "INV-0001", 5_000);
+        ours.customer_reference = "118".into();
+
+        assert!(propose(&line(4_000, "payment 11800"), &[ours]).is_empty());
+    }
+
+    #[test]
     fn money_out_gets_no_proposal() {
         let open = [item(1, 7, "Harbor", "INV-0001", 5_000)];
 
@@ -442,6 +516,7 @@ mod tests {
                     number: format!("INV-{:04}", i + 1),
                     customer: CustomerId(customer),
                     customer_name: format!("Customer {customer}"),
+                    customer_reference: format!("C{customer:03}"),
                     issue_date: day(issued),
                     open: gbp(open),
                 })

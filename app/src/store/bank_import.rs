@@ -367,8 +367,9 @@ pub async fn open_items(
     conn: &mut SqliteConnection,
     currency: Currency,
 ) -> sqlx::Result<Vec<OpenItem>> {
-    let rows: Vec<(i64, String, i64, String, NaiveDate, i64)> = sqlx::query_as(
-        "SELECT o.invoice_id, COALESCE(i.number, ''), o.customer_id, c.name, o.issue_date, o.open_minor
+    let rows: Vec<(i64, String, i64, String, String, NaiveDate, i64)> = sqlx::query_as(
+        "SELECT o.invoice_id, COALESCE(i.number, ''), o.customer_id, c.name, c.payment_reference,
+            o.issue_date, o.open_minor
          FROM open_invoices o JOIN invoices i ON i.id = o.invoice_id
          JOIN customers c ON c.id = o.customer_id
          WHERE c.currency = ? ORDER BY o.issue_date, o.invoice_id",
@@ -378,14 +379,17 @@ pub async fn open_items(
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(invoice, number, customer, name, issued, open)| OpenItem {
-            invoice: InvoiceId(invoice),
-            number,
-            customer: CustomerId(customer),
-            customer_name: name,
-            issue_date: issued,
-            open: Money::from_minor(open, currency),
-        })
+        .map(
+            |(invoice, number, customer, name, reference, issued, open)| OpenItem {
+                invoice: InvoiceId(invoice),
+                number,
+                customer: CustomerId(customer),
+                customer_name: name,
+                customer_reference: reference,
+                issue_date: issued,
+                open: Money::from_minor(open, currency),
+            },
+        )
         .collect())
 }
 

@@ -12,6 +12,7 @@ pub struct NewCustomer {
     pub email: String,
     pub billing_address: String,
     pub tax_id: String,
+    pub payment_reference: String,
     pub currency: Currency,
     pub payment_terms_days: u32,
     pub notes: String,
@@ -24,20 +25,22 @@ type CustomerRow = (
     String,
     String,
     String,
+    String,
     i64,
     String,
     i64,
     i64,
 );
 
-const SELECT: &str = "SELECT c.id, c.name, c.email, c.billing_address, c.tax_id, c.currency,
-        c.payment_terms_days, c.notes,
+const SELECT: &str = "SELECT c.id, c.name, c.email, c.billing_address, c.tax_id, c.payment_reference,
+        c.currency, c.payment_terms_days, c.notes,
         COALESCE((SELECT SUM(amount_minor) FROM postings WHERE customer_id = c.id AND account_code = ?1), 0),
         COALESCE((SELECT -SUM(amount_minor) FROM postings WHERE customer_id = c.id AND account_code = ?2), 0)
     FROM customers c";
 
 fn to_customer(row: CustomerRow) -> anyhow::Result<Customer> {
-    let (id, name, email, billing_address, tax_id, currency, terms, notes, open, credit) = row;
+    let (id, name, email, billing_address, tax_id, reference, currency, terms, notes, open, credit) =
+        row;
     let currency = Currency::parse(&currency)?;
     Ok(Customer {
         id: CustomerId(id),
@@ -45,6 +48,7 @@ fn to_customer(row: CustomerRow) -> anyhow::Result<Customer> {
         email,
         billing_address,
         tax_id,
+        payment_reference: reference,
         currency,
         payment_terms_days: terms as u32,
         notes,
@@ -107,8 +111,9 @@ pub async fn create_customer(
     c: &NewCustomer,
 ) -> sqlx::Result<CustomerId> {
     let id = sqlx::query_scalar(
-        "INSERT INTO customers (name, email, billing_address, tax_id, currency, payment_terms_days, notes, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        "INSERT INTO customers (name, email, billing_address, tax_id, currency, payment_terms_days, notes,
+            created_at, payment_reference)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
     )
     .bind(&c.name)
     .bind(&c.email)
@@ -118,6 +123,7 @@ pub async fn create_customer(
     .bind(i64::from(c.payment_terms_days))
     .bind(&c.notes)
     .bind(super::now_text())
+    .bind(&c.payment_reference)
     .fetch_one(conn)
     .await?;
     Ok(CustomerId(id))
@@ -133,7 +139,7 @@ pub async fn update_customer(
     let done = sqlx::query(
         "UPDATE customers SET name = ?1, email = ?2, billing_address = ?3, tax_id = ?4,
              currency = CASE WHEN EXISTS (SELECT 1 FROM invoices WHERE customer_id = ?8) THEN currency ELSE ?5 END,
-             payment_terms_days = ?6, notes = ?7
+             payment_terms_days = ?6, notes = ?7, payment_reference = ?9
          WHERE id = ?8",
     )
     .bind(&c.name)
@@ -144,7 +150,38 @@ pub async fn update_customer(
     .bind(i64::from(c.payment_terms_days))
     .bind(&c.notes)
     .bind(id.0)
+    .bind(&c.payment_reference)
     .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)
+}
+
+/// The name of another customer (not `except`) whose payment reference reads the same as
+/// `reference`, ignoring case, spaces and punctuation as the bank matcher does.
+pub async fn reference_holder(
+    conn: &mut SqliteConnection,
+    reference: &str,
+    except: Option<CustomerId>,
+) -> sqlx::Result<Option<String>> {
+    let wanted = reference_key(reference);
+    if wanted.is_empty() {
+        return Ok(None);
+    }
+    let rows: Vec<(i64, String, String)> = sqlx::query_as(
+        "SELECT id, name, payment_reference FROM customers WHERE payment_reference <> ''",
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .find(|(id, _, r)| Some(CustomerId(*id)) != except && reference_key(r) == wanted)
+        .map(|(_, name, _)| name))
+}
+
+fn reference_key(reference: &str) -> String {
+    reference
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
 }

@@ -102,6 +102,7 @@ pub async fn fill_demo(
             } else {
                 String::new()
             },
+            payment_reference: String::new(),
             currency,
             payment_terms_days: terms,
             notes: String::new(),

@@ -22,6 +22,7 @@ pub fn CustomerForm(
     let email = RwSignal::new(initial.email);
     let billing_address = RwSignal::new(initial.billing_address.clone());
     let tax_id = RwSignal::new(initial.tax_id);
+    let payment_reference = RwSignal::new(initial.payment_reference);
     let currency = RwSignal::new(initial.currency);
     let terms = RwSignal::new(initial.payment_terms_days);
     let notes = RwSignal::new(initial.notes.clone());
@@ -46,6 +47,7 @@ pub fn CustomerForm(
             email: email.get_untracked(),
             billing_address: billing_address.get_untracked(),
             tax_id: tax_id.get_untracked(),
+            payment_reference: payment_reference.get_untracked(),
             currency: currency.get_untracked(),
             payment_terms_days: terms.get_untracked(),
             notes: notes.get_untracked(),
@@ -70,6 +72,8 @@ pub fn CustomerForm(
                     <TextField id="payment_terms_days" label="Payment terms" value=terms inputmode="numeric"
                         errors hint="Days from issue to due date." />
                 </div>
+                <TextField id="payment_reference" label="Payment reference" value=payment_reference
+                    errors hint="A customer number they quote when paying. Bank lines that carry it are matched to them." />
                 <CurrencySelect value=currency base=base_currency errors />
                 <div class="field">
                     <label for="notes">"Notes"</label>
