@@ -284,4 +284,35 @@ async fn a_generated_book_reads_the_same_by_the_quick_and_the_full_queries() {
     assert!(all.total > 25);
     assert_eq!(all.items.len(), 25);
     assert_eq!(all.total, by_status);
+
+    // The overdue list, page by page, is every overdue invoice by its definition, oldest due
+    // first, each with its derived status.
+    let overdue = store::invoices::InvoiceFilter {
+        status: Some(InvoiceStatus::Overdue),
+        ..Default::default()
+    };
+    let mut listed = Vec::new();
+    for page in 1.. {
+        let items = store::invoices::list_invoices(&mut conn, &overdue, today(), page, 25)
+            .await
+            .unwrap()
+            .items;
+        if items.is_empty() {
+            break;
+        }
+        assert!(items.iter().all(|i| i.status == InvoiceStatus::Overdue));
+        listed.extend(items.iter().map(|i| i.id.0));
+    }
+    let full: Vec<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "SELECT id FROM (SELECT i.id, i.due_date, i.total_minor - r.credited_minor - r.written_off_minor
+            - COALESCE((SELECT SUM(a.amount_minor) FROM live_allocations a WHERE a.invoice_id = i.id), 0) AS open
+         FROM invoices i JOIN invoice_reductions r ON r.invoice_id = i.id
+         WHERE i.lifecycle = 'issued' AND i.due_date < '{}') WHERE open > 0 ORDER BY due_date, id",
+        today()
+    )))
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    assert!(full.len() > 25, "{} overdue", full.len());
+    assert_eq!(listed, full);
 }

@@ -470,17 +470,27 @@ pub async fn list_invoices(
         Some(InvoiceStatus::Overdue) => "due_date, id",
         _ => "issue_date DESC, id DESC",
     };
-    let rows: Vec<SummaryRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "{STATUS_CTE} {SUMMARY_COLUMNS} {condition} ORDER BY {order} LIMIT ?5 OFFSET ?6"
-    )))
-    .bind(today)
-    .bind(status)
-    .bind(filter.customer.map(|c| c.0))
-    .bind(&pattern)
-    .bind(i64::from(per_page))
-    .bind(i64::from(page.saturating_sub(1)) * i64::from(per_page))
-    .fetch_all(conn)
-    .await?;
+    // The overdue list on its own is a page of `open_invoices` read in due-date order (every
+    // row there is an issued invoice with money owed, so overdue exactly when due before
+    // today): only that page's statuses are derived, not those of every overdue invoice.
+    let sql = if filter.status == Some(InvoiceStatus::Overdue) && by_status_only {
+        format!(
+            "{STATUS_CTE} {SUMMARY_COLUMNS} WHERE id IN (SELECT invoice_id FROM open_invoices WHERE due_date < ?1
+                           ORDER BY due_date, invoice_id LIMIT ?5 OFFSET ?6)
+             ORDER BY {order}"
+        )
+    } else {
+        format!("{STATUS_CTE} {SUMMARY_COLUMNS} {condition} ORDER BY {order} LIMIT ?5 OFFSET ?6")
+    };
+    let rows: Vec<SummaryRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(today)
+        .bind(status)
+        .bind(filter.customer.map(|c| c.0))
+        .bind(&pattern)
+        .bind(i64::from(per_page))
+        .bind(i64::from(page.saturating_sub(1)) * i64::from(per_page))
+        .fetch_all(conn)
+        .await?;
     let items = rows
         .into_iter()
         .map(|r| to_summary(r, today))
