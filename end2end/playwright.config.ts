@@ -28,6 +28,9 @@ import path from 'node:path';
  * Never run `npx playwright install`: the system Chromium is used.
  */
 
+// Lets tests see (and cut) the service worker's own requests when they take a page offline.
+process.env.PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS = '1';
+
 const PORT = Number(process.env.SETTLE_E2E_PORT ?? 3100);
 const HOST = '127.0.0.1';
 const BASE_URL = `http://${HOST}:${PORT}`;

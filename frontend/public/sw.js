@@ -4,12 +4,24 @@
  * - install:  pre-caches the shell, one asset at a time (a missing asset is
  *             logged, never fails the install).
  * - activate: deletes older "settle-shell-*" caches, claims open pages.
- * - fetch:    GET, same origin only. Never touches /api/… (server functions)
- *             or /events (Server-Sent Events).
- *               pages (navigations)       network first, offline: cached "/"
+ * - fetch:    same origin only; never /events (Server-Sent Events).
+ *               pages (navigations)       network first; offline: this page as
+ *                                         last seen, else the cached "/"
+ *               POST /api/get_…, list_…   reads: network first (a slow network
+ *                                         gives way to the saved answer after
+ *                                         a few seconds); offline: the answer
+ *                                         saved for the same request body
  *               /pkg/…, manifest, favicon network first, then cache
  *               /icons/…                  cache first, then network
- *             Everything else goes to the network as if there were no worker.
+ *             Everything else (every change) goes to the network as if there
+ *             were no worker: nothing is ever written from a saved copy.
+ *
+ * Offline reading: the pages and read answers last seen are kept (at most
+ * MAX_PAGES and MAX_READS, oldest dropped) with the time they were fetched.
+ * Whenever a saved copy stands in for the network, the page that asked gets
+ * {type: "stale", savedAt} (ISO time); the first fresh answer afterwards sends
+ * {type: "fresh"}. A page that starts later asks with {type: "status"} and is
+ * answered the same way, so its banner can say how old what it shows is.
  *
  * Versioning: /pkg/ files keep their names between builds, so they are fetched
  * network first (the server answers a revalidation with 304 from its ETag, so
@@ -28,6 +40,18 @@ const CACHE_BASE = 'settle-shell-v1';
 const CACHE_PREFIX = 'settle-shell-';
 const BUILD = new URL(self.location.href).searchParams.get('v');
 const CACHE = BUILD ? `${CACHE_BASE}-${BUILD.replace(/[^A-Za-z0-9._-]/g, '')}` : CACHE_BASE;
+// Pages and read answers: dropped with the shell when a new build arrives (their format
+// belongs to the build that made them) and on sign-out.
+const DATA = `${CACHE}-data`;
+const MAX_PAGES = 60;
+const MAX_READS = 400;
+const SAVED_AT = 'x-settle-saved-at';
+const READ = /^\/api\/(get|list)_[a-z0-9_]+$/;
+// How long a read waits for the network before a saved answer is shown instead.
+const PATIENCE_MS = 4000;
+
+// The time of the saved copy last shown in place of the network, until a fresh answer.
+let stale = null;
 
 const SHELL = [
   '/',
@@ -63,7 +87,7 @@ self.addEventListener('activate', (event) => {
       const names = await caches.keys();
       await Promise.all(
         names
-          .filter((name) => name.startsWith(CACHE_PREFIX) && name !== CACHE)
+          .filter((name) => name.startsWith(CACHE_PREFIX) && name !== CACHE && name !== DATA)
           .map((name) => caches.delete(name)),
       );
       if (self.registration.navigationPreload) {
@@ -84,8 +108,14 @@ self.addEventListener('message', (event) => {
     );
   } else if (type === 'skip-waiting') {
     self.skipWaiting();
+  } else if (type === 'status' && event.source) {
+    event.source.postMessage(stale ? { type: 'stale', savedAt: stale } : { type: 'fresh' });
   }
 });
+
+function isRead(request, url) {
+  return request.method === 'POST' && url.origin === self.location.origin && READ.test(url.pathname);
+}
 
 function bypass(request, url) {
   if (request.method !== 'GET') return true;
@@ -114,21 +144,137 @@ function cacheable(response) {
   return response && response.ok && response.type === 'basic';
 }
 
+async function tell(clientId, message) {
+  if (!clientId) return;
+  const client = await self.clients.get(clientId);
+  if (client) client.postMessage(message);
+}
+
+function noteFresh(clientId) {
+  if (stale === null) return;
+  stale = null;
+  tell(clientId, { type: 'fresh' });
+}
+
+function noteStale(clientId, response) {
+  stale = response.headers.get(SAVED_AT) || stale || new Date(0).toISOString();
+  tell(clientId, { type: 'stale', savedAt: stale });
+}
+
+// A copy of `response` with the time it was fetched, for the data cache.
+async function stamped(response) {
+  const headers = new Headers(response.headers);
+  headers.set(SAVED_AT, new Date().toISOString());
+  return new Response(await response.blob(), { status: response.status, statusText: response.statusText, headers });
+}
+
+// Keeps at most `limit` entries whose key starts with `prefix`, dropping the oldest.
+async function trim(cache, prefix, limit) {
+  const keys = (await cache.keys()).filter((r) => new URL(r.url).pathname.startsWith(prefix));
+  await Promise.all(keys.slice(0, Math.max(0, keys.length - limit)).map((k) => cache.delete(k)));
+}
+
+async function save(key, response, prefix, limit) {
+  const cache = await caches.open(DATA);
+  await cache.delete(key);
+  await cache.put(key, await stamped(response));
+  await trim(cache, prefix, limit);
+}
+
+function pageKey(url) {
+  return new Request(`${self.location.origin}/__offline/page${url.pathname}${url.search}`);
+}
+
 async function navigate(event) {
   const { request } = event;
   const url = new URL(request.url);
+  const client = event.resultingClientId || event.clientId;
   try {
     const response = (await event.preloadResponse) || (await fetch(request));
-    if (url.pathname === '/' && !url.search && cacheable(response)) {
-      const copy = response.clone();
-      event.waitUntil(caches.open(CACHE).then((cache) => cache.put('/', copy)));
+    if (cacheable(response) && !response.redirected) {
+      event.waitUntil(save(pageKey(url), response.clone(), '/__offline/page', MAX_PAGES));
+      if (url.pathname === '/' && !url.search) {
+        const copy = response.clone();
+        event.waitUntil(caches.open(CACHE).then((cache) => cache.put('/', copy)));
+      }
+      noteFresh(client);
     }
     return response;
   } catch (err) {
-    const cached = await caches.match('/', { cacheName: CACHE });
-    if (cached) return plain(cached);
-    throw err;
+    const page = await caches.match(pageKey(url), { cacheName: DATA });
+    if (page) {
+      noteStale(client, page);
+      return page;
+    }
+    if (url.pathname === '/') {
+      const shell = await caches.match('/', { cacheName: CACHE });
+      if (shell) return plain(shell);
+    }
+    // Another page's copy would not fit this address: say plainly what is missing.
+    return offlinePage(url);
   }
+}
+
+function offlinePage(url) {
+  const html = `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Offline · Settle</title><link rel="stylesheet" href="/pkg/settle.css"></head>
+<body><main class="content offline-page">
+<div class="offline-banner" role="status" data-testid="offline-banner">You are offline.</div>
+<h1>This page was not saved on this device</h1>
+<p>Settle keeps the pages you opened recently for reading offline; ${url.pathname.replace(/[^A-Za-z0-9/_-]/g, '')} was not one of them. It will open when the connection returns.</p>
+<p><a class="button primary" href="/">Open the dashboard</a></p>
+</main></body></html>`;
+  return new Response(html, { status: 503, headers: { 'content-type': 'text/html; charset=utf-8' } });
+}
+
+async function digest(text) {
+  const bytes = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
+  return Array.from(new Uint8Array(bytes), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+// A read server function: the network's answer, saved for later; offline (or when the
+// network keeps it waiting), the answer saved for the very same request.
+async function read(event) {
+  const { request } = event;
+  const url = new URL(request.url);
+  const body = await request.clone().text();
+  const key = new Request(`${self.location.origin}/__offline${url.pathname}?k=${await digest(body)}`);
+  const network = fetch(request).then((response) => {
+    if (response.ok) {
+      event.waitUntil(save(key, response.clone(), '/__offline/api/', MAX_READS));
+      noteFresh(event.clientId);
+    }
+    return response;
+  });
+  const saved = await caches.match(key, { cacheName: DATA });
+  if (!saved) {
+    try {
+      return await network;
+    } catch (err) {
+      // The app moved to a page whose answers this device never fetched (the server had
+      // rendered them into the page it sent): the page may reload itself from its saved copy.
+      tell(event.clientId, { type: 'missing' });
+      throw err;
+    }
+  }
+  let timer;
+  const impatience = new Promise((resolve) => {
+    timer = setTimeout(() => resolve(null), PATIENCE_MS);
+  });
+  try {
+    const first = await Promise.race([network, impatience]);
+    if (first) return first;
+  } catch (err) {
+    // offline: the saved answer below
+  } finally {
+    clearTimeout(timer);
+  }
+  // Late network answers still refresh the saved copy for next time.
+  event.waitUntil(network.catch(() => null));
+  noteStale(event.clientId, saved);
+  return saved;
 }
 
 async function cacheFirst(event) {
@@ -162,6 +308,10 @@ async function networkFirst(event) {
 self.addEventListener('fetch', (event) => {
   const { request } = event;
   const url = new URL(request.url);
+  if (isRead(request, url)) {
+    event.respondWith(read(event));
+    return;
+  }
   if (bypass(request, url)) return;
 
   if (request.mode === 'navigate') {

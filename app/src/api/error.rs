@@ -92,6 +92,13 @@ impl FromServerFnError for AppError {
             ServerFnErrorErr::Args(why) | ServerFnErrorErr::MissingArg(why) => {
                 AppError::Transport(format!("the request was malformed: {why}"))
             }
+            // The network itself failed (offline, server down): nothing the person can read
+            // in the browser's wording helps.
+            ServerFnErrorErr::Request(_) => AppError::Transport(
+                "this page needs a connection, and no copy of it was saved on this device. \
+                 It will load when the connection returns."
+                    .into(),
+            ),
             other => AppError::Transport(other.to_string()),
         }
     }

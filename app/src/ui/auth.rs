@@ -71,6 +71,8 @@ fn SignInForm() -> impl IntoView {
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         errors.set(None);
+        // What an earlier session left for offline reading is not for whoever signs in now.
+        super::browser::clear_offline_cache();
         action.dispatch((email.get_untracked(), password.get_untracked()));
     };
     view! {

@@ -43,6 +43,32 @@ pub fn clear_offline_cache() {
     });
 }
 
+/// Calls `listener` with each message the service worker sends this page.
+#[cfg(feature = "hydrate")]
+pub fn on_service_worker_message(listener: &js_sys::Function) {
+    with_service_worker_container(|container| {
+        let add = js_sys::Reflect::get(container, &"addEventListener".into()).ok()?;
+        let add: &js_sys::Function = wasm_bindgen::JsCast::dyn_ref(&add)?;
+        add.call2(container, &"message".into(), listener).ok()?;
+        Some(())
+    });
+}
+
+/// Sends `{type}` to the service worker controlling this page, if one does.
+#[cfg(feature = "hydrate")]
+pub fn post_to_service_worker(kind: &str) {
+    with_service_worker_container(|container| {
+        let controller = js_sys::Reflect::get(container, &"controller".into()).ok()?;
+        if controller.is_null() || controller.is_undefined() {
+            return None;
+        }
+        let message = js_sys::Object::new();
+        js_sys::Reflect::set(&message, &"type".into(), &kind.into()).ok()?;
+        call_method(&controller, "postMessage", &message.into())?;
+        Some(())
+    });
+}
+
 #[cfg(feature = "hydrate")]
 fn with_service_worker_container(work: impl FnOnce(&wasm_bindgen::JsValue) -> Option<()>) {
     let Some(window) = web_sys::window() else {

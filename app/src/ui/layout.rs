@@ -47,6 +47,7 @@ pub fn AppLayout() -> impl IntoView {
             </header>
             <MainNav />
             <main id="main" class="content" tabindex="-1">
+                <super::offline::OfflineBanner />
                 <Outlet />
             </main>
             <LiveUpdates />

@@ -15,6 +15,7 @@ mod invoices;
 mod layout;
 mod live;
 mod numbering;
+mod offline;
 mod payments;
 mod print;
 mod recurring;
