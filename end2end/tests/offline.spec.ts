@@ -6,7 +6,10 @@
 // config), so what the page shows comes from what the worker saved.
 
 import { test, expect, type BrowserContext, type Route } from '@playwright/test';
-import { call, signIn, uniqueSuffix, visible } from './support';
+import { call, money, signIn, uniqueSuffix, visible } from './support';
+
+// Each test waits on the service worker and on sync; a busy machine needs room.
+test.describe.configure({ timeout: 90_000 });
 
 const cutWorker = (route: Route) =>
   route.request().serviceWorker() ? route.abort('internetdisconnected') : route.continue();
@@ -69,4 +72,72 @@ test('the dashboard, the invoice list and an invoice seen online are readable of
     await goOnline(context);
   }
   await expect(page.getByTestId('offline-banner')).toHaveCount(0, { timeout: 15_000 });
+});
+
+async function draftIssued(page: import('@playwright/test').Page, customer: number, price: string) {
+  const id = await call(page, 'save_draft', {
+    form: { id: null, customer_id: customer, issue_date: '2026-03-02', due_date: '2099-12-31', currency: 'GBP', notes: '',
+      lines: [{ description: 'Repair', quantity: '1', unit_price: price, discount_percent: '0', tax_rate: '0', revenue_account: '4000' }] },
+  });
+  await call(page, 'issue_invoice', { id });
+  return id as number;
+}
+
+test('a payment recorded offline waits on the device and is recorded once when the connection returns', async ({ page, context }, testInfo) => {
+  await signIn(page);
+  const customer = await call(page, 'save_customer', {
+    id: null,
+    form: { name: `Cheque Payer ${uniqueSuffix(testInfo)}`, email: '', billing_address: '', tax_id: '',
+      currency: 'GBP', payment_terms_days: '14', notes: '' },
+  });
+  const paid = await draftIssued(page, customer, '100.00');
+  const voided = await draftIssued(page, customer, '80.00');
+  const collected = money(await page.getByTestId('kpi-collected').innerText());
+
+  // Online, the form is opened from the invoice; then the connection goes.
+  await page.goto(`/payments/new?invoice=${paid}&customer=${customer}`);
+  await expect(page.locator('html')).toHaveAttribute('data-live', 'connected', { timeout: 15_000 });
+  await expect(page.getByLabel('Amount')).toHaveValue('100.00');
+  await goOffline(context);
+  try {
+    await page.getByLabel('Method').selectOption({ label: 'Cheque' });
+    await page.getByRole('button', { name: 'Record payment' }).click();
+    await expect(page.getByTestId('payment-queued')).toContainText('Saved on this device');
+    const outbox = page.getByTestId('outbox');
+    await expect(outbox).toContainText('1 payment waiting to sync');
+    await expect(outbox).toContainText('Waiting to sync');
+
+    // A second one, for what is still open (the 80.00 invoice, voided before the connection
+    // returns; the open invoices could not be fetched offline, so oldest due first).
+    await page.getByRole('button', { name: 'Record another' }).click();
+    await page.getByLabel('Customer', { exact: true }).selectOption(String(customer));
+    await page.getByLabel('Amount').fill('80.00');
+    await page.getByRole('button', { name: 'Record payment' }).click();
+    await expect(outbox).toContainText('2 payments waiting to sync');
+    await page.screenshot({ path: testInfo.outputPath('offline-outbox.png'), fullPage: true });
+    // Meanwhile, elsewhere, the 80.00 invoice is voided.
+    await call(page, 'void_invoice', { id: voided });
+  } finally {
+    await goOnline(context);
+  }
+
+  // Back online: the first is recorded once, the second is refused and shown, not dropped.
+  await expect(page.getByTestId('outbox-synced')).toContainText('100.00 GBP', { timeout: 30_000 });
+  const outbox = page.getByTestId('outbox');
+  await expect(outbox).toContainText('Not recorded');
+  await expect(outbox).toContainText('The server refused it');
+  const invoice = await call(page, 'get_invoice', { id: paid });
+  expect(invoice.summary.status).toBe('Paid');
+  expect(invoice.payments).toHaveLength(1);
+  expect(invoice.paid.amount).toBe('100.00');
+  // The device's queue had the 80.00 against the voided invoice: nothing recorded for it.
+  const after = await call(page, 'get_invoice', { id: voided });
+  expect(after.payments).toHaveLength(0);
+  await page.getByRole('button', { name: 'Discard' }).click();
+  await expect(outbox).toHaveCount(0);
+
+  await visible(page.getByRole('link', { name: 'Dashboard' })).click();
+  await expect
+    .poll(async () => money(await page.getByTestId('kpi-collected').innerText()), { timeout: 15_000 })
+    .toBeCloseTo(collected + 100, 2);
 });

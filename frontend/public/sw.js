@@ -109,7 +109,12 @@ self.addEventListener('message', (event) => {
   } else if (type === 'skip-waiting') {
     self.skipWaiting();
   } else if (type === 'status' && event.source) {
-    event.source.postMessage(stale ? { type: 'stale', savedAt: stale } : { type: 'fresh' });
+    const source = event.source;
+    event.waitUntil(
+      staleness().then((savedAt) =>
+        source.postMessage(savedAt ? { type: 'stale', savedAt } : { type: 'fresh' }),
+      ),
+    );
   }
 });
 
@@ -150,15 +155,28 @@ async function tell(clientId, message) {
   if (client) client.postMessage(message);
 }
 
+// `stale` is also kept in the data cache: the browser may stop an idle worker and start a
+// fresh one, which must still know what the pages it answered are showing.
+const STATE = '/__offline/state';
+
 function noteFresh(clientId) {
   if (stale === null) return;
   stale = null;
+  caches.open(DATA).then((cache) => cache.delete(STATE));
   tell(clientId, { type: 'fresh' });
 }
 
 function noteStale(clientId, response) {
   stale = response.headers.get(SAVED_AT) || stale || new Date(0).toISOString();
+  const saved = new Response(stale);
+  caches.open(DATA).then((cache) => cache.put(STATE, saved));
   tell(clientId, { type: 'stale', savedAt: stale });
+}
+
+async function staleness() {
+  if (stale !== null) return stale;
+  const saved = await caches.match(STATE, { cacheName: DATA });
+  return saved ? saved.text() : null;
 }
 
 // A copy of `response` with the time it was fetched, for the data cache.
@@ -255,7 +273,10 @@ async function read(event) {
     } catch (err) {
       // The app moved to a page whose answers this device never fetched (the server had
       // rendered them into the page it sent): the page may reload itself from its saved copy.
-      tell(event.clientId, { type: 'missing' });
+      // A request the page gave up on itself (it moved on) is no sign of being offline.
+      if (!request.signal.aborted && err.name !== 'AbortError') {
+        tell(event.clientId, { type: 'missing' });
+      }
       throw err;
     }
   }

@@ -17,6 +17,7 @@ use leptos_router::hooks::use_navigate;
 #[component]
 pub fn AppLayout() -> impl IntoView {
     let session = Resource::new_blocking(|| (), |_| get_session());
+    let outbox = super::outbox::provide_outbox();
     view! {
         <div class="app">
             <a class="skip-link" href="#main">"Skip to content"</a>
@@ -48,6 +49,7 @@ pub fn AppLayout() -> impl IntoView {
             <MainNav />
             <main id="main" class="content" tabindex="-1">
                 <super::offline::OfflineBanner />
+                <super::outbox::OutboxPanel outbox />
                 <Outlet />
             </main>
             <LiveUpdates />

@@ -16,6 +16,7 @@ mod layout;
 mod live;
 mod numbering;
 mod offline;
+mod outbox;
 mod payments;
 mod print;
 mod recurring;

@@ -27,7 +27,15 @@ pub fn OfflineBanner() -> impl IntoView {
     #[cfg(feature = "hydrate")]
     {
         let live = super::live::use_live_version();
-        Effect::new(move |_| listen(offline, saved_at, live));
+        // When the page last moved to another address: only a page just moved to reloads
+        // itself from a saved copy, never one with a form being filled in.
+        let path = leptos_router::hooks::use_location().pathname;
+        let moved_at = RwSignal::new(0.0f64);
+        Effect::new(move |_| {
+            path.track();
+            moved_at.set(js_sys::Date::now());
+        });
+        Effect::new(move |_| listen(offline, saved_at, live, moved_at));
     }
     move || {
         banner_text(offline.get(), saved_at.get()).map(|text| {
@@ -46,7 +54,12 @@ pub fn OfflineBanner() -> impl IntoView {
 
 /// Follows the browser's online and offline events and the service worker's messages.
 #[cfg(feature = "hydrate")]
-fn listen(offline: RwSignal<bool>, saved_at: RwSignal<Option<String>>, live: RwSignal<u64>) {
+fn listen(
+    offline: RwSignal<bool>,
+    saved_at: RwSignal<Option<String>>,
+    live: RwSignal<u64>,
+    moved_at: RwSignal<f64>,
+) {
     use wasm_bindgen::{closure::Closure, JsCast, JsValue};
     let Some(window) = web_sys::window() else {
         return;
@@ -63,6 +76,7 @@ fn listen(offline: RwSignal<bool>, saved_at: RwSignal<Option<String>>, live: RwS
     });
     let on_offline = Closure::<dyn FnMut(web_sys::Event)>::new(move |_: web_sys::Event| {
         offline.set(true);
+        super::browser::post_to_service_worker("status");
     });
     let _ = window.add_event_listener_with_callback("online", on_online.as_ref().unchecked_ref());
     let _ = window.add_event_listener_with_callback("offline", on_offline.as_ref().unchecked_ref());
@@ -81,7 +95,13 @@ fn listen(offline: RwSignal<bool>, saved_at: RwSignal<Option<String>>, live: RwS
             match field("type").as_deref() {
                 Some("stale") => saved_at.set(field("savedAt").map(|at| local_time(&at))),
                 Some("fresh") => saved_at.set(None),
-                Some("missing") => reload_from_saved_copy(),
+                // Only when the connection is known to be gone, and the page has just moved.
+                Some("missing")
+                    if (offline.get_untracked() || saved_at.with_untracked(Option::is_some))
+                        && js_sys::Date::now() - moved_at.get_untracked() < 5_000.0 =>
+                {
+                    reload_from_saved_copy()
+                }
                 _ => {}
             }
         });

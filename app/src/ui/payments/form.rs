@@ -69,11 +69,30 @@ pub fn PaymentForm(
 
     let action = Action::new(|form: &Form| record_payment(form.clone()));
     let navigate = use_navigate();
+    // Offline (or the server unreachable): the payment is kept on this device with its key
+    // and sent when the connection returns; see `ui::outbox`.
+    let outbox = crate::ui::outbox::use_outbox();
+    let queued = RwSignal::new(None::<String>);
+    let sent = StoredValue::new(None::<Form>);
+    let names = defaults.customers.clone();
+    let code = defaults.currency.code().to_string();
     Effect::new(move |_| match action.value().get() {
         Some(Ok(done)) => match invoice {
             Some(id) => navigate(&format!("/invoices/{id}"), Default::default()),
             None => receipt.set(Some((done, snapshot.get_value()))),
         },
+        Some(Err(AppError::Transport(_))) if outbox.is_some() => {
+            if let (Some(outbox), Some(form)) = (outbox, sent.get_value()) {
+                let customer = names
+                    .iter()
+                    .find(|c| Some(c.id) == form.customer_id)
+                    .map(|c| c.name.clone())
+                    .unwrap_or_default();
+                let label = format!("{} {code} from {customer}", form.amount.trim());
+                outbox.enqueue(form, label.clone());
+                queued.set(Some(label));
+            }
+        }
         Some(Err(e)) => errors.set(Some(e)),
         None => {}
     });
@@ -91,7 +110,7 @@ pub fn PaymentForm(
             .filter(|(_, t)| !t.trim().is_empty())
             .collect();
         snapshot.set_value(list);
-        action.dispatch(Form {
+        let form = Form {
             customer_id: customer_id.get_untracked(),
             amount: amount.get_untracked(),
             received_on: received_on.get_untracked(),
@@ -103,14 +122,27 @@ pub fn PaymentForm(
             idempotency_key: key.get_value(),
             fee: fee.get_untracked(),
             fee_account: None,
-        });
+        };
+        sent.set_value(Some(form.clone()));
+        action.dispatch(form);
     };
     let customer_error = field_error(errors, "customer_id");
     let customers = defaults.customers.clone();
     let currency = defaults.currency.code().to_string();
     view! {
         {move || receipt.get().map(|(done, invoices)| view! { <Receipt receipt=done invoices on_new /> })}
-        <form class="form payment-form" on:submit=submit novalidate hidden=move || receipt.with(Option::is_some)>
+        {move || queued.get().map(|label| view! {
+            <section class="panel queued-payment" role="status" data-testid="payment-queued">
+                <h2>"Saved on this device"</h2>
+                <p>{format!("The payment of {label} could not reach Settle. It is kept on this device \
+                    and will be recorded when the connection returns, once, with the same key.")}</p>
+                <button type="button" class="button secondary" on:click=move |_| on_new.run(())>
+                    "Record another"
+                </button>
+            </section>
+        })}
+        <form class="form payment-form" on:submit=submit novalidate
+            hidden=move || receipt.with(Option::is_some) || queued.with(Option::is_some)>
             <fieldset disabled=move || !hydrated.get()>
                 <section class="panel">
                     <div class="field" class:invalid=move || customer_error.with(Option::is_some)>

@@ -1,0 +1,247 @@
+//! Payments recorded while offline. A payment whose request cannot reach the server is kept
+//! on the device (in local storage) with its idempotency key and shown as "waiting to sync";
+//! when the connection returns it is sent again with the same key, so the server records it
+//! exactly once even if the first request did arrive. A payment the server refuses (the
+//! invoice was paid or voided meanwhile) stays listed with the server's reason until the
+//! person discards it: nothing is dropped silently or sent twice.
+
+use crate::api::types::PaymentForm;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// The local storage key of the queue.
+#[cfg(feature = "hydrate")]
+const STORAGE_KEY: &str = "settle-outbox";
+
+/// One payment kept on the device.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Queued {
+    pub form: PaymentForm,
+    /// "120.00 GBP from Harbor Cafe", for the list.
+    pub label: String,
+    /// Set when the server refused it: its reason.
+    pub refused: Option<String>,
+}
+
+/// The queue and what the last sync did, shared by the layout and the payment form.
+#[derive(Clone, Copy)]
+pub struct Outbox {
+    items: RwSignal<Vec<Queued>>,
+    /// Labels of payments the last sync recorded, for a short confirmation.
+    synced: RwSignal<Vec<String>>,
+    syncing: RwSignal<bool>,
+}
+
+/// Makes the outbox available to every page; called once, in the layout.
+pub fn provide_outbox() -> Outbox {
+    let outbox = Outbox {
+        items: RwSignal::new(Vec::new()),
+        synced: RwSignal::new(Vec::new()),
+        syncing: RwSignal::new(false),
+    };
+    provide_context(outbox);
+    outbox
+}
+
+pub fn use_outbox() -> Option<Outbox> {
+    use_context::<Outbox>()
+}
+
+impl Outbox {
+    /// Keeps a payment that could not be sent. The same key twice is kept once.
+    pub fn enqueue(self, form: PaymentForm, label: String) {
+        self.items.update(|items| {
+            if !items
+                .iter()
+                .any(|q| q.form.idempotency_key == form.idempotency_key)
+            {
+                items.push(Queued {
+                    form,
+                    label,
+                    refused: None,
+                });
+            }
+        });
+        self.save();
+    }
+
+    fn discard(self, key: &str) {
+        self.items
+            .update(|items| items.retain(|q| q.form.idempotency_key != key));
+        self.save();
+    }
+
+    #[cfg(feature = "hydrate")]
+    fn save(self) {
+        if let Some(storage) = storage() {
+            let text = serde_json::to_string(&self.items.get_untracked()).unwrap_or_default();
+            let _ = storage.set_item(STORAGE_KEY, &text);
+        }
+    }
+
+    #[cfg(not(feature = "hydrate"))]
+    fn save(self) {}
+
+    #[cfg(feature = "hydrate")]
+    fn load(self) {
+        let items: Vec<Queued> = storage()
+            .and_then(|s| s.get_item(STORAGE_KEY).ok().flatten())
+            .and_then(|text| serde_json::from_str(&text).ok())
+            .unwrap_or_default();
+        self.items.set(items);
+    }
+
+    /// Sends every waiting payment, one after the other, with its own key. Stops at the first
+    /// that cannot reach the server (still offline); a refusal is kept with its reason.
+    #[cfg(feature = "hydrate")]
+    async fn sync(self, live: RwSignal<u64>) {
+        use crate::api::AppError;
+        if self.syncing.get_untracked() {
+            return;
+        }
+        self.syncing.set(true);
+        let waiting: Vec<Queued> = self
+            .items
+            .get_untracked()
+            .into_iter()
+            .filter(|q| q.refused.is_none())
+            .collect();
+        let mut recorded = Vec::new();
+        for queued in waiting {
+            let key = queued.form.idempotency_key.clone();
+            match crate::api::payments::record_payment(queued.form.clone()).await {
+                Ok(_) => {
+                    self.discard(&key);
+                    recorded.push(queued.label);
+                }
+                Err(AppError::Transport(_)) => break,
+                Err(refused) => {
+                    self.items.update(|items| {
+                        if let Some(q) = items.iter_mut().find(|q| q.form.idempotency_key == key) {
+                            q.refused = Some(refused.to_string());
+                        }
+                    });
+                    self.save();
+                }
+            }
+        }
+        if !recorded.is_empty() {
+            self.synced.set(recorded);
+            live.update(|v| *v += 1);
+        }
+        self.syncing.set(false);
+    }
+}
+
+#[cfg(feature = "hydrate")]
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+/// The list of payments kept on this device, above every page while there are any.
+#[component]
+pub fn OutboxPanel(outbox: Outbox) -> impl IntoView {
+    #[cfg(feature = "hydrate")]
+    {
+        let live = super::live::use_live_version();
+        // After hydration: the server renders no queue (it cannot see this device's).
+        Effect::new(move |_| {
+            outbox.load();
+            start_syncing(outbox, live);
+        });
+    }
+    view! {
+        {move || {
+            let items = outbox.items.get();
+            (!items.is_empty()).then(|| {
+                let waiting = items.iter().filter(|q| q.refused.is_none()).count();
+                let heading = match waiting {
+                    0 => String::from("Payments not recorded"),
+                    1 => String::from("1 payment waiting to sync"),
+                    n => format!("{n} payments waiting to sync"),
+                };
+                let heading = if outbox.syncing.get() && waiting > 0 {
+                    format!("{heading} (sending…)")
+                } else {
+                    heading
+                };
+                view! {
+                    <section class="outbox panel" aria-live="polite" data-testid="outbox">
+                        <h2>{heading}</h2>
+                        <ul>
+                            {items.into_iter().map(|q| view! { <QueuedRow queued=q outbox /> }).collect_view()}
+                        </ul>
+                    </section>
+                }
+            })
+        }}
+        {move || {
+            let synced = outbox.synced.get();
+            (!synced.is_empty()).then(|| view! {
+                <div class="banner banner-success outbox-synced" role="status" data-testid="outbox-synced">
+                    <p>{format!("Synced: {} recorded.", synced.join("; "))}</p>
+                    <button type="button" class="button secondary small" on:click=move |_| outbox.synced.set(Vec::new())>
+                        "Dismiss"
+                    </button>
+                </div>
+            })
+        }}
+    }
+}
+
+#[component]
+fn QueuedRow(queued: Queued, outbox: Outbox) -> impl IntoView {
+    let key = queued.form.idempotency_key.clone();
+    let state = match &queued.refused {
+        None => {
+            view! { <span class="badge badge-partially-paid">"Waiting to sync"</span> }.into_any()
+        }
+        Some(_) => view! { <span class="badge badge-overdue">"Not recorded"</span> }.into_any(),
+    };
+    let refused = queued.refused.clone();
+    view! {
+        <li class="outbox-item">
+            <div class="outbox-line">
+                <strong>{queued.label}</strong>
+                {state}
+            </div>
+            {refused.map(|why| {
+                let key = key.clone();
+                view! {
+                    <p class="outbox-reason">{format!("The server refused it: {why}")}</p>
+                    <button type="button" class="button secondary small"
+                        on:click=move |_| outbox.discard(&key)>
+                        "Discard"
+                    </button>
+                }
+            })}
+        </li>
+    }
+}
+
+/// Syncs now, whenever the browser comes back online, and every 20 seconds while payments
+/// wait (a server that was down answers again without any online event).
+#[cfg(feature = "hydrate")]
+fn start_syncing(outbox: Outbox, live: RwSignal<u64>) {
+    use wasm_bindgen::{closure::Closure, JsCast};
+    let kick = move || {
+        if outbox
+            .items
+            .with_untracked(|items| items.iter().any(|q| q.refused.is_none()))
+        {
+            leptos::task::spawn_local(outbox.sync(live));
+        }
+    };
+    kick();
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let on_online = Closure::<dyn FnMut()>::new(kick);
+    let _ = window.add_event_listener_with_callback("online", on_online.as_ref().unchecked_ref());
+    let _ = window.set_interval_with_callback_and_timeout_and_arguments_0(
+        on_online.as_ref().unchecked_ref(),
+        20_000,
+    );
+    // Both live as long as the page does.
+    on_online.forget();
+}
