@@ -76,6 +76,12 @@ pub async fn get_document_defaults() -> Result<DocumentDefaults, AppError> {
         tax_rounding: settings.tax_rounding,
         revenue_accounts: revenue_accounts(&mut conn).await.map_err(internal)?,
         customers: customer_options(&mut conn).await.map_err(internal)?,
+        tax_rates: crate::store::tax_rates::list(&mut conn)
+            .await
+            .map_err(internal)?,
+        items: crate::store::items::list(&mut conn, "", false)
+            .await
+            .map_err(internal)?,
     })
 }
 /// Saves a draft (new or existing) and returns its id. Nothing is posted.
@@ -118,12 +124,25 @@ pub async fn save_draft(form: DraftForm) -> Result<InvoiceId, AppError> {
         &form.currency,
         settings.base_currency,
     );
-    let lines = parse::lines(&mut errors, &form.lines, &accounts);
+    let rates = crate::store::tax_rates::list(&mut tx)
+        .await
+        .map_err(internal)?;
+    let lines = parse::lines(&mut errors, &form.lines, &accounts, &rates);
     let notes = parse::text(&mut errors, "notes", &form.notes, 5000);
+    let pricing = parse::pricing(
+        &mut errors,
+        &form,
+        settings.tax_rounding,
+        currency.unwrap_or(settings.base_currency),
+    );
     if let (true, Some(currency)) = (errors.is_empty(), currency) {
-        let totals = crate::domain::invoice_totals(&lines, currency, settings.tax_rounding);
-        if let Some(problem) = crate::domain::totals::total_problem(&totals) {
-            errors.add("lines", problem);
+        match crate::domain::document_totals(&lines, currency, pricing) {
+            Ok(totals) => {
+                if let Some(problem) = crate::domain::totals::total_problem(&totals) {
+                    errors.add("lines", problem);
+                }
+            }
+            Err(refused) => errors.add(refused.field(), refused.to_string()),
         }
     }
     errors.into_result()?;
@@ -138,7 +157,7 @@ pub async fn save_draft(form: DraftForm) -> Result<InvoiceId, AppError> {
         issue_date,
         due_date,
         currency,
-        rounding: settings.tax_rounding,
+        pricing,
         notes,
         lines,
     };

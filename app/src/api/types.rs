@@ -74,8 +74,17 @@ pub struct LineForm {
     pub quantity: String,
     pub unit_price: String,
     pub discount_percent: String,
+    /// A bare percentage, used only when no named rate is chosen (older clients, imports).
     pub tax_rate: String,
     pub revenue_account: String,
+    /// The named tax rate chosen, by id; empty to use `tax_rate` as a bare percentage.
+    #[serde(default)]
+    pub tax_rate_id: String,
+    /// The name of the rate the line was billed under, so an editor can find it again.
+    #[serde(default)]
+    pub tax_name: String,
+    #[serde(default)]
+    pub unit: String,
 }
 
 /// A draft invoice as edited. `id` is `None` for a new draft.
@@ -88,6 +97,15 @@ pub struct DraftForm {
     pub currency: String,
     pub notes: String,
     pub lines: Vec<LineForm>,
+    /// Whether the unit prices include tax.
+    #[serde(default)]
+    pub prices_include_tax: bool,
+    /// "none", "percent" or "amount".
+    #[serde(default)]
+    pub discount_kind: String,
+    /// The document discount as typed: a percentage or an amount.
+    #[serde(default)]
+    pub discount: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -111,7 +129,37 @@ pub struct InvoiceLineView {
     pub discount_percent: Decimal,
     pub tax_rate: Decimal,
     pub revenue_account: String,
+    /// The line's amount as written, net of tax, before the document discount.
     pub net: Money,
+    #[serde(default)]
+    pub unit: String,
+    #[serde(default)]
+    pub tax: crate::domain::LineTax,
+}
+
+impl InvoiceLineView {
+    pub fn of(line: &crate::domain::LineInput, net: Money) -> InvoiceLineView {
+        InvoiceLineView {
+            description: line.description.clone(),
+            quantity: line.quantity,
+            unit_price: line.unit_price,
+            discount_percent: line.discount_percent,
+            tax_rate: line.tax_rate,
+            revenue_account: line.revenue_account.0.clone(),
+            net,
+            unit: line.unit.clone(),
+            tax: line.tax.clone(),
+        }
+    }
+
+    /// "Reduced 5%", "Exempt 0%" or "20%".
+    pub fn tax_label(&self) -> String {
+        let rate = format!("{}%", self.tax_rate.normalize());
+        match self.tax.name.as_str() {
+            "" => rate,
+            name => format!("{name} {rate}"),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -137,6 +185,9 @@ pub struct InvoiceDetail {
     pub currency: Currency,
     pub notes: String,
     pub lines: Vec<InvoiceLineView>,
+    /// Tax-inclusive prices, document discount, tax rounding.
+    #[serde(default)]
+    pub pricing: crate::domain::Pricing,
     pub totals: InvoiceTotals,
     pub paid: Money,
     pub payments: Vec<AllocationView>,
@@ -177,8 +228,23 @@ impl InvoiceDetail {
                     discount_percent: l.discount_percent.normalize().to_string(),
                     tax_rate: l.tax_rate.normalize().to_string(),
                     revenue_account: l.revenue_account.clone(),
+                    tax_rate_id: String::new(),
+                    tax_name: l.tax.name.clone(),
+                    unit: l.unit.clone(),
                 })
                 .collect(),
+            prices_include_tax: self.pricing.entry == crate::domain::PriceEntry::TaxInclusive,
+            discount_kind: match self.pricing.discount {
+                crate::domain::DocumentDiscount::None => "none",
+                crate::domain::DocumentDiscount::Percent(_) => "percent",
+                crate::domain::DocumentDiscount::Amount(_) => "amount",
+            }
+            .to_string(),
+            discount: match self.pricing.discount {
+                crate::domain::DocumentDiscount::None => String::new(),
+                crate::domain::DocumentDiscount::Percent(d)
+                | crate::domain::DocumentDiscount::Amount(d) => d.normalize().to_string(),
+            },
         }
     }
 }
@@ -417,6 +483,12 @@ pub struct DocumentDefaults {
     pub tax_rounding: crate::domain::TaxRounding,
     pub revenue_accounts: Vec<AccountOption>,
     pub customers: Vec<CustomerOption>,
+    /// Named tax rates, archived ones too (so a line billed under one can still show it).
+    #[serde(default)]
+    pub tax_rates: Vec<crate::domain::TaxRate>,
+    /// Items in use, for the line picker.
+    #[serde(default)]
+    pub items: Vec<crate::domain::items::Item>,
 }
 
 /// A recorded payment, for the list of everything received.

@@ -3,7 +3,8 @@
 
 use super::money::{split_largest_remainder, Currency, Money};
 use super::reports::{Basis, Period};
-use super::totals::{invoice_totals, LineInput, TaxRounding};
+use super::pricing::Pricing;
+use super::totals::{invoice_totals, LineInput};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -152,12 +153,11 @@ impl RateTotals {
 }
 
 /// An invoice's base and tax per rate, exactly as its issue entry posted them.
-pub fn invoice_rates(
-    lines: &[LineInput],
-    currency: Currency,
-    rounding: TaxRounding,
-) -> Vec<RateFigures> {
-    invoice_totals(lines, currency, rounding)
+pub fn invoice_rates(lines: &[LineInput], currency: Currency, pricing: Pricing) -> Vec<RateFigures> {
+    // A stored invoice was priced when it was saved, so it prices again; were it refused,
+    // its lines as written without the document pricing are the nearest figures there are.
+    super::pricing::document_totals(lines, currency, pricing)
+        .unwrap_or_else(|_| invoice_totals(lines, currency, pricing.rounding))
         .taxes
         .into_iter()
         .map(|t| RateFigures {
@@ -244,7 +244,7 @@ mod tests {
         let rates = invoice_rates(
             &harbor_cafe_lines(),
             currency("GBP"),
-            TaxRounding::PerDocument,
+            Pricing::default(),
         );
 
         assert_eq!(

@@ -5,7 +5,7 @@ use super::lines::{LineEditor, LineRow, TotalsPreview};
 use crate::api::invoices::{get_document_defaults, get_invoice, issue_invoice, save_draft};
 use crate::api::types::{DocumentDefaults, DraftForm, LineForm};
 use crate::api::AppError;
-use crate::domain::{CustomerId, InvoiceId, InvoiceStatus};
+use crate::domain::{CustomerId, DocumentDiscount, InvoiceId, InvoiceStatus, PriceEntry, Pricing};
 use crate::ui::components::{load_error, EmptyState, Loading, PageHeader};
 use crate::ui::fields::{
     clear_field, field_error, use_hydrated, FieldError, FormError, SubmitButton, TextField,
@@ -56,8 +56,11 @@ fn new_draft(defaults: &DocumentDefaults, customer: Option<CustomerId>) -> Draft
         lines: vec![LineForm {
             quantity: "1".into(),
             revenue_account: account,
+            tax_rate_id: super::lines::default_rate(&defaults.tax_rates),
             ..LineForm::default()
         }],
+        discount_kind: "none".into(),
+        ..DraftForm::default()
     }
 }
 
@@ -141,15 +144,34 @@ fn DraftEditor(defaults: DocumentDefaults, initial: DraftForm) -> impl IntoView 
     let due_date = RwSignal::new(initial.due_date.clone());
     let currency = RwSignal::new(initial.currency.clone());
     let notes = RwSignal::new(initial.notes.clone());
-    let rows = RwSignal::new(
+    let rates = StoredValue::new(defaults.with_value(|d| d.tax_rates.clone()));
+    let items = StoredValue::new(defaults.with_value(|d| d.items.clone()));
+    let rows = RwSignal::new(rates.with_value(|r| {
         initial
             .lines
             .iter()
             .cloned()
             .enumerate()
-            .map(|(i, l)| LineRow::new(i as u64, l))
-            .collect::<Vec<_>>(),
-    );
+            .map(|(i, l)| LineRow::new(i as u64, l, r))
+            .collect::<Vec<_>>()
+    }));
+    let inclusive = RwSignal::new(initial.prices_include_tax);
+    let discount_kind = RwSignal::new(match initial.discount_kind.as_str() {
+        "" => "none".to_string(),
+        kind => kind.to_string(),
+    });
+    let discount = RwSignal::new(initial.discount.clone());
+    let rounding = defaults.with_value(|d| d.tax_rounding);
+    let money = defaults.with_value(|d| d.currency);
+    let pricing = Signal::derive(move || {
+        document_pricing(
+            inclusive.get(),
+            &discount_kind.get(),
+            &discount.get(),
+            rounding,
+            money,
+        )
+    });
     let next_key = StoredValue::new(initial.lines.len() as u64);
     // The due date follows the customer's terms until someone types a date of their own.
     let due_touched = RwSignal::new(
@@ -207,6 +229,9 @@ fn DraftEditor(defaults: DocumentDefaults, initial: DraftForm) -> impl IntoView 
                 .into_iter()
                 .map(LineRow::to_form)
                 .collect(),
+            prices_include_tax: inclusive.get_untracked(),
+            discount_kind: discount_kind.get_untracked(),
+            discount: discount.get_untracked(),
         };
         save.dispatch((form, then_issue.get_untracked()));
     };
@@ -215,11 +240,10 @@ fn DraftEditor(defaults: DocumentDefaults, initial: DraftForm) -> impl IntoView 
         next_key.set_value(key + 1);
         let account = defaults.with_value(default_account);
         rows.update(|all| {
-            let row = LineRow::after(key, all.last(), &account);
+            let row = rates.with_value(|r| LineRow::after(key, all.last(), &account, r));
             all.push(row);
         });
     };
-    let money = defaults.with_value(|d| d.currency);
     view! {
         <form class="form draft-editor" on:submit=submit novalidate>
             <fieldset disabled=move || !hydrated.get()>
@@ -240,7 +264,7 @@ fn DraftEditor(defaults: DocumentDefaults, initial: DraftForm) -> impl IntoView 
                 </section>
                 <section class="panel" aria-labelledby="lines-heading">
                     <h2 id="lines-heading">"Lines"</h2>
-                    <LineEditor rows accounts=defaults.with_value(|d| d.revenue_accounts.clone()) currency=money errors />
+                    <LineEditor rows accounts=defaults.with_value(|d| d.revenue_accounts.clone()) rates items currency=money errors />
                     <button type="button" class="button secondary" on:click=add_line>
                         <span aria-hidden="true">"+ "</span>
                         "Add line"
@@ -252,7 +276,10 @@ fn DraftEditor(defaults: DocumentDefaults, initial: DraftForm) -> impl IntoView 
                                 {initial.notes.clone()}
                             </textarea>
                         </div>
-                        <TotalsPreview rows currency=money rounding=defaults.with_value(|d| d.tax_rounding) />
+                        <div class="pricing-column">
+                            <PricingFields inclusive discount_kind discount errors />
+                            <TotalsPreview rows rates currency=money pricing />
+                        </div>
                     </div>
                 </section>
                 <FormError errors also=&["lines"] />
@@ -292,6 +319,76 @@ fn CustomerSelect(
                 <p class="hint">"No customers yet. " <A href="/customers/new">"Add a customer"</A> " first."</p>
             })}
             <FieldError id="customer_id-error" error />
+        </div>
+    }
+}
+
+/// The pricing as typed, or `None` while the discount is unfinished.
+fn document_pricing(
+    inclusive: bool,
+    kind: &str,
+    value: &str,
+    rounding: crate::domain::TaxRounding,
+    currency: crate::domain::Currency,
+) -> Option<Pricing> {
+    let number = |places| {
+        crate::domain::money::parse_decimal(crate::api::parse::percent_text(value), places).ok()
+    };
+    let discount = match kind {
+        "percent" => DocumentDiscount::Percent(number(2)?),
+        "amount" => DocumentDiscount::Amount(number(currency.minor_units())?),
+        _ => DocumentDiscount::None,
+    };
+    Some(Pricing {
+        entry: if inclusive {
+            PriceEntry::TaxInclusive
+        } else {
+            PriceEntry::TaxExclusive
+        },
+        discount,
+        rounding,
+    })
+}
+
+/// Whether prices include tax, and the discount on the whole invoice.
+#[component]
+fn PricingFields(
+    inclusive: RwSignal<bool>,
+    discount_kind: RwSignal<String>,
+    discount: RwSignal<String>,
+    errors: RwSignal<Option<AppError>>,
+) -> impl IntoView {
+    let error = field_error(errors, "discount");
+    let initial_kind = discount_kind.get_untracked();
+    view! {
+        <div class="pricing-fields">
+            <div class="checkbox-field">
+                <input type="checkbox" id="prices_include_tax" bind:checked=inclusive />
+                <label for="prices_include_tax">"Prices include tax"</label>
+            </div>
+            <div class="field-row pair">
+                <div class="field">
+                    <label for="discount_kind">"Invoice discount"</label>
+                    <select id="discount_kind" bind:value=discount_kind
+                        on:change=move |_| clear_field(errors, "discount")>
+                        {[("none", "None"), ("percent", "Percentage"), ("amount", "Amount")]
+                            .into_iter()
+                            .map(|(value, label)| view! {
+                                <option value=value selected=initial_kind == value>{label}</option>
+                            })
+                            .collect_view()}
+                    </select>
+                </div>
+                <div class="field" class:invalid=move || error.with(Option::is_some)
+                    class:hidden=move || discount_kind.with(|k| k == "none")>
+                    <label for="discount">{move || if discount_kind.with(|k| k == "percent") { "Discount %" } else { "Discount amount" }}</label>
+                    <input id="discount" type="text" inputmode="decimal" class="num" autocomplete="off"
+                        aria-invalid=move || error.with(Option::is_some).then_some("true")
+                        on:input=move |_| clear_field(errors, "discount")
+                        bind:value=discount />
+                    <FieldError id="discount-error" error />
+                </div>
+            </div>
         </div>
     }
 }
