@@ -16,6 +16,7 @@ pub mod documents;
 pub mod error;
 pub mod expenses;
 pub mod invoices;
+pub mod items;
 pub mod parse;
 pub mod payment_changes;
 #[cfg(feature = "ssr")]
@@ -25,6 +26,7 @@ pub mod recurring;
 pub mod reports;
 pub mod settings;
 pub mod statements;
+pub mod tax_rates;
 pub mod team;
 pub mod types;
 pub mod vendors;

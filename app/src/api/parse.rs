@@ -167,6 +167,11 @@ pub fn lines(
     parsed
 }
 
+/// A percentage with at most two decimals, "%" allowed.
+pub fn percentage(errors: &mut FieldErrors, field: &str, text: &str) -> Option<Decimal> {
+    decimal(errors, field, percent_text(text), 2, None)
+}
+
 /// A line's tax: the named rate chosen (copied onto the line as billed), or for a line with
 /// no named rate its bare percentage.
 fn line_tax(
@@ -235,7 +240,10 @@ pub fn pricing(
         "amount" => value(errors, currency.minor_units())
             .map_or(DocumentDiscount::None, DocumentDiscount::Amount),
         _ => {
-            errors.add("discount_kind", "choose no discount, a percentage or an amount");
+            errors.add(
+                "discount_kind",
+                "choose no discount, a percentage or an amount",
+            );
             DocumentDiscount::None
         }
     };

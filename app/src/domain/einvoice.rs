@@ -150,9 +150,7 @@ fn tax_category(b: &Breakdown) -> String {
 fn net_price(line: &LineInput, amount: Money, entry: PriceEntry) -> Decimal {
     match entry {
         PriceEntry::TaxExclusive => line.unit_price.normalize(),
-        PriceEntry::TaxInclusive => (amount.amount() / line.quantity)
-            .round_dp(10)
-            .normalize(),
+        PriceEntry::TaxInclusive => (amount.amount() / line.quantity).round_dp(10).normalize(),
     }
 }
 

@@ -44,6 +44,6 @@ pub use money::{round_money, Currency, Money, MoneyError};
 pub use posting::{AccountCode, JournalEntry, Posting, PostingError};
 pub use pricing::{document_totals, DocumentDiscount, PriceEntry, Pricing, PricingError};
 pub use reports::{BalanceSheet, Basis, Period, ProfitAndLoss};
-pub use tax_rates::{LineTax, TaxCategory, TaxRate};
 pub use status::{derive_settled_status, derive_status, InvoiceStatus, Lifecycle, Settled};
+pub use tax_rates::{LineTax, TaxCategory, TaxRate};
 pub use totals::{invoice_totals, InvoiceTotals, LineInput, TaxLine, TaxRounding};

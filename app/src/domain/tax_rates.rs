@@ -85,8 +85,7 @@ pub struct LineTax {
 impl LineTax {
     /// The line's category: as billed, or for older lines what their rate implies.
     pub fn category_at(&self, rate: Decimal) -> TaxCategory {
-        self.category
-            .unwrap_or_else(|| TaxCategory::for_rate(rate))
+        self.category.unwrap_or_else(|| TaxCategory::for_rate(rate))
     }
 }
 

@@ -2,8 +2,8 @@
 //! the net due. On the cash basis each document counts in the share its money moved.
 
 use super::money::{split_largest_remainder, Currency, Money};
-use super::reports::{Basis, Period};
 use super::pricing::Pricing;
+use super::reports::{Basis, Period};
 use super::totals::{invoice_totals, LineInput};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -153,7 +153,11 @@ impl RateTotals {
 }
 
 /// An invoice's base and tax per rate, exactly as its issue entry posted them.
-pub fn invoice_rates(lines: &[LineInput], currency: Currency, pricing: Pricing) -> Vec<RateFigures> {
+pub fn invoice_rates(
+    lines: &[LineInput],
+    currency: Currency,
+    pricing: Pricing,
+) -> Vec<RateFigures> {
     // A stored invoice was priced when it was saved, so it prices again; were it refused,
     // its lines as written without the document pricing are the nearest figures there are.
     super::pricing::document_totals(lines, currency, pricing)
@@ -241,11 +245,7 @@ mod tests {
 
     #[test]
     fn an_invoice_counts_its_tax_per_rate_as_posted() {
-        let rates = invoice_rates(
-            &harbor_cafe_lines(),
-            currency("GBP"),
-            Pricing::default(),
-        );
+        let rates = invoice_rates(&harbor_cafe_lines(), currency("GBP"), Pricing::default());
 
         assert_eq!(
             rates,

@@ -11,9 +11,7 @@ use crate::domain::credit::{
     check_credit, credit_note_entry, split_credit, Composition, CreditError, RatePart,
 };
 use crate::domain::numbering::DocumentKind;
-use crate::domain::{
-    AccountCode, CreditNoteId, Currency, CustomerId, InvoiceId, Money,
-};
+use crate::domain::{AccountCode, CreditNoteId, Currency, CustomerId, InvoiceId, Money};
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::SqliteConnection;
 

@@ -241,11 +241,12 @@ pub async fn issue_invoice(
     id: InvoiceId,
     now: DateTime<Utc>,
 ) -> Result<String, InvoiceError> {
-    let row: Option<(String, i64, NaiveDate, String)> =
-        sqlx::query_as("SELECT lifecycle, customer_id, issue_date, currency FROM invoices WHERE id = ?")
-            .bind(id.0)
-            .fetch_optional(&mut *conn)
-            .await?;
+    let row: Option<(String, i64, NaiveDate, String)> = sqlx::query_as(
+        "SELECT lifecycle, customer_id, issue_date, currency FROM invoices WHERE id = ?",
+    )
+    .bind(id.0)
+    .fetch_optional(&mut *conn)
+    .await?;
     let (lifecycle, customer, issue_date, currency) = row.ok_or(InvoiceError::NotFound)?;
     if lifecycle != "draft" {
         return Err(InvoiceError::Conflict(

@@ -16,8 +16,7 @@ pub fn to_columns(pricing: &Pricing) -> anyhow::Result<(&'static str, &'static s
         PriceEntry::TaxExclusive => "exclusive",
         PriceEntry::TaxInclusive => "inclusive",
     };
-    let scaled =
-        |d| to_scaled(d, 4).ok_or_else(|| anyhow!("the discount has too many decimals"));
+    let scaled = |d| to_scaled(d, 4).ok_or_else(|| anyhow!("the discount has too many decimals"));
     Ok(match pricing.discount {
         DocumentDiscount::None => (entry, "none", 0),
         DocumentDiscount::Percent(p) => (entry, "percent", scaled(p)?),
@@ -43,7 +42,10 @@ pub fn from_columns(rounding: &str, entry: &str, kind: &str, e4: i64) -> Pricing
 }
 
 /// An invoice's stored pricing.
-pub async fn invoice_pricing(conn: &mut SqliteConnection, id: InvoiceId) -> anyhow::Result<Pricing> {
+pub async fn invoice_pricing(
+    conn: &mut SqliteConnection,
+    id: InvoiceId,
+) -> anyhow::Result<Pricing> {
     let (rounding, entry, kind, e4): (String, String, String, i64) = sqlx::query_as(
         "SELECT tax_rounding, price_entry, discount_kind, discount_e4 FROM invoices WHERE id = ?",
     )

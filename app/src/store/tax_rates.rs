@@ -26,7 +26,8 @@ pub struct RateInput {
 
 type Row = (i64, String, i64, String, String, i64);
 
-const COLUMNS: &str = "SELECT id, name, rate_bp, category, exemption_reason, archived FROM tax_rates";
+const COLUMNS: &str =
+    "SELECT id, name, rate_bp, category, exemption_reason, archived FROM tax_rates";
 
 fn from_row((id, name, bp, category, reason, archived): Row) -> TaxRate {
     TaxRate {
@@ -132,12 +133,11 @@ pub async fn set_archived(
     archived: bool,
 ) -> Result<(), TaxRateError> {
     if archived {
-        let others: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM tax_rates WHERE archived = 0 AND id <> ?",
-        )
-        .bind(id)
-        .fetch_one(&mut *conn)
-        .await?;
+        let others: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM tax_rates WHERE archived = 0 AND id <> ?")
+                .bind(id)
+                .fetch_one(&mut *conn)
+                .await?;
         if others == 0 {
             return Err(TaxRateError::Invalid(
                 "archived",

@@ -12,6 +12,7 @@ mod dashboard;
 mod expenses;
 mod fields;
 mod invoices;
+mod items;
 mod layout;
 mod live;
 mod numbering;
@@ -133,6 +134,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/vendors/:id") view=expenses::VendorPage />
                     <Route path=path!("/settings") view=settings::SettingsPage />
                     <Route path=path!("/settings/bank-accounts") view=settings::BankAccountsPage />
+                    <Route path=path!("/settings/tax-rates") view=settings::TaxRatesPage />
+                    <Route path=path!("/items") view=items::ItemsPage />
                 </ParentRoute>
             </Routes>
         </Router>

@@ -188,11 +188,7 @@ pub fn LineEditor(
 /// Picks a catalogue item for a line; the select goes back to "Pick an item" afterwards, so
 /// the line's own fields are what counts.
 #[component]
-fn ItemPicker(
-    row: LineRow,
-    index: Memo<usize>,
-    items: StoredValue<Vec<Item>>,
-) -> impl IntoView {
+fn ItemPicker(row: LineRow, index: Memo<usize>, items: StoredValue<Vec<Item>>) -> impl IntoView {
     let picked = RwSignal::new(String::new());
     let on_change = move |_| {
         let id: Option<i64> = picked.get_untracked().parse().ok();
@@ -230,7 +226,10 @@ fn RateSelect(
 ) -> impl IntoView {
     let initial = row.tax_rate_id.get_untracked();
     let error = Signal::derive(move || {
-        errors.with(|e| e.as_ref()?.field(&format!("lines.{}.tax_rate_id", index.get())))
+        errors.with(|e| {
+            e.as_ref()?
+                .field(&format!("lines.{}.tax_rate_id", index.get()))
+        })
     });
     view! {
         <div class="field line-field line-tax" class:invalid=move || error.with(Option::is_some)>

@@ -10,4 +10,4 @@ mod view;
 
 pub use edit::{EditInvoicePage, NewInvoicePage};
 pub use list::{InvoiceTable, InvoicesPage};
-pub use view::{method_label, percent, InvoicePage};
+pub use view::{exemption, method_label, percent, quantity, InvoicePage};
