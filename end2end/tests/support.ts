@@ -70,11 +70,11 @@ export async function ensureRate(page: Page, percent: string) {
 export async function chooseRate(page: Page, n: number, percent: string) {
   const select = page.getByLabel(`Tax rate (line ${n})`, { exact: true });
   if (Number(percent) === 0) {
-    await select.selectOption({ label: 'Zero-rated 0%' });
+    await select.selectOption({ label: '0% Zero-rated' });
     return;
   }
   const escaped = percent.replace('.', '\\.');
-  const option = select.locator('option', { hasText: new RegExp(` ${escaped}%$`) }).first();
+  const option = select.locator('option', { hasText: new RegExp(`^${escaped}% `) }).first();
   const value = await option.getAttribute('value');
   await select.selectOption(value ?? '');
 }

@@ -135,7 +135,10 @@ async fn a_discounted_invoice_shows_the_same_figures_on_screen_pdf_e_invoice_and
 
     let t = &screen["totals"];
     let figures = [&t["discount"], &t["net"], &t["tax"], &t["gross"]].map(|m| m["amount"].clone());
-    assert_eq!(figures, ["15.00", "135.00", "15.30", "150.30"].map(Value::from));
+    assert_eq!(
+        figures,
+        ["15.00", "135.00", "15.30", "150.30"].map(Value::from)
+    );
     assert_eq!(
         ledger,
         vec![
@@ -144,7 +147,10 @@ async fn a_discounted_invoice_shows_the_same_figures_on_screen_pdf_e_invoice_and
             ("4000".to_string(), -13500)
         ]
     );
-    assert_eq!(app::domain::einvoice::check_rules(&xml), Vec::<String>::new());
+    assert_eq!(
+        app::domain::einvoice::check_rules(&xml),
+        Vec::<String>::new()
+    );
     for element in [
         "<cbc:AllowanceTotalAmount currencyID=\"GBP\">15.00</cbc:AllowanceTotalAmount>",
         "<cbc:TaxExclusiveAmount currencyID=\"GBP\">135.00</cbc:TaxExclusiveAmount>",
@@ -170,8 +176,28 @@ async fn a_discounted_invoice_shows_the_same_figures_on_screen_pdf_e_invoice_and
             return;
         }
     };
-    for figure in ["150.00", "-15.00", "135.00", "15.30", "150.30", "Exempt from tax: Exempt from VAT"] {
-        assert!(text.contains(figure), "{figure} missing from the PDF:\n{text}");
+    // The PDF prints each rate's tax on its base rather than the tax total.
+    let per_rate: Vec<String> = t["taxes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| format!("{}", r["tax"]["amount"].as_str().unwrap()))
+        .collect();
+    assert_eq!(per_rate, ["0.00", "0.90", "14.40"]);
+    for figure in [
+        "150.00",
+        "-15.00",
+        "135.00",
+        "150.30",
+        "Exempt from tax: Exempt from VAT",
+    ]
+    .into_iter()
+    .chain(per_rate.iter().map(String::as_str))
+    {
+        assert!(
+            text.contains(figure),
+            "{figure} missing from the PDF:\n{text}"
+        );
     }
 }
 
@@ -182,25 +208,58 @@ async fn bad_pricing_and_rates_are_refused_by_field_and_nothing_is_saved() {
     let standard = rate_id(&app, "Standard").await;
 
     let too_much = app
-        .call("save_draft", draft(customer, vec![line("Design", "1", "80", standard)], false, "percent", "120"))
+        .call(
+            "save_draft",
+            draft(
+                customer,
+                vec![line("Design", "1", "80", standard)],
+                false,
+                "percent",
+                "120",
+            ),
+        )
         .await
         .unwrap_err();
     let not_exact = app
-        .call("save_draft", draft(customer, vec![line("Sweets", "1", "1.05", standard)], true, "none", ""))
+        .call(
+            "save_draft",
+            draft(
+                customer,
+                vec![line("Sweets", "1", "1.05", standard)],
+                true,
+                "none",
+                "",
+            ),
+        )
         .await
         .unwrap_err();
     let no_rate = app
-        .call("save_draft", draft(customer, vec![line("Design", "1", "80", 9999)], false, "none", ""))
+        .call(
+            "save_draft",
+            draft(
+                customer,
+                vec![line("Design", "1", "80", 9999)],
+                false,
+                "none",
+                "",
+            ),
+        )
         .await
         .unwrap_err();
     let no_reason = app
-        .call("save_tax_rate", json!({"id": null, "form": {"name": "Exempt 2", "rate": "0",
-            "category": "exempt", "exemption_reason": ""}}))
+        .call(
+            "save_tax_rate",
+            json!({"id": null, "form": {"name": "Exempt 2", "rate": "0",
+            "category": "exempt", "exemption_reason": ""}}),
+        )
         .await
         .unwrap_err();
     let zero_standard = app
-        .call("save_tax_rate", json!({"id": null, "form": {"name": "Odd", "rate": "0",
-            "category": "standard", "exemption_reason": ""}}))
+        .call(
+            "save_tax_rate",
+            json!({"id": null, "form": {"name": "Odd", "rate": "0",
+            "category": "standard", "exemption_reason": ""}}),
+        )
         .await
         .unwrap_err();
 
@@ -221,21 +280,43 @@ async fn changing_a_rate_later_never_changes_an_issued_invoice() {
     let customer = app.customer("Harbor Cafe").await;
     let reduced = rate_id(&app, "Reduced").await;
     let id = app
-        .ok("save_draft", draft(customer, vec![line("Books", "2", "10.00", reduced)], false, "none", ""))
+        .ok(
+            "save_draft",
+            draft(
+                customer,
+                vec![line("Books", "2", "10.00", reduced)],
+                false,
+                "none",
+                "",
+            ),
+        )
         .await;
     app.ok("issue_invoice", json!({"id": id})).await;
 
-    app.ok("save_tax_rate", json!({"id": reduced, "form": {"name": "Reduced", "rate": "6",
-        "category": "reduced", "exemption_reason": ""}}))
+    app.ok(
+        "save_tax_rate",
+        json!({"id": reduced, "form": {"name": "Reduced", "rate": "6",
+        "category": "reduced", "exemption_reason": ""}}),
+    )
+    .await;
+    app.ok("archive_tax_rate", json!({"id": reduced, "archived": true}))
         .await;
-    app.ok("archive_tax_rate", json!({"id": reduced, "archived": true})).await;
 
     let detail = app.ok("get_invoice", json!({"id": id})).await;
     assert_eq!(detail["totals"]["tax"]["amount"], "1.00");
     assert_eq!(detail["lines"][0]["tax_rate"], "5");
     assert_eq!(detail["lines"][0]["tax"]["name"], "Reduced");
     let refused = app
-        .call("save_draft", draft(customer, vec![line("Books", "1", "10", reduced)], false, "none", ""))
+        .call(
+            "save_draft",
+            draft(
+                customer,
+                vec![line("Books", "1", "10", reduced)],
+                false,
+                "none",
+                "",
+            ),
+        )
         .await
         .unwrap_err();
     assert!(refused.to_string().contains("archived"), "{refused}");
@@ -246,19 +327,103 @@ async fn items_are_found_by_search_and_refuse_a_rate_not_in_use() {
     let app = TestApp::signed_in().await;
     let standard = rate_id(&app, "Standard").await;
     let exempt = rate_id(&app, "Exempt").await;
-    let item = |name: &str, rate: i64| json!({"id": null, "form": {"name": name, "description": "",
-        "unit": "hour", "unit_price": "45.50", "tax_rate_id": rate.to_string(), "revenue_account": "4000"}});
+    let item = |name: &str, rate: i64| {
+        json!({"id": null, "form": {"name": name, "description": "",
+        "unit": "hour", "unit_price": "45.50", "tax_rate_id": rate.to_string(), "revenue_account": "4000"}})
+    };
     app.ok("save_item", item("Design hour", standard)).await;
     app.ok("save_item", item("Workshop", standard)).await;
-    app.ok("archive_tax_rate", json!({"id": exempt, "archived": true})).await;
+    app.ok("archive_tax_rate", json!({"id": exempt, "archived": true}))
+        .await;
 
-    let found = app.ok("list_items", json!({"search": "design", "with_archived": false})).await;
-    let refused = app.call("save_item", item("Course", exempt)).await.unwrap_err();
-    let no_name = app.call("save_item", item(" ", standard)).await.unwrap_err();
+    let found = app
+        .ok(
+            "list_items",
+            json!({"search": "design", "with_archived": false}),
+        )
+        .await;
+    let refused = app
+        .call("save_item", item("Course", exempt))
+        .await
+        .unwrap_err();
+    let no_name = app
+        .call("save_item", item(" ", standard))
+        .await
+        .unwrap_err();
 
     assert_eq!(found.as_array().unwrap().len(), 1);
     assert_eq!(found[0]["unit_price"], "45.5");
     assert_eq!(refused["Invalid"][0][0], "tax_rate_id");
     assert_eq!(no_name["Invalid"][0][0], "name");
     assert_eq!(app.scalar("SELECT COUNT(*) FROM items").await, 2);
+}
+
+#[tokio::test]
+async fn a_quote_is_numbered_when_sent_and_becomes_a_draft_invoice_with_the_same_figures() {
+    let app = TestApp::signed_in().await;
+    let customer = app.customer("Harbor Cafe").await;
+    let standard = rate_id(&app, "Standard").await;
+    let mut form = draft(
+        customer,
+        vec![line("Ticket", "1", "12.50", standard); 4],
+        true,
+        "amount",
+        "5",
+    );
+    form["form"]["due_date"] = json!("2099-12-31");
+    let quote = app.ok("save_quote", form).await.as_i64().unwrap();
+    let expired = app
+        .ok(
+            "save_quote",
+            draft(
+                customer,
+                vec![line("Ticket", "1", "10", standard)],
+                false,
+                "none",
+                "",
+            ),
+        )
+        .await
+        .as_i64()
+        .unwrap();
+
+    let number = app.ok("send_quote", json!({"id": quote})).await;
+    app.ok("send_quote", json!({"id": expired})).await;
+    let invoice = app.ok("convert_quote", json!({"id": quote})).await;
+    let again = app
+        .call("convert_quote", json!({"id": quote}))
+        .await
+        .unwrap_err();
+    let too_late = app
+        .call("answer_quote", json!({"id": expired, "accepted": true}))
+        .await
+        .unwrap_err();
+
+    assert_eq!(number, "QUO-2026-0001");
+    let offered = app.ok("get_quote", json!({"id": quote})).await;
+    let invoiced = app.ok("get_invoice", json!({"id": invoice})).await;
+    assert_eq!(offered["summary"]["status"], "Accepted");
+    assert_eq!(offered["totals"], invoiced["totals"]);
+    assert_eq!(invoiced["totals"]["gross"]["amount"], "45.00");
+    assert_eq!(invoiced["summary"]["status"], "Draft");
+    assert_eq!(invoiced["quote"], json!([quote, "QUO-2026-0001"]));
+    assert!(again.to_string().contains("already invoiced"), "{again}");
+    assert!(too_late.to_string().contains("expired"), "{too_late}");
+    let listed = app.ok("list_quotes", json!({})).await;
+    let statuses: Vec<&str> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| q["status"].as_str().unwrap())
+        .collect();
+    assert!(statuses.contains(&"Expired"), "{listed}");
+    let edit_sent = app
+        .call("save_quote", json!({"form": {"id": quote, "customer_id": customer, "issue_date": "2026-03-02",
+            "due_date": "2026-03-16", "currency": "GBP", "notes": "", "lines": [line("X", "1", "1", standard)]}}))
+        .await
+        .unwrap_err();
+    assert!(
+        edit_sent.to_string().contains("only a draft quote"),
+        "{edit_sent}"
+    );
 }

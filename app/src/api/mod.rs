@@ -22,6 +22,7 @@ pub mod payment_changes;
 #[cfg(feature = "ssr")]
 pub mod payment_writer;
 pub mod payments;
+pub mod quotes;
 pub mod recurring;
 pub mod reports;
 pub mod settings;

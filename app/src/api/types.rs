@@ -198,6 +198,9 @@ pub struct InvoiceDetail {
     pub write_off: Option<WriteOffView>,
     /// The business's today, for forms that default to it.
     pub today: NaiveDate,
+    /// The quote it was made from (id and number), if any.
+    #[serde(default)]
+    pub quote: Option<(i64, Option<String>)>,
 }
 
 /// An invoice's write-off: when, how much, why.
@@ -211,6 +214,10 @@ pub struct WriteOffView {
 impl InvoiceDetail {
     /// The draft form to edit this invoice with.
     pub fn to_form(&self) -> DraftForm {
+        let parts = InvoiceDetailParts {
+            lines: &self.lines,
+            pricing: self.pricing,
+        };
         DraftForm {
             id: Some(self.summary.id),
             customer_id: Some(self.summary.customer_id),
@@ -218,6 +225,22 @@ impl InvoiceDetail {
             due_date: self.summary.due_date.to_string(),
             currency: self.currency.code().to_string(),
             notes: self.notes.clone(),
+            ..parts.form()
+        }
+    }
+}
+
+/// The lines and pricing of a document, as the editor's form holds them (shared by invoices
+/// and quotes).
+pub struct InvoiceDetailParts<'a> {
+    pub lines: &'a [InvoiceLineView],
+    pub pricing: crate::domain::Pricing,
+}
+
+impl InvoiceDetailParts<'_> {
+    pub fn form(&self) -> DraftForm {
+        use crate::domain::DocumentDiscount;
+        DraftForm {
             lines: self
                 .lines
                 .iter()
@@ -235,16 +258,18 @@ impl InvoiceDetail {
                 .collect(),
             prices_include_tax: self.pricing.entry == crate::domain::PriceEntry::TaxInclusive,
             discount_kind: match self.pricing.discount {
-                crate::domain::DocumentDiscount::None => "none",
-                crate::domain::DocumentDiscount::Percent(_) => "percent",
-                crate::domain::DocumentDiscount::Amount(_) => "amount",
+                DocumentDiscount::None => "none",
+                DocumentDiscount::Percent(_) => "percent",
+                DocumentDiscount::Amount(_) => "amount",
             }
             .to_string(),
             discount: match self.pricing.discount {
-                crate::domain::DocumentDiscount::None => String::new(),
-                crate::domain::DocumentDiscount::Percent(d)
-                | crate::domain::DocumentDiscount::Amount(d) => d.normalize().to_string(),
+                DocumentDiscount::None => String::new(),
+                DocumentDiscount::Percent(d) | DocumentDiscount::Amount(d) => {
+                    d.normalize().to_string()
+                }
             },
+            ..DraftForm::default()
         }
     }
 }

@@ -29,6 +29,7 @@ pub mod party_aging;
 pub mod posting;
 pub mod pricing;
 pub mod profile;
+pub mod quotes;
 pub mod recurrence;
 pub mod reports;
 pub mod status;

@@ -203,7 +203,7 @@ pub(crate) async fn load_lines(
     Ok(rows.into_iter().map(line_from_row).collect())
 }
 
-type LineRow = (
+pub(crate) type LineRow = (
     String,
     i64,
     i64,
@@ -216,7 +216,7 @@ type LineRow = (
     String,
 );
 
-fn line_from_row(row: LineRow) -> LineInput {
+pub(crate) fn line_from_row(row: LineRow) -> LineInput {
     let (description, q, p, d, t, account, category, name, reason, unit) = row;
     LineInput {
         description,
@@ -613,6 +613,7 @@ pub async fn get_invoice(
         credit_notes,
         write_off,
         today,
+        quote: super::quotes::quote_of_invoice(conn, id).await?,
     }))
 }
 

@@ -32,6 +32,7 @@ pub mod payment_changes;
 pub mod payment_detail;
 pub mod payments;
 pub mod pricing;
+pub mod quotes;
 pub mod recurring;
 pub mod reports;
 pub mod statements;

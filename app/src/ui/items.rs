@@ -106,6 +106,15 @@ pub fn ItemsPage() -> impl IntoView {
     }
 }
 
+/// A price with at least two decimals: 45.5 shows as "45.50".
+fn price_text(price: rust_decimal::Decimal) -> String {
+    let mut price = price.normalize();
+    if price.scale() < 2 {
+        price.rescale(2);
+    }
+    crate::domain::money::group_thousands(price)
+}
+
 fn rate_label(rates: &[TaxRate], id: i64) -> String {
     rates
         .iter()
@@ -160,7 +169,7 @@ fn ItemList(
                                     <span class="muted sub-line">{item.description.clone()}</span>
                                 </td>
                                 <td data-label="Unit">{item.unit.clone()}</td>
-                                <td data-label="Unit price" class="num">{item.unit_price.normalize().to_string()}</td>
+                                <td data-label="Unit price" class="num">{price_text(item.unit_price)}</td>
                                 <td data-label="Tax">{rate_label(&rates, item.tax_rate_id)}</td>
                                 <td data-label="Account">{item.revenue_account.clone()}</td>
                                 <td class="row-actions">

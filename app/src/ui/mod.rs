@@ -18,6 +18,7 @@ mod live;
 mod numbering;
 mod payments;
 mod print;
+mod quotes;
 mod recurring;
 mod settings;
 mod team;
@@ -93,6 +94,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/login") view=auth::LoginPage />
                 <Route path=path!("/invite/:token") view=team::InvitePage />
                 <Route path=path!("/invoices/:id/print") view=print::PrintInvoicePage />
+                <Route path=path!("/quotes/:id/print") view=quotes::PrintQuotePage />
                 <ParentRoute path=path!("") view=layout::AppLayout>
                     <Route path=path!("") view=dashboard::DashboardPage />
                     <Route path=path!("/customers") view=customers::CustomersPage />
@@ -136,6 +138,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/settings/bank-accounts") view=settings::BankAccountsPage />
                     <Route path=path!("/settings/tax-rates") view=settings::TaxRatesPage />
                     <Route path=path!("/items") view=items::ItemsPage />
+                    <Route path=path!("/quotes") view=quotes::QuotesPage />
+                    <Route path=path!("/quotes/new") view=quotes::NewQuotePage />
+                    <Route path=path!("/quotes/:id") view=quotes::QuotePage />
+                    <Route path=path!("/quotes/:id/edit") view=quotes::EditQuotePage />
                 </ParentRoute>
             </Routes>
         </Router>

@@ -33,7 +33,7 @@ pub fn NewInvoicePage() -> impl IntoView {
                 match defaults.await {
                     Ok(defaults) => {
                         let initial = new_draft(&defaults, customer);
-                        view! { <DraftEditor defaults initial /> }.into_any()
+                        view! { <DraftEditor defaults initial kind=EditorKind::Invoice /> }.into_any()
                     }
                     Err(e) => load_error(e),
                 }
@@ -42,7 +42,41 @@ pub fn NewInvoicePage() -> impl IntoView {
     }
 }
 
-fn new_draft(defaults: &DocumentDefaults, customer: Option<CustomerId>) -> DraftForm {
+/// What the editor writes: an invoice draft or a quote (whose second date is the day it is
+/// valid until, and which is sent rather than issued).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum EditorKind {
+    Invoice,
+    Quote,
+}
+
+/// Saves the form as `kind`, then issues or sends it when asked; the document's id.
+async fn save_document(
+    kind: EditorKind,
+    form: DraftForm,
+    then: bool,
+) -> Result<InvoiceId, (Option<InvoiceId>, AppError)> {
+    use crate::api::quotes::{save_quote, send_quote};
+    match kind {
+        EditorKind::Invoice => {
+            let id = save_draft(form).await.map_err(|e| (None, e))?;
+            if then {
+                issue_invoice(id).await.map_err(|e| (Some(id), e))?;
+            }
+            Ok(id)
+        }
+        EditorKind::Quote => {
+            let id = InvoiceId(save_quote(form).await.map_err(|e| (None, e))?);
+            if then {
+                send_quote(id.0).await.map_err(|e| (Some(id), e))?;
+            }
+            Ok(id)
+        }
+    }
+}
+
+/// A new document's form: today, the customer's terms, one line.
+pub fn new_draft(defaults: &DocumentDefaults, customer: Option<CustomerId>) -> DraftForm {
     let customer = customer.filter(|id| defaults.customers.iter().any(|c| c.id == *id));
     let account = default_account(defaults);
     DraftForm {
@@ -115,7 +149,7 @@ pub fn EditInvoicePage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match data.await {
                     Ok((defaults, detail)) if detail.summary.status == InvoiceStatus::Draft => {
-                        view! { <DraftEditor defaults initial=detail.to_form() /> }.into_any()
+                        view! { <DraftEditor defaults initial=detail.to_form() kind=EditorKind::Invoice /> }.into_any()
                     }
                     Ok((_, detail)) => view! {
                         <EmptyState title="This invoice is issued"
@@ -131,7 +165,11 @@ pub fn EditInvoicePage() -> impl IntoView {
 }
 
 #[component]
-fn DraftEditor(defaults: DocumentDefaults, initial: DraftForm) -> impl IntoView {
+pub fn DraftEditor(
+    defaults: DocumentDefaults,
+    initial: DraftForm,
+    kind: EditorKind,
+) -> impl IntoView {
     let defaults = StoredValue::new(defaults);
     let draft_id = RwSignal::new(initial.id);
     let customer = RwSignal::new(
@@ -192,18 +230,15 @@ fn DraftEditor(defaults: DocumentDefaults, initial: DraftForm) -> impl IntoView 
     let errors = RwSignal::new(None::<AppError>);
     let then_issue = RwSignal::new(false);
     let save = Action::new(move |(form, issue): &(DraftForm, bool)| {
-        let (form, issue) = (form.clone(), *issue);
-        async move {
-            let id = save_draft(form).await.map_err(|e| (None, e))?;
-            if issue {
-                issue_invoice(id).await.map_err(|e| (Some(id), e))?;
-            }
-            Ok::<_, (Option<InvoiceId>, AppError)>(id)
-        }
+        save_document(kind, form.clone(), *issue)
     });
     let navigate = use_navigate();
+    let base = match kind {
+        EditorKind::Invoice => "/invoices",
+        EditorKind::Quote => "/quotes",
+    };
     Effect::new(move |_| match save.value().get() {
-        Some(Ok(id)) => navigate(&format!("/invoices/{id}"), Default::default()),
+        Some(Ok(id)) => navigate(&format!("{base}/{id}"), Default::default()),
         Some(Err((saved, e))) => {
             // A draft that was saved before issuing failed must not be saved again as new.
             if saved.is_some() {
@@ -254,7 +289,7 @@ fn DraftEditor(defaults: DocumentDefaults, initial: DraftForm) -> impl IntoView 
                             <TextField id="issue_date" label="Issue date" kind="date" value=issue_date
                                 errors required=true />
                             <div on:input=move |_| due_touched.set(true)>
-                                <TextField id="due_date" label="Due date" kind="date" value=due_date
+                                <TextField id="due_date" label=if kind == EditorKind::Quote { "Valid until" } else { "Due date" } kind="date" value=due_date
                                     errors required=true />
                             </div>
                         </div>
@@ -286,7 +321,7 @@ fn DraftEditor(defaults: DocumentDefaults, initial: DraftForm) -> impl IntoView 
                 <div class="form-actions sticky-actions">
                     <SubmitButton label="Save draft" pending=save.pending() class="button secondary"
                         on_click=Callback::new(move |_| then_issue.set(false)) />
-                    <SubmitButton label="Save and issue" pending=save.pending()
+                    <SubmitButton label=if kind == EditorKind::Quote { "Save and send" } else { "Save and issue" } pending=save.pending()
                         on_click=Callback::new(move |_| then_issue.set(true)) />
                 </div>
             </fieldset>

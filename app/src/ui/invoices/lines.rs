@@ -169,7 +169,7 @@ pub fn LineEditor(
             <div class="line-head" aria-hidden="true">
                 <span>"Item"</span>
                 <span>"Description"</span>
-                <span class="num">"Quantity"</span>
+                <span class="num">"Qty"</span>
                 <span>"Unit"</span>
                 <span class="num">"Unit price"</span>
                 <span class="num">"Disc. %"</span>
@@ -206,7 +206,7 @@ fn ItemPicker(row: LineRow, index: Memo<usize>, items: StoredValue<Vec<Item>>) -
                 bind:value=picked
                 on:change=on_change
             >
-                <option value="">{if items.with_value(Vec::is_empty) { "No items yet" } else { "Pick an item…" }}</option>
+                <option value="">{if items.with_value(Vec::is_empty) { "No items" } else { "Pick…" }}</option>
                 {items.get_value().into_iter().map(|i| {
                     view! { <option value=i.id.to_string()>{i.name.clone()}</option> }
                 }).collect_view()}
@@ -246,7 +246,9 @@ fn RateSelect(
                     .map(|r| {
                         let id = r.id.to_string();
                         let selected = id == initial;
-                        view! { <option value=id selected=selected>{r.label()}</option> }
+                        // The percentage first, so a narrow select still shows it.
+                        let text = format!("{}% {}", r.rate.normalize(), r.name);
+                        view! { <option value=id selected=selected>{text}</option> }
                     }).collect_view()}
             </select>
             <FieldError id=Signal::derive(move || format!("line-{}-tax_rate_id-error", index.get())) error />

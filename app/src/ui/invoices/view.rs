@@ -94,10 +94,15 @@ fn InvoiceDocument(detail: InvoiceDetail, crediting: RwSignal<bool>) -> impl Int
                     <div><dt>"Invoice number"</dt><dd>{s.number.clone().unwrap_or_else(|| "Not issued yet".into())}</dd></div>
                     <div><dt>"Issue date"</dt><dd>{day(s.issue_date)}</dd></div>
                     <div><dt>"Due date"</dt><dd>{day(s.due_date)}</dd></div>
+                    {detail.quote.clone().map(|(quote, number)| view! {
+                        <div><dt>"From quote"</dt><dd>
+                            <A href=format!("/quotes/{quote}")>{number.unwrap_or_else(|| "draft".into())}</A>
+                        </dd></div>
+                    })}
                     <div><dt>"Currency"</dt><dd>{currency.code().to_string()}</dd></div>
                 </dl>
             </div>
-            <LinesTable detail=detail.clone() />
+            <LinesTable lines=detail.lines.clone() currency=detail.currency pricing=detail.pricing />
             <Totals detail=detail.clone() />
             {(!detail.notes.is_empty()).then(|| view! {
                 <div class="doc-notes"><h2 class="eyebrow">"Notes"</h2><p>{detail.notes.clone()}</p></div>
@@ -108,10 +113,14 @@ fn InvoiceDocument(detail: InvoiceDetail, crediting: RwSignal<bool>) -> impl Int
     }
 }
 
+/// The lines of an invoice or a quote.
 #[component]
-fn LinesTable(detail: InvoiceDetail) -> impl IntoView {
-    let currency = detail.currency;
-    let inclusive = detail.pricing.entry == crate::domain::PriceEntry::TaxInclusive;
+pub fn LinesTable(
+    lines: Vec<crate::api::types::InvoiceLineView>,
+    currency: crate::domain::Currency,
+    pricing: crate::domain::Pricing,
+) -> impl IntoView {
+    let inclusive = pricing.entry == crate::domain::PriceEntry::TaxInclusive;
     view! {
         <table class="list lines-table">
             <thead>
@@ -125,7 +134,7 @@ fn LinesTable(detail: InvoiceDetail) -> impl IntoView {
                 </tr>
             </thead>
             <tbody>
-                {detail.lines.into_iter().map(|line| view! {
+                {lines.into_iter().map(|line| view! {
                     <tr>
                         <td class="primary-cell">
                             {line.description.clone()}
@@ -158,14 +167,12 @@ pub fn exemption(line: &crate::api::types::InvoiceLineView) -> Option<String> {
         .then(|| format!("Exempt from tax: {}", line.tax.exemption_reason))
 }
 
-/// Net, the tax of each rate on its base, total, and what is still due.
+/// Subtotal and discount (when there is one), net, the tax of each rate on its base, total.
 #[component]
-fn Totals(detail: InvoiceDetail) -> impl IntoView {
-    let totals = detail.totals;
-    let due = detail.summary.open;
-    let subtotal = crate::domain::Money::sum(detail.currency, totals.line_amounts.iter().copied());
+pub fn Figures(totals: crate::domain::InvoiceTotals) -> impl IntoView {
+    let subtotal =
+        crate::domain::Money::sum(totals.net.currency(), totals.line_amounts.iter().copied());
     view! {
-        <dl class="totals">
             {(!totals.discount.is_zero()).then(|| view! {
                 <div><dt>"Subtotal"</dt><dd data-testid="subtotal"><Amount value=subtotal /></dd></div>
                 <div><dt>"Discount"</dt><dd data-testid="discount"><Amount value=-totals.discount /></dd></div>
@@ -178,6 +185,16 @@ fn Totals(detail: InvoiceDetail) -> impl IntoView {
                 </div>
             }).collect_view()}
             <div class="grand"><dt>"Total"</dt><dd data-testid="total"><Amount value=totals.gross /></dd></div>
+    }
+}
+
+/// The figures, then what is still due.
+#[component]
+fn Totals(detail: InvoiceDetail) -> impl IntoView {
+    let due = detail.summary.open;
+    view! {
+        <dl class="totals">
+            <Figures totals=detail.totals.clone() />
             {match detail.summary.status {
                 // A draft is not owed yet, and a void invoice is reversed in the books.
                 InvoiceStatus::Draft => view! {
