@@ -3,7 +3,7 @@
 // editor's preview and on the issued invoice. Runs at desktop and phone size.
 
 import { test, expect, type Page } from '@playwright/test';
-import { signIn, uniqueSuffix, call } from './support';
+import { signIn, uniqueSuffix, call, chooseRate, isoDay } from './support';
 
 async function ready(page: Page) {
   await expect(page.locator('html')).toHaveAttribute('data-live', 'connected', { timeout: 15_000 });
@@ -66,5 +66,48 @@ test('a picked item fills its line, and tax-inclusive prices with a discount giv
   await expect(page.getByTestId('amount-due')).toContainText('81.90');
   await expect(page.getByRole('cell', { name: '2 hour' })).toBeVisible();
   await page.screenshot({ path: testInfo.outputPath(`priced-invoice-${size}.png`), fullPage: true });
+  expect(crashes).toEqual([]);
+});
+
+test('a quote is sent, converted into an invoice in one click, and the invoice links back to it', async ({ page }, testInfo) => {
+  const suffix = uniqueSuffix(testInfo);
+  const size = testInfo.project.name;
+  const crashes: string[] = [];
+  page.on('pageerror', (error) => crashes.push(error.message));
+  await signIn(page);
+  const customer = `Dockside Deli ${suffix}`;
+  await call(page, 'save_customer', {
+    id: null,
+    form: { name: customer, email: '', billing_address: '', tax_id: '', currency: 'GBP', payment_terms_days: '30', notes: '' },
+  });
+
+  await page.goto('/quotes/new');
+  await ready(page);
+  await page.getByLabel('Customer').selectOption({ label: customer });
+  await page.getByLabel('Valid until').fill(isoDay(30));
+  const line = (label: string) => page.getByLabel(`${label} (line 1)`, { exact: true });
+  await line('Description').fill('Shop sign repaint');
+  await line('Quantity').fill('3');
+  await line('Unit price').fill('80.00');
+  await chooseRate(page, 1, '20');
+  await expect(page.getByTestId('preview-total')).toContainText('288.00');
+  await page.getByRole('button', { name: 'Save and send' }).click();
+
+  await expect(page).toHaveURL(/\/quotes\/\d+$/);
+  await expect(page.getByRole('heading', { name: /^Quote QUO-/ })).toBeVisible();
+  await expect(page.getByTestId('quote-status')).toContainText('sent');
+  await expect(page.getByTestId('total')).toContainText('288.00');
+  await page.screenshot({ path: testInfo.outputPath(`quote-${size}.png`), fullPage: true });
+  await ready(page);
+  await page.getByRole('button', { name: 'Convert to invoice' }).click();
+
+  await expect(page).toHaveURL(/\/invoices\/\d+\/edit$/);
+  await expect(line('Description')).toHaveValue('Shop sign repaint');
+  await expect(page.getByTestId('preview-total')).toContainText('288.00');
+  await page.getByRole('button', { name: 'Save and issue' }).click();
+  await expect(page).toHaveURL(/\/invoices\/\d+$/);
+  await expect(page.getByTestId('amount-due')).toContainText('288.00');
+  await page.getByRole('link', { name: /^QUO-/ }).click();
+  await expect(page.getByTestId('quote-status')).toContainText('accepted');
   expect(crashes).toEqual([]);
 });

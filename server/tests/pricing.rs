@@ -427,3 +427,33 @@ async fn a_quote_is_numbered_when_sent_and_becomes_a_draft_invoice_with_the_same
         "{edit_sent}"
     );
 }
+
+#[tokio::test]
+async fn a_discounted_inclusive_invoice_credited_in_full_leaves_nothing_on_any_account() {
+    let app = TestApp::signed_in().await;
+    let customer = app.customer("Harbor Cafe").await;
+    let (standard, exempt) = (rate_id(&app, "Standard").await, rate_id(&app, "Exempt").await);
+    let lines = vec![
+        line("Design", "3", "40.00", standard),
+        line("Course", "1", "50.00", exempt),
+    ];
+    let id = app
+        .ok("save_draft", draft(customer, lines, true, "amount", "7.77"))
+        .await;
+    app.ok("issue_invoice", json!({"id": id})).await;
+    let form = json!({"invoice_id": id, "amount": "", "date": "2026-03-10",
+        "reason": "Cancelled", "idempotency_key": "pricing-credit-all"});
+
+    app.ok("create_credit_note", json!({"form": form})).await;
+
+    let balances: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT account_code, SUM(amount_minor) FROM postings GROUP BY account_code ORDER BY account_code",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    assert!(balances.iter().all(|(_, b)| *b == 0), "{balances:?}");
+    let detail = app.ok("get_invoice", json!({"id": id})).await;
+    assert_eq!(detail["totals"]["gross"]["amount"], "162.23");
+    assert_eq!(detail["summary"]["open"]["amount"], "0.00");
+}

@@ -17,8 +17,16 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
+/// The status in words and the colour of the invoice status it is nearest to.
 fn status_badge(status: QuoteStatus) -> impl IntoView {
-    view! { <span class=format!("badge status-{}", status.label())>{status.label()}</span> }
+    let look = match status {
+        QuoteStatus::Draft => "draft",
+        QuoteStatus::Sent => "issued",
+        QuoteStatus::Accepted => "paid",
+        QuoteStatus::Declined => "void",
+        QuoteStatus::Expired => "overdue",
+    };
+    view! { <span class=format!("badge badge-{look}")>{status.label()}</span> }
 }
 
 #[component]
