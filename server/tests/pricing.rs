@@ -181,7 +181,7 @@ async fn a_discounted_invoice_shows_the_same_figures_on_screen_pdf_e_invoice_and
         .as_array()
         .unwrap()
         .iter()
-        .map(|r| format!("{}", r["tax"]["amount"].as_str().unwrap()))
+        .map(|r| r["tax"]["amount"].as_str().unwrap().to_string())
         .collect();
     assert_eq!(per_rate, ["0.00", "0.90", "14.40"]);
     for figure in [
@@ -432,7 +432,10 @@ async fn a_quote_is_numbered_when_sent_and_becomes_a_draft_invoice_with_the_same
 async fn a_discounted_inclusive_invoice_credited_in_full_leaves_nothing_on_any_account() {
     let app = TestApp::signed_in().await;
     let customer = app.customer("Harbor Cafe").await;
-    let (standard, exempt) = (rate_id(&app, "Standard").await, rate_id(&app, "Exempt").await);
+    let (standard, exempt) = (
+        rate_id(&app, "Standard").await,
+        rate_id(&app, "Exempt").await,
+    );
     let lines = vec![
         line("Design", "3", "40.00", standard),
         line("Course", "1", "50.00", exempt),
