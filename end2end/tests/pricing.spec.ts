@@ -25,6 +25,11 @@ test('a picked item fills its line, and tax-inclusive prices with a discount giv
     form: { name: customer, email: '', billing_address: '', tax_id: '', currency: 'GBP', payment_terms_days: '14', notes: '' },
   });
 
+  await page.goto('/settings/tax-rates');
+  await ready(page);
+  await expect(page.getByRole('cell', { name: 'Exempt from VAT' })).toBeVisible();
+  await page.screenshot({ path: testInfo.outputPath(`tax-rates-${size}.png`), fullPage: true });
+
   await page.goto('/items');
   await ready(page);
   await page.getByLabel('Name', { exact: true }).fill(item);
