@@ -2,7 +2,7 @@
 // customer, and an impatient double click on "Record payment".
 
 import { test, expect, type Page } from '@playwright/test';
-import { signIn, uniqueSuffix, visible } from './support';
+import { signIn, uniqueSuffix, visible, chooseRate } from './support';
 
 async function issuedInvoice(page: Page, customer: string) {
   await visible(page.getByRole('link', { name: 'Customers' })).click();
@@ -15,7 +15,7 @@ async function issuedInvoice(page: Page, customer: string) {
   await page.getByLabel('Description (line 1)', { exact: true }).fill('Design work');
   await page.getByLabel('Quantity (line 1)', { exact: true }).fill('2');
   await page.getByLabel('Unit price (line 1)', { exact: true }).fill('50');
-  await page.getByLabel('Tax rate % (line 1)', { exact: true }).fill('20');
+  await chooseRate(page, 1, '20');
   await page.getByRole('button', { name: 'Save and issue' }).click();
   await expect(page).toHaveURL(/\/invoices\/\d+$/);
   return page.url();

@@ -4,7 +4,7 @@
 // creates is unique.
 
 import { test, expect, type Page } from '@playwright/test';
-import { signIn, uniqueSuffix, visible, money, isoDay } from './support';
+import { signIn, uniqueSuffix, visible, money, isoDay, chooseRate } from './support';
 
 async function createCustomer(page: Page, name: string) {
   await visible(page.getByRole('link', { name: 'Customers' })).click();
@@ -21,7 +21,7 @@ async function fillLine(page: Page, n: number, d: string, q: string, p: string, 
   await line('Quantity').fill(q);
   await line('Unit price').fill(p);
   await line('Discount %').fill(disc);
-  await line('Tax rate %').fill(tax);
+  await chooseRate(page, n, tax);
 }
 
 async function recordPayment(page: Page, amount: string) {

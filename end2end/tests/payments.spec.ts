@@ -3,7 +3,7 @@
 // again. Runs at desktop and phone size on one shared database.
 
 import { test, expect, type Page } from '@playwright/test';
-import { signIn, uniqueSuffix, visible, isoDay } from './support';
+import { signIn, uniqueSuffix, visible, isoDay, chooseRate, ensureRate } from './support';
 
 /** Waits until the page has hydrated and listens for changes, so clicks reach the app. */
 async function ready(page: Page) {
@@ -20,7 +20,7 @@ async function issueInvoice(page: Page, customer: string): Promise<string> {
   await line('Quantity').fill('1');
   await line('Unit price').fill('100.00');
   await line('Discount %').fill('0');
-  await line('Tax rate %').fill('21');
+  await chooseRate(page, 1, '21');
   await page.getByRole('button', { name: 'Save and issue' }).click();
   await expect(page).toHaveURL(/\/invoices\/\d+$/);
   await expect(page.getByTestId('amount-due')).toContainText('121.00');
@@ -38,6 +38,7 @@ test('credit left by an overpayment is applied to the next invoice, then the res
     if (message.type() === 'error' && /panicked|disposed/.test(message.text())) crashes.push(message.text());
   });
   await signIn(page);
+  await ensureRate(page, '21');
   await visible(page.getByRole('link', { name: 'Customers' })).click();
   await page.getByRole('link', { name: 'New customer' }).click();
   await page.getByLabel('Name').fill(customer);
@@ -87,6 +88,7 @@ test('a card payment with a fee into a second bank account pays an invoice, and 
     if (message.type() === 'error' && /panicked|disposed/.test(message.text())) crashes.push(message.text());
   });
   await signIn(page);
+  await ensureRate(page, '21');
 
   await page.goto('/settings/bank-accounts');
   await ready(page);
@@ -111,7 +113,7 @@ test('a card payment with a fee into a second bank account pays an invoice, and 
   await line('Quantity').fill('1');
   await line('Unit price').fill('100.00');
   await line('Discount %').fill('0');
-  await line('Tax rate %').fill('21');
+  await chooseRate(page, 1, '21');
   await page.getByRole('button', { name: 'Save and issue' }).click();
   await expect(page).toHaveURL(/\/invoices\/\d+$/);
   const invoiceUrl = page.url();

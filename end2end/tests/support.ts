@@ -55,3 +55,26 @@ export async function call(page: Page, name: string, args: unknown) {
   expect(response.ok(), `${name}: ${await response.text()}`).toBeTruthy();
   return response.json();
 }
+
+/** Makes sure a named tax rate of `percent` is in use, adding a standard one if none is. */
+export async function ensureRate(page: Page, percent: string) {
+  const rates: { name: string; rate: string; archived: boolean }[] = await call(page, 'list_tax_rates', {});
+  if (rates.some((r) => !r.archived && Number(r.rate) === Number(percent))) return;
+  await call(page, 'save_tax_rate', {
+    id: null,
+    form: { name: `VAT ${percent}%`, rate: percent, category: 'standard', exemption_reason: '' },
+  });
+}
+
+/** Chooses the named tax rate of `percent` on line `n` (0% is the zero-rated one). */
+export async function chooseRate(page: Page, n: number, percent: string) {
+  const select = page.getByLabel(`Tax rate (line ${n})`, { exact: true });
+  if (Number(percent) === 0) {
+    await select.selectOption({ label: '0% Zero-rated' });
+    return;
+  }
+  const escaped = percent.replace('.', '\\.');
+  const option = select.locator('option', { hasText: new RegExp(`^${escaped}% `) }).first();
+  const value = await option.getAttribute('value');
+  await select.selectOption(value ?? '');
+}

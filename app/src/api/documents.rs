@@ -54,7 +54,7 @@ pub async fn load_einvoice(
     id: InvoiceId,
 ) -> Result<(String, String), AppError> {
     use super::context::internal;
-    use crate::domain::einvoice::{invoice_xml, EInvoice, EParty};
+    use crate::domain::einvoice::{priced_invoice_xml, EInvoice, EParty};
     let document = load_invoice_document(state, id).await?;
     let detail = &document.detail;
     let Some(number) = detail.summary.number.clone() else {
@@ -68,11 +68,6 @@ pub async fn load_einvoice(
         ));
     }
     let mut conn = state.pool.acquire().await.map_err(internal)?;
-    let rounding: String = sqlx::query_scalar("SELECT tax_rounding FROM invoices WHERE id = ?")
-        .bind(id.0)
-        .fetch_one(&mut *conn)
-        .await
-        .map_err(internal)?;
     let lines = crate::store::invoices::load_lines(&mut conn, id)
         .await
         .map_err(internal)?;
@@ -82,7 +77,7 @@ pub async fn load_einvoice(
         issue_date: detail.summary.issue_date,
         due_date: detail.summary.due_date,
         currency: detail.currency,
-        rounding: crate::store::business::rounding_from_text(&rounding),
+        rounding: detail.pricing.rounding,
         note: detail.notes.clone(),
         seller: EParty {
             name: business.display_name().to_string(),
@@ -103,7 +98,8 @@ pub async fn load_einvoice(
         iban: business.payment.iban.clone(),
         bic: business.payment.bic.clone(),
     };
-    let (xml, totals) = invoice_xml(&einvoice).map_err(|e| AppError::Conflict(e.to_string()))?;
+    let (xml, totals) = priced_invoice_xml(&einvoice, detail.pricing)
+        .map_err(|e| AppError::Conflict(e.to_string()))?;
     // One arithmetic: the e-invoice's total is the invoice's, to the cent.
     if totals.gross != detail.totals.gross {
         return Err(internal(anyhow::anyhow!(

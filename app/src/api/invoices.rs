@@ -76,20 +76,45 @@ pub async fn get_document_defaults() -> Result<DocumentDefaults, AppError> {
         tax_rounding: settings.tax_rounding,
         revenue_accounts: revenue_accounts(&mut conn).await.map_err(internal)?,
         customers: customer_options(&mut conn).await.map_err(internal)?,
+        tax_rates: crate::store::tax_rates::list(&mut conn)
+            .await
+            .map_err(internal)?,
+        items: crate::store::items::list(&mut conn, "", false)
+            .await
+            .map_err(internal)?,
     })
 }
 /// Saves a draft (new or existing) and returns its id. Nothing is posted.
 #[server(endpoint = "save_draft", input = Json)]
 pub async fn save_draft(form: DraftForm) -> Result<InvoiceId, AppError> {
     use super::context::{business, internal, require_writer};
-    use super::{parse, FieldErrors};
-    use crate::store::invoices::Draft;
     let (state, _) = require_writer().await?;
     let settings = business(&state).await?;
     let mut tx = crate::store::begin_write(&state.pool)
         .await
         .map_err(internal)?;
-    let accounts: Vec<String> = crate::store::accounts::revenue_accounts(&mut tx)
+    let draft = parse_draft(&mut tx, &form, &settings, "due date").await?;
+    let id = crate::store::invoices::save_draft(&mut tx, &draft)
+        .await
+        .map_err(invoice_error)?;
+    tx.commit().await.map_err(internal)?;
+    state.publish("invoice");
+    Ok(id)
+}
+
+/// Checks a document's form (an invoice draft or a quote) and prices it, collecting every
+/// problem by field; `due` names the second date ("due date", "valid until").
+#[cfg(feature = "ssr")]
+pub(crate) async fn parse_draft(
+    tx: &mut sqlx::SqliteConnection,
+    form: &DraftForm,
+    settings: &crate::store::business::Business,
+    due: &str,
+) -> Result<crate::store::invoices::Draft, AppError> {
+    use super::context::internal;
+    use super::{parse, FieldErrors};
+    use crate::store::invoices::Draft;
+    let accounts: Vec<String> = crate::store::accounts::revenue_accounts(&mut *tx)
         .await
         .map_err(internal)?
         .into_iter()
@@ -97,7 +122,7 @@ pub async fn save_draft(form: DraftForm) -> Result<InvoiceId, AppError> {
         .collect();
     let mut errors = FieldErrors::default();
     let customer = match form.customer_id {
-        Some(id) => crate::store::customers::get_customer(&mut tx, id)
+        Some(id) => crate::store::customers::get_customer(&mut *tx, id)
             .await
             .map_err(internal)?,
         None => None,
@@ -107,9 +132,12 @@ pub async fn save_draft(form: DraftForm) -> Result<InvoiceId, AppError> {
     }
     let issue_date = parse::date(&mut errors, "issue_date", &form.issue_date);
     let due_date = parse::date(&mut errors, "due_date", &form.due_date);
-    if let (Some(issue), Some(due)) = (issue_date, due_date) {
-        if due < issue {
-            errors.add("due_date", "the due date cannot be before the issue date");
+    if let (Some(issue), Some(due_day)) = (issue_date, due_date) {
+        if due_day < issue {
+            errors.add(
+                "due_date",
+                format!("the {due} cannot be before the issue date"),
+            );
         }
     }
     let currency = parse::currency(
@@ -118,12 +146,25 @@ pub async fn save_draft(form: DraftForm) -> Result<InvoiceId, AppError> {
         &form.currency,
         settings.base_currency,
     );
-    let lines = parse::lines(&mut errors, &form.lines, &accounts);
+    let rates = crate::store::tax_rates::list(&mut *tx)
+        .await
+        .map_err(internal)?;
+    let lines = parse::lines(&mut errors, &form.lines, &accounts, &rates);
     let notes = parse::text(&mut errors, "notes", &form.notes, 5000);
+    let pricing = parse::pricing(
+        &mut errors,
+        form,
+        settings.tax_rounding,
+        currency.unwrap_or(settings.base_currency),
+    );
     if let (true, Some(currency)) = (errors.is_empty(), currency) {
-        let totals = crate::domain::invoice_totals(&lines, currency, settings.tax_rounding);
-        if let Some(problem) = crate::domain::totals::total_problem(&totals) {
-            errors.add("lines", problem);
+        match crate::domain::document_totals(&lines, currency, pricing) {
+            Ok(totals) => {
+                if let Some(problem) = crate::domain::totals::total_problem(&totals) {
+                    errors.add("lines", problem);
+                }
+            }
+            Err(refused) => errors.add(refused.field(), refused.to_string()),
         }
     }
     errors.into_result()?;
@@ -132,22 +173,16 @@ pub async fn save_draft(form: DraftForm) -> Result<InvoiceId, AppError> {
     else {
         return Err(AppError::invalid("customer_id", "check the form"));
     };
-    let draft = Draft {
+    Ok(Draft {
         id: form.id,
         customer_id: customer.id,
         issue_date,
         due_date,
         currency,
-        rounding: settings.tax_rounding,
+        pricing,
         notes,
         lines,
-    };
-    let id = crate::store::invoices::save_draft(&mut tx, &draft)
-        .await
-        .map_err(invoice_error)?;
-    tx.commit().await.map_err(internal)?;
-    state.publish("invoice");
-    Ok(id)
+    })
 }
 
 /// Issues a draft: assigns its number and posts it. Returns the number.

@@ -2,10 +2,13 @@
 //! form can show each one next to its input. Nothing is saved unless all of it parses.
 
 use super::error::FieldErrors;
-use super::types::{CustomerForm, LineForm};
+use super::types::{CustomerForm, DraftForm, LineForm};
 use crate::domain::money::parse_decimal;
 use crate::domain::totals::{validate_line, MAX_DOCUMENT_TOTAL, MAX_LINES};
-use crate::domain::{AccountCode, Currency, LineInput, Money};
+use crate::domain::{
+    AccountCode, Currency, DocumentDiscount, LineInput, LineTax, Money, PriceEntry, Pricing,
+    TaxRate, TaxRounding,
+};
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 
@@ -107,7 +110,12 @@ pub fn percent_text(text: &str) -> &str {
 }
 
 /// Parses the lines of a document; fields are named `lines.N.field`.
-pub fn lines(errors: &mut FieldErrors, forms: &[LineForm], accounts: &[String]) -> Vec<LineInput> {
+pub fn lines(
+    errors: &mut FieldErrors,
+    forms: &[LineForm],
+    accounts: &[String],
+    rates: &[TaxRate],
+) -> Vec<LineInput> {
     if forms.is_empty() {
         errors.add("lines", "add at least one line");
     }
@@ -130,13 +138,7 @@ pub fn lines(errors: &mut FieldErrors, forms: &[LineForm], accounts: &[String]) 
             2,
             Some(Decimal::ZERO),
         );
-        let tax_rate = decimal(
-            errors,
-            &field("tax_rate"),
-            percent_text(&form.tax_rate),
-            2,
-            Some(Decimal::ZERO),
-        );
+        let (tax_rate, tax) = line_tax(errors, &field, form, rates);
         if !accounts.contains(&form.revenue_account) {
             errors.add(field("revenue_account"), "choose a revenue account");
         }
@@ -148,7 +150,12 @@ pub fn lines(errors: &mut FieldErrors, forms: &[LineForm], accounts: &[String]) 
             discount_percent: discount.unwrap_or(Decimal::ZERO),
             tax_rate: tax_rate.unwrap_or(Decimal::ZERO),
             revenue_account: AccountCode(form.revenue_account.clone()),
+            unit: form.unit.trim().to_string(),
+            tax,
         };
+        if let Some(problem) = crate::domain::items::unit_problem(&line.unit) {
+            errors.add(field("unit"), problem);
+        }
         for (name, message) in validate_line(&line) {
             errors.add(field(name), message);
         }
@@ -158,6 +165,93 @@ pub fn lines(errors: &mut FieldErrors, forms: &[LineForm], accounts: &[String]) 
         parsed.push(line);
     }
     parsed
+}
+
+/// A percentage with at most two decimals, "%" allowed.
+pub fn percentage(errors: &mut FieldErrors, field: &str, text: &str) -> Option<Decimal> {
+    decimal(errors, field, percent_text(text), 2, None)
+}
+
+/// A line's tax: the named rate chosen (copied onto the line as billed), or for a line with
+/// no named rate its bare percentage.
+fn line_tax(
+    errors: &mut FieldErrors,
+    field: &dyn Fn(&str) -> String,
+    form: &LineForm,
+    rates: &[TaxRate],
+) -> (Option<Decimal>, LineTax) {
+    if form.tax_rate_id.trim().is_empty() {
+        let rate = decimal(
+            errors,
+            &field("tax_rate"),
+            percent_text(&form.tax_rate),
+            2,
+            Some(Decimal::ZERO),
+        );
+        return (rate, LineTax::default());
+    }
+    let chosen = form
+        .tax_rate_id
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .and_then(|id| rates.iter().find(|r| r.id == id));
+    match chosen {
+        Some(rate) if rate.archived => {
+            errors.add(
+                field("tax_rate_id"),
+                format!("the rate {} is archived; choose one in use", rate.label()),
+            );
+            (None, LineTax::default())
+        }
+        Some(rate) => (Some(rate.rate), rate.line_tax()),
+        None => {
+            errors.add(field("tax_rate_id"), "choose a tax rate");
+            (None, LineTax::default())
+        }
+    }
+}
+
+/// A document's pricing: tax-inclusive prices or not, and its discount; the tax rounding is
+/// the business's.
+pub fn pricing(
+    errors: &mut FieldErrors,
+    form: &DraftForm,
+    rounding: TaxRounding,
+    currency: Currency,
+) -> Pricing {
+    let entry = if form.prices_include_tax {
+        PriceEntry::TaxInclusive
+    } else {
+        PriceEntry::TaxExclusive
+    };
+    let value = |errors: &mut FieldErrors, places| {
+        decimal(
+            errors,
+            "discount",
+            percent_text(&form.discount),
+            places,
+            None,
+        )
+    };
+    let discount = match form.discount_kind.as_str() {
+        "" | "none" => DocumentDiscount::None,
+        "percent" => value(errors, 2).map_or(DocumentDiscount::None, DocumentDiscount::Percent),
+        "amount" => value(errors, currency.minor_units())
+            .map_or(DocumentDiscount::None, DocumentDiscount::Amount),
+        _ => {
+            errors.add(
+                "discount_kind",
+                "choose no discount, a percentage or an amount",
+            );
+            DocumentDiscount::None
+        }
+    };
+    Pricing {
+        entry,
+        discount,
+        rounding,
+    }
 }
 
 /// A customer's details, validated. Returns the terms in days.

@@ -79,8 +79,17 @@ pub struct LineForm {
     pub quantity: String,
     pub unit_price: String,
     pub discount_percent: String,
+    /// A bare percentage, used only when no named rate is chosen (older clients, imports).
     pub tax_rate: String,
     pub revenue_account: String,
+    /// The named tax rate chosen, by id; empty to use `tax_rate` as a bare percentage.
+    #[serde(default)]
+    pub tax_rate_id: String,
+    /// The name of the rate the line was billed under, so an editor can find it again.
+    #[serde(default)]
+    pub tax_name: String,
+    #[serde(default)]
+    pub unit: String,
 }
 
 /// A draft invoice as edited. `id` is `None` for a new draft.
@@ -93,6 +102,15 @@ pub struct DraftForm {
     pub currency: String,
     pub notes: String,
     pub lines: Vec<LineForm>,
+    /// Whether the unit prices include tax.
+    #[serde(default)]
+    pub prices_include_tax: bool,
+    /// "none", "percent" or "amount".
+    #[serde(default)]
+    pub discount_kind: String,
+    /// The document discount as typed: a percentage or an amount.
+    #[serde(default)]
+    pub discount: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -116,7 +134,37 @@ pub struct InvoiceLineView {
     pub discount_percent: Decimal,
     pub tax_rate: Decimal,
     pub revenue_account: String,
+    /// The line's amount as written, net of tax, before the document discount.
     pub net: Money,
+    #[serde(default)]
+    pub unit: String,
+    #[serde(default)]
+    pub tax: crate::domain::LineTax,
+}
+
+impl InvoiceLineView {
+    pub fn of(line: &crate::domain::LineInput, net: Money) -> InvoiceLineView {
+        InvoiceLineView {
+            description: line.description.clone(),
+            quantity: line.quantity,
+            unit_price: line.unit_price,
+            discount_percent: line.discount_percent,
+            tax_rate: line.tax_rate,
+            revenue_account: line.revenue_account.0.clone(),
+            net,
+            unit: line.unit.clone(),
+            tax: line.tax.clone(),
+        }
+    }
+
+    /// "Reduced 5%", "Exempt 0%" or "20%".
+    pub fn tax_label(&self) -> String {
+        let rate = format!("{}%", self.tax_rate.normalize());
+        match self.tax.name.as_str() {
+            "" => rate,
+            name => format!("{name} {rate}"),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -142,6 +190,9 @@ pub struct InvoiceDetail {
     pub currency: Currency,
     pub notes: String,
     pub lines: Vec<InvoiceLineView>,
+    /// Tax-inclusive prices, document discount, tax rounding.
+    #[serde(default)]
+    pub pricing: crate::domain::Pricing,
     pub totals: InvoiceTotals,
     pub paid: Money,
     pub payments: Vec<AllocationView>,
@@ -152,6 +203,9 @@ pub struct InvoiceDetail {
     pub write_off: Option<WriteOffView>,
     /// The business's today, for forms that default to it.
     pub today: NaiveDate,
+    /// The quote it was made from (id and number), if any.
+    #[serde(default)]
+    pub quote: Option<(i64, Option<String>)>,
 }
 
 /// An invoice's write-off: when, how much, why.
@@ -165,6 +219,10 @@ pub struct WriteOffView {
 impl InvoiceDetail {
     /// The draft form to edit this invoice with.
     pub fn to_form(&self) -> DraftForm {
+        let parts = InvoiceDetailParts {
+            lines: &self.lines,
+            pricing: self.pricing,
+        };
         DraftForm {
             id: Some(self.summary.id),
             customer_id: Some(self.summary.customer_id),
@@ -172,6 +230,22 @@ impl InvoiceDetail {
             due_date: self.summary.due_date.to_string(),
             currency: self.currency.code().to_string(),
             notes: self.notes.clone(),
+            ..parts.form()
+        }
+    }
+}
+
+/// The lines and pricing of a document, as the editor's form holds them (shared by invoices
+/// and quotes).
+pub struct InvoiceDetailParts<'a> {
+    pub lines: &'a [InvoiceLineView],
+    pub pricing: crate::domain::Pricing,
+}
+
+impl InvoiceDetailParts<'_> {
+    pub fn form(&self) -> DraftForm {
+        use crate::domain::DocumentDiscount;
+        DraftForm {
             lines: self
                 .lines
                 .iter()
@@ -182,8 +256,25 @@ impl InvoiceDetail {
                     discount_percent: l.discount_percent.normalize().to_string(),
                     tax_rate: l.tax_rate.normalize().to_string(),
                     revenue_account: l.revenue_account.clone(),
+                    tax_rate_id: String::new(),
+                    tax_name: l.tax.name.clone(),
+                    unit: l.unit.clone(),
                 })
                 .collect(),
+            prices_include_tax: self.pricing.entry == crate::domain::PriceEntry::TaxInclusive,
+            discount_kind: match self.pricing.discount {
+                DocumentDiscount::None => "none",
+                DocumentDiscount::Percent(_) => "percent",
+                DocumentDiscount::Amount(_) => "amount",
+            }
+            .to_string(),
+            discount: match self.pricing.discount {
+                DocumentDiscount::None => String::new(),
+                DocumentDiscount::Percent(d) | DocumentDiscount::Amount(d) => {
+                    d.normalize().to_string()
+                }
+            },
+            ..DraftForm::default()
         }
     }
 }
@@ -422,6 +513,12 @@ pub struct DocumentDefaults {
     pub tax_rounding: crate::domain::TaxRounding,
     pub revenue_accounts: Vec<AccountOption>,
     pub customers: Vec<CustomerOption>,
+    /// Named tax rates, archived ones too (so a line billed under one can still show it).
+    #[serde(default)]
+    pub tax_rates: Vec<crate::domain::TaxRate>,
+    /// Items in use, for the line picker.
+    #[serde(default)]
+    pub items: Vec<crate::domain::items::Item>,
 }
 
 /// A recorded payment, for the list of everything received.

@@ -4,7 +4,8 @@
 //! verifies the EN 16931 calculation rules on it; the tests run it over generated invoices.
 
 use super::money::{Currency, Money};
-use super::totals::{invoice_totals, line_net, InvoiceTotals, LineInput, TaxRounding};
+use super::pricing::{document_totals, PriceEntry, Pricing, PricingError};
+use super::totals::{line_net, InvoiceTotals, LineInput, TaxLine, TaxRounding};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use std::fmt::Write;
@@ -48,6 +49,8 @@ pub enum EInvoiceError {
     NoCountry(&'static str),
     #[error("the invoice has no lines")]
     NoLines,
+    #[error(transparent)]
+    Pricing(#[from] PricingError),
 }
 
 /// The ISO 3166 country of a party: the letters a VAT number starts with (Greece's "EL" is
@@ -62,12 +65,92 @@ fn country(tax_id: &str, iban: &str) -> Option<String> {
     from(tax_id).or_else(|| from(iban))
 }
 
-/// The tax category of a rate: standard when it charges tax, zero-rated when not.
-fn category(rate: Decimal) -> &'static str {
-    if rate.is_zero() {
-        "Z"
+/// The VAT category code of a line: as billed, or for older lines what its rate implies.
+fn line_code(line: &LineInput) -> &'static str {
+    line.tax.category_at(line.tax_rate).code()
+}
+
+/// One VAT breakdown (BG-23): a rate's figures, split by category where one rate holds
+/// several (zero-rated and exempt lines are both at 0%).
+struct Breakdown {
+    code: &'static str,
+    tax: TaxLine,
+    exemption_reason: String,
+}
+
+fn breakdowns(lines: &[LineInput], totals: &InvoiceTotals) -> Vec<Breakdown> {
+    let mut out = Vec::new();
+    for t in &totals.taxes {
+        let members: Vec<usize> = (0..lines.len())
+            .filter(|i| lines[*i].tax_rate.normalize() == t.rate.normalize())
+            .collect();
+        let mut codes: Vec<&'static str> = members.iter().map(|i| line_code(&lines[*i])).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        for code in &codes {
+            let of_code: Vec<usize> = members
+                .iter()
+                .copied()
+                .filter(|i| line_code(&lines[*i]) == *code)
+                .collect();
+            let currency = t.base.currency();
+            let sum = |v: &[Money]| Money::sum(currency, of_code.iter().map(|i| v[*i]));
+            let base = sum(&totals.line_nets);
+            let mut reasons: Vec<&str> = of_code
+                .iter()
+                .map(|i| lines[*i].tax.exemption_reason.trim())
+                .filter(|r| !r.is_empty())
+                .collect();
+            reasons.dedup();
+            let tax = if codes.len() == 1 {
+                t.clone()
+            } else {
+                // Only rates of 0% hold several categories, so each part's tax is nothing.
+                TaxLine {
+                    rate: t.rate,
+                    base,
+                    tax: Money::new(base.amount() * t.rate / Decimal::ONE_HUNDRED, currency),
+                    allowance: sum(&totals.line_amounts) - base,
+                }
+            };
+            let exemption_reason = match (*code, reasons.is_empty()) {
+                ("E", true) => "Exempt".to_string(),
+                _ => reasons.join("; "),
+            };
+            out.push(Breakdown {
+                code,
+                tax,
+                exemption_reason,
+            });
+        }
+    }
+    out
+}
+
+/// The category element of a breakdown or an allowance, with the exemption reason (BT-120).
+fn tax_category(b: &Breakdown) -> String {
+    let reason = if b.code == "E" {
+        format!(
+            "<cbc:TaxExemptionReason>{}</cbc:TaxExemptionReason>",
+            escape(&b.exemption_reason)
+        )
     } else {
-        "S"
+        String::new()
+    };
+    format!(
+        "<cac:TaxCategory><cbc:ID>{}</cbc:ID><cbc:Percent>{}</cbc:Percent>{reason}\
+         <cac:TaxScheme><cbc:ID>VAT</cbc:ID></cac:TaxScheme></cac:TaxCategory>",
+        b.code,
+        b.tax.rate.normalize()
+    )
+}
+
+/// A line's net price: the unit price when prices are written without tax, otherwise the
+/// derived net amount per unit, to enough places that quantity × price rounds to it.
+fn net_price(line: &LineInput, amount: Money, entry: PriceEntry) -> Decimal {
+    match entry {
+        PriceEntry::TaxExclusive => line.unit_price.normalize(),
+        PriceEntry::TaxInclusive => (amount.amount() / line.quantity).round_dp(10).normalize(),
     }
 }
 
@@ -166,8 +249,22 @@ fn party(out: &mut String, tag: &str, p: &EParty, country: &str) {
     let _ = write!(out, "</cac:Party></cac:{tag}>");
 }
 
-/// The invoice as UBL 2.1 XML, with its totals.
+/// The invoice as UBL 2.1 XML, with its totals, priced tax-exclusive with no document
+/// discount.
 pub fn invoice_xml(doc: &EInvoice) -> Result<(String, InvoiceTotals), EInvoiceError> {
+    let pricing = Pricing {
+        rounding: doc.rounding,
+        ..Pricing::default()
+    };
+    priced_invoice_xml(doc, pricing)
+}
+
+/// The invoice as UBL 2.1 XML under its pricing (tax-inclusive prices, document discount as
+/// allowances per VAT category), with its totals.
+pub fn priced_invoice_xml(
+    doc: &EInvoice,
+    pricing: Pricing,
+) -> Result<(String, InvoiceTotals), EInvoiceError> {
     if doc.lines.is_empty() {
         return Err(EInvoiceError::NoLines);
     }
@@ -175,7 +272,8 @@ pub fn invoice_xml(doc: &EInvoice) -> Result<(String, InvoiceTotals), EInvoiceEr
         country(&doc.seller.tax_id, &doc.iban).ok_or(EInvoiceError::NoCountry("business"))?;
     // A buyer without a VAT number is taken to be in the business's country.
     let buyer_country = country(&doc.buyer.tax_id, "").unwrap_or_else(|| seller_country.clone());
-    let totals = invoice_totals(&doc.lines, doc.currency, doc.rounding);
+    let totals = document_totals(&doc.lines, doc.currency, pricing)?;
+    let breakdowns = breakdowns(&doc.lines, &totals);
     let c = doc.currency.code();
     let money = |m: Money| format!("currencyID=\"{c}\">{}", amount(m));
     let mut x = String::with_capacity(4096 + doc.lines.len() * 700);
@@ -233,16 +331,14 @@ pub fn invoice_xml(doc: &EInvoice) -> Result<(String, InvoiceTotals), EInvoiceEr
         "<cac:PaymentTerms><cbc:Note>Payable by {}</cbc:Note></cac:PaymentTerms>",
         doc.due_date
     );
-    for t in totals.taxes.iter().filter(|t| !t.allowance.is_zero()) {
+    for b in breakdowns.iter().filter(|b| !b.tax.allowance.is_zero()) {
         let _ = write!(
             x,
             "<cac:AllowanceCharge><cbc:ChargeIndicator>false</cbc:ChargeIndicator>\
              <cbc:AllowanceChargeReason>Discount</cbc:AllowanceChargeReason><cbc:Amount {}</cbc:Amount>\
-             <cac:TaxCategory><cbc:ID>{}</cbc:ID><cbc:Percent>{}</cbc:Percent><cac:TaxScheme><cbc:ID>VAT</cbc:ID></cac:TaxScheme></cac:TaxCategory>\
-             </cac:AllowanceCharge>",
-            money(t.allowance),
-            category(t.rate),
-            t.rate.normalize()
+             {}</cac:AllowanceCharge>",
+            money(b.tax.allowance),
+            tax_category(b)
         );
     }
     let _ = write!(
@@ -250,15 +346,14 @@ pub fn invoice_xml(doc: &EInvoice) -> Result<(String, InvoiceTotals), EInvoiceEr
         "<cac:TaxTotal><cbc:TaxAmount {}</cbc:TaxAmount>",
         money(totals.tax)
     );
-    for t in &totals.taxes {
+    for b in &breakdowns {
         let _ = write!(
             x,
             "<cac:TaxSubtotal><cbc:TaxableAmount {}</cbc:TaxableAmount><cbc:TaxAmount {}</cbc:TaxAmount>\
-             <cac:TaxCategory><cbc:ID>{}</cbc:ID><cbc:Percent>{}</cbc:Percent><cac:TaxScheme><cbc:ID>VAT</cbc:ID></cac:TaxScheme></cac:TaxCategory></cac:TaxSubtotal>",
-            money(t.base),
-            money(t.tax),
-            category(t.rate),
-            t.rate.normalize()
+             {}</cac:TaxSubtotal>",
+            money(b.tax.base),
+            money(b.tax.tax),
+            tax_category(b)
         );
     }
     x.push_str("</cac:TaxTotal>");
@@ -294,14 +389,17 @@ pub fn invoice_xml(doc: &EInvoice) -> Result<(String, InvoiceTotals), EInvoiceEr
         let undiscounted = Money::new(line.quantity * line.unit_price, doc.currency);
         let _ = write!(
             x,
-            "<cac:InvoiceLine><cbc:ID>{}</cbc:ID><cbc:InvoicedQuantity unitCode=\"C62\">{}</cbc:InvoicedQuantity>\
+            "<cac:InvoiceLine><cbc:ID>{}</cbc:ID><cbc:InvoicedQuantity unitCode=\"{}\">{}</cbc:InvoicedQuantity>\
              <cbc:LineExtensionAmount {}</cbc:LineExtensionAmount>",
             i + 1,
+            super::items::unit_code(&line.unit),
             line.quantity.normalize(),
             money(*net)
         );
         let discount = undiscounted - *net;
-        if !line.discount_percent.is_zero() && !discount.is_zero() {
+        // With tax-inclusive prices the line's discount is already inside its net price.
+        let exclusive = pricing.entry == PriceEntry::TaxExclusive;
+        if exclusive && !line.discount_percent.is_zero() && !discount.is_zero() {
             let _ = write!(
                 x,
                 "<cac:AllowanceCharge><cbc:ChargeIndicator>false</cbc:ChargeIndicator>\
@@ -316,18 +414,18 @@ pub fn invoice_xml(doc: &EInvoice) -> Result<(String, InvoiceTotals), EInvoiceEr
              <cac:TaxScheme><cbc:ID>VAT</cbc:ID></cac:TaxScheme></cac:ClassifiedTaxCategory></cac:Item>\
              <cac:Price><cbc:PriceAmount currencyID=\"{c}\">{}</cbc:PriceAmount></cac:Price></cac:InvoiceLine>",
             escape(line.description.lines().next().unwrap_or_default()),
-            category(line.tax_rate),
+            line_code(line),
             line.tax_rate.normalize(),
-            line.unit_price.normalize()
+            net_price(line, *net, pricing.entry)
         );
     }
     x.push_str("</Invoice>\n");
-    debug_assert_eq!(
-        Money::sum(
-            doc.currency,
-            doc.lines.iter().map(|l| line_net(l, doc.currency))
-        ),
-        line_total
+    debug_assert!(
+        pricing.entry == PriceEntry::TaxInclusive
+            || Money::sum(
+                doc.currency,
+                doc.lines.iter().map(|l| line_net(l, doc.currency))
+            ) == line_total
     );
     Ok((x, totals))
 }
@@ -532,7 +630,18 @@ pub fn check_rules(xml: &str) -> Vec<String> {
         let category = text(path(*s, &["TaxCategory", "ID"])).to_string();
         let rate = number(&mut broken, path(*s, &["TaxCategory", "Percent"]), "rate").normalize();
         subtotal_sum += tax;
-        let rule = if category == "Z" { "BR-Z" } else { "BR-S" };
+        let rule = match category.as_str() {
+            "Z" => "BR-Z",
+            "E" => "BR-E",
+            _ => "BR-S",
+        };
+        if category == "E"
+            && text(path(*s, &["TaxCategory", "TaxExemptionReason"]))
+                .trim()
+                .is_empty()
+        {
+            broken.push("BR-E-10: an exempt breakdown gives no exemption reason".into());
+        }
         let expected_base = per_category
             .iter()
             .find(|(k, _)| k.0 == category && k.1 == rate)
@@ -579,7 +688,8 @@ pub fn check_rules(xml: &str) -> Vec<String> {
 mod tests {
     use super::*;
     use crate::domain::fixtures::{currency, day, dec, gbp};
-    use crate::domain::AccountCode;
+    use crate::domain::totals::invoice_totals;
+    use crate::domain::{AccountCode, DocumentDiscount, LineTax, TaxCategory};
     use proptest::prelude::*;
 
     fn line(
@@ -596,6 +706,8 @@ mod tests {
             discount_percent: dec(discount),
             tax_rate: dec(rate),
             revenue_account: AccountCode::new("4000"),
+            unit: String::new(),
+            tax: Default::default(),
         }
     }
 
@@ -676,6 +788,34 @@ mod tests {
         assert_eq!(invoice_xml(&doc), Err(EInvoiceError::NoCountry("business")));
     }
 
+    #[test]
+    fn an_inclusive_discounted_invoice_with_an_exempt_line_keeps_every_rule() {
+        let mut exempt = line("Course", "1", "50.00", "0", "0");
+        exempt.tax = LineTax {
+            category: Some(TaxCategory::Exempt),
+            name: "Exempt".into(),
+            exemption_reason: "Education (Art. 132 VAT Directive)".into(),
+        };
+        let mut hours = line("Hours", "3", "40.00", "0", "20");
+        hours.unit = "hour".into();
+        let lines = vec![hours, line("Postage", "1", "4.00", "0", "0"), exempt];
+        let pricing = Pricing {
+            entry: PriceEntry::TaxInclusive,
+            discount: DocumentDiscount::Percent(dec("10")),
+            rounding: TaxRounding::PerDocument,
+        };
+
+        let (xml, totals) = priced_invoice_xml(&invoice(lines), pricing).unwrap();
+
+        assert_eq!(totals.gross, gbp("156.60"));
+        assert_eq!(totals.net + totals.tax, totals.gross);
+        assert!(xml.contains("unitCode=\"HUR\""));
+        assert!(xml.contains("<cbc:ID>E</cbc:ID><cbc:Percent>0</cbc:Percent><cbc:TaxExemptionReason>Education (Art. 132 VAT Directive)</cbc:TaxExemptionReason>"));
+        assert!(xml.contains("<cbc:ID>Z</cbc:ID>"));
+        assert!(xml.contains("<cbc:AllowanceTotalAmount"));
+        assert_eq!(check_rules(&xml), Vec::<String>::new());
+    }
+
     fn any_line() -> impl Strategy<Value = LineInput> {
         (
             1i64..5000,
@@ -690,6 +830,8 @@ mod tests {
                 discount_percent: Decimal::new(d, 2),
                 tax_rate: Decimal::new(r, 2),
                 revenue_account: AccountCode::new("4000"),
+                unit: String::new(),
+                tax: Default::default(),
             })
     }
 

@@ -49,6 +49,8 @@ pub fn line(
         discount_percent: dec(discount),
         tax_rate: dec(tax_rate),
         revenue_account: AccountCode::new(accounts::SALES),
+        unit: String::new(),
+        tax: Default::default(),
     }
 }
 
@@ -88,6 +90,8 @@ pub fn any_line() -> impl Strategy<Value = LineInput> {
             discount_percent: Decimal::new(d, 2),
             tax_rate: dec(rate),
             revenue_account: AccountCode::new(account),
+            unit: String::new(),
+            tax: Default::default(),
         }
     })
 }

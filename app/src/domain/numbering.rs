@@ -9,16 +9,22 @@ use serde::{Deserialize, Serialize};
 pub enum DocumentKind {
     Invoice,
     CreditNote,
+    Quote,
 }
 
 impl DocumentKind {
-    pub const ALL: [DocumentKind; 2] = [DocumentKind::Invoice, DocumentKind::CreditNote];
+    pub const ALL: [DocumentKind; 3] = [
+        DocumentKind::Invoice,
+        DocumentKind::CreditNote,
+        DocumentKind::Quote,
+    ];
 
     /// The key stored in `numbering.kind` and used as the running counter's name.
     pub fn key(self) -> &'static str {
         match self {
             DocumentKind::Invoice => "invoice",
             DocumentKind::CreditNote => "credit_note",
+            DocumentKind::Quote => "quote",
         }
     }
 
@@ -26,6 +32,7 @@ impl DocumentKind {
         match self {
             DocumentKind::Invoice => "Invoices",
             DocumentKind::CreditNote => "Credit notes",
+            DocumentKind::Quote => "Quotes",
         }
     }
 }
@@ -183,6 +190,7 @@ pub fn default_pattern(kind: DocumentKind) -> &'static str {
     match kind {
         DocumentKind::Invoice => "INV-{YYYY}-{NNNN}",
         DocumentKind::CreditNote => "CN-{YYYY}-{NNNN}",
+        DocumentKind::Quote => "QUO-{YYYY}-{NNNN}",
     }
 }
 

@@ -2,8 +2,9 @@
 //! the net due. On the cash basis each document counts in the share its money moved.
 
 use super::money::{split_largest_remainder, Currency, Money};
+use super::pricing::Pricing;
 use super::reports::{Basis, Period};
-use super::totals::{invoice_totals, LineInput, TaxRounding};
+use super::totals::{invoice_totals, LineInput};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -155,9 +156,12 @@ impl RateTotals {
 pub fn invoice_rates(
     lines: &[LineInput],
     currency: Currency,
-    rounding: TaxRounding,
+    pricing: Pricing,
 ) -> Vec<RateFigures> {
-    invoice_totals(lines, currency, rounding)
+    // A stored invoice was priced when it was saved, so it prices again; were it refused,
+    // its lines as written without the document pricing are the nearest figures there are.
+    super::pricing::document_totals(lines, currency, pricing)
+        .unwrap_or_else(|_| invoice_totals(lines, currency, pricing.rounding))
         .taxes
         .into_iter()
         .map(|t| RateFigures {
@@ -241,11 +245,7 @@ mod tests {
 
     #[test]
     fn an_invoice_counts_its_tax_per_rate_as_posted() {
-        let rates = invoice_rates(
-            &harbor_cafe_lines(),
-            currency("GBP"),
-            TaxRounding::PerDocument,
-        );
+        let rates = invoice_rates(&harbor_cafe_lines(), currency("GBP"), Pricing::default());
 
         assert_eq!(
             rates,

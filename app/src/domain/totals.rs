@@ -19,6 +19,12 @@ pub struct LineInput {
     /// Tax rate in percent (20 for 20%).
     pub tax_rate: Decimal,
     pub revenue_account: AccountCode,
+    /// What is counted ("hour", "day"); empty for a plain count.
+    #[serde(default)]
+    pub unit: String,
+    /// The category, name and exemption reason of the line's rate, as billed.
+    #[serde(default)]
+    pub tax: super::tax_rates::LineTax,
 }
 
 /// Where tax is rounded: once per rate on the document (EN 16931, the default) or on

@@ -198,13 +198,15 @@ async fn lifecycle_consistent(conn: &mut SqliteConnection) -> sqlx::Result<Vec<S
     Ok(problems)
 }
 
-/// Invoice and credit-note numbers: within each series unique and gapless, and the series'
+/// Invoice, credit-note and quote numbers: within each series unique and gapless, and the series'
 /// next number follows the last one used.
 async fn numbers_gapless(conn: &mut SqliteConnection) -> sqlx::Result<Vec<String>> {
     let rows: Vec<(String, i64, i64, i64, i64)> = sqlx::query_as(
         "SELECT series, COUNT(*), COUNT(DISTINCT sequence), MIN(sequence), MAX(sequence)
          FROM (SELECT series, sequence FROM invoices WHERE series IS NOT NULL
-               UNION ALL SELECT series, sequence FROM credit_notes) GROUP BY series",
+               UNION ALL SELECT series, sequence FROM credit_notes
+               UNION ALL SELECT series, sequence FROM quotes WHERE series IS NOT NULL)
+         GROUP BY series",
     )
     .fetch_all(&mut *conn)
     .await?;

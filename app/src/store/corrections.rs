@@ -74,7 +74,10 @@ pub async fn duplicate_invoice(
         issue_date: today,
         due_date: today + Days::new(terms),
         currency: Currency::parse(&currency)?,
-        rounding: super::business::rounding_from_text(&rounding),
+        pricing: crate::domain::Pricing {
+            rounding: super::business::rounding_from_text(&rounding),
+            ..super::pricing::invoice_pricing(conn, invoice).await?
+        },
         notes,
         lines: load_lines(conn, invoice).await?,
     };

@@ -11,9 +11,7 @@ use crate::domain::credit::{
     check_credit, credit_note_entry, split_credit, Composition, CreditError, RatePart,
 };
 use crate::domain::numbering::DocumentKind;
-use crate::domain::{
-    invoice_totals, AccountCode, CreditNoteId, Currency, CustomerId, InvoiceId, Money,
-};
+use crate::domain::{AccountCode, CreditNoteId, Currency, CustomerId, InvoiceId, Money};
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::SqliteConnection;
 
@@ -254,16 +252,7 @@ pub async fn invoice_composition(
     invoice: InvoiceId,
     currency: Currency,
 ) -> anyhow::Result<Composition> {
-    let rounding: String = sqlx::query_scalar("SELECT tax_rounding FROM invoices WHERE id = ?")
-        .bind(invoice.0)
-        .fetch_one(&mut *conn)
-        .await?;
-    let lines = super::invoices::load_lines(conn, invoice).await?;
-    let totals = invoice_totals(
-        &lines,
-        currency,
-        super::business::rounding_from_text(&rounding),
-    );
+    let (lines, _, totals) = super::pricing::invoice_figures(conn, invoice, currency).await?;
     Ok(Composition::of_invoice(&lines, &totals))
 }
 

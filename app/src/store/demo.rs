@@ -12,7 +12,7 @@ use crate::api::types::PaymentMethod;
 use crate::domain::expenses::{AmountsAre, ExpenseSplit};
 use crate::domain::journal::ManualLine;
 use crate::domain::posting::accounts;
-use crate::domain::{AccountCode, Currency, Excess, LineInput, Money, TaxRounding};
+use crate::domain::{AccountCode, Currency, Excess, LineInput, Money};
 use chrono::{Days, NaiveDate};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -123,7 +123,7 @@ pub async fn fill_demo(
             issue_date,
             due_date: issue_date + Days::new(u64::from(terms)),
             currency,
-            rounding: TaxRounding::PerDocument,
+            pricing: crate::domain::Pricing::default(),
             notes: String::new(),
             lines: demo_lines(&mut rng),
         };
@@ -426,6 +426,8 @@ fn demo_lines(rng: &mut StdRng) -> Vec<LineInput> {
                 },
                 tax_rate: Decimal::from(rate),
                 revenue_account: AccountCode::new(account),
+                unit: String::new(),
+                tax: Default::default(),
             }
         })
         .collect()

@@ -248,6 +248,8 @@ impl Generator {
                     Decimal::ZERO
                 },
                 revenue_account: AccountCode::new(if n == 1 { "4100" } else { accounts::SALES }),
+                unit: String::new(),
+                tax: Default::default(),
             })
             .collect();
         let totals = invoice_totals(&lines, self.currency, TaxRounding::PerDocument);

@@ -11,8 +11,9 @@ use crate::domain::numbering::DocumentKind;
 use crate::domain::posting::issue_entry;
 use crate::domain::Settled;
 use crate::domain::{
-    derive_settled_status, invoice_totals, AccountCode, Currency, CustomerId, InvoiceId,
-    InvoiceStatus, Lifecycle, LineInput, Money, OpenInvoice, PaymentId, TaxRounding,
+    derive_settled_status, document_totals, AccountCode, Currency, CustomerId, InvoiceId,
+    InvoiceStatus, Lifecycle, LineInput, LineTax, Money, OpenInvoice, PaymentId, Pricing,
+    TaxCategory,
 };
 use anyhow::{anyhow, Context};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -26,7 +27,8 @@ pub struct Draft {
     pub issue_date: NaiveDate,
     pub due_date: NaiveDate,
     pub currency: Currency,
-    pub rounding: TaxRounding,
+    /// Tax-inclusive prices, document discount and tax rounding.
+    pub pricing: Pricing,
     pub notes: String,
     pub lines: Vec<LineInput>,
 }
@@ -61,7 +63,9 @@ pub async fn save_draft(
     conn: &mut SqliteConnection,
     draft: &Draft,
 ) -> Result<InvoiceId, InvoiceError> {
-    let totals = invoice_totals(&draft.lines, draft.currency, draft.rounding);
+    let totals = document_totals(&draft.lines, draft.currency, draft.pricing)
+        .map_err(|e| InvoiceError::Conflict(e.to_string()))?;
+    let (entry, discount_kind, discount_e4) = super::pricing::to_columns(&draft.pricing)?;
     let now = super::now_text();
     let id = match draft.id {
         Some(id) => {
@@ -71,13 +75,17 @@ pub async fn save_draft(
             }
             sqlx::query(
                 "UPDATE invoices SET customer_id = ?, issue_date = ?, due_date = ?, currency = ?, tax_rounding = ?,
+                    price_entry = ?, discount_kind = ?, discount_e4 = ?,
                     notes = ?, net_minor = ?, tax_minor = ?, total_minor = ?, updated_at = ? WHERE id = ?",
             )
             .bind(draft.customer_id.0)
             .bind(draft.issue_date)
             .bind(draft.due_date)
             .bind(draft.currency.code())
-            .bind(super::business::rounding_to_text(draft.rounding))
+            .bind(super::business::rounding_to_text(draft.pricing.rounding))
+            .bind(entry)
+            .bind(discount_kind)
+            .bind(discount_e4)
             .bind(&draft.notes)
             .bind(totals.net.to_minor())
             .bind(totals.tax.to_minor())
@@ -91,15 +99,19 @@ pub async fn save_draft(
         }
         None => InvoiceId(
             sqlx::query_scalar(
-                "INSERT INTO invoices (customer_id, lifecycle, issue_date, due_date, currency, tax_rounding, notes,
+                "INSERT INTO invoices (customer_id, lifecycle, issue_date, due_date, currency, tax_rounding,
+                    price_entry, discount_kind, discount_e4, notes,
                     net_minor, tax_minor, total_minor, created_at, updated_at)
-                 VALUES (?, 'draft', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                 VALUES (?, 'draft', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
             )
             .bind(draft.customer_id.0)
             .bind(draft.issue_date)
             .bind(draft.due_date)
             .bind(draft.currency.code())
-            .bind(super::business::rounding_to_text(draft.rounding))
+            .bind(super::business::rounding_to_text(draft.pricing.rounding))
+            .bind(entry)
+            .bind(discount_kind)
+            .bind(discount_e4)
             .bind(&draft.notes)
             .bind(totals.net.to_minor())
             .bind(totals.tax.to_minor())
@@ -129,7 +141,8 @@ async fn insert_line(
     };
     sqlx::query(
         "INSERT INTO invoice_lines (invoice_id, position, description, quantity_e4, unit_price_e4, discount_bp,
-            tax_rate_bp, revenue_account, net_minor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            tax_rate_bp, revenue_account, net_minor, tax_category, tax_name, exemption_reason, unit)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(id.0)
     .bind(position)
@@ -140,6 +153,10 @@ async fn insert_line(
     .bind(scaled(line.tax_rate, 2)?)
     .bind(&line.revenue_account.0)
     .bind(net.to_minor())
+    .bind(line.tax.category.map(TaxCategory::slug))
+    .bind(&line.tax.name)
+    .bind(&line.tax.exemption_reason)
+    .bind(&line.unit)
     .execute(conn)
     .await?;
     Ok(())
@@ -175,24 +192,46 @@ pub(crate) async fn load_lines(
     conn: &mut SqliteConnection,
     id: InvoiceId,
 ) -> anyhow::Result<Vec<LineInput>> {
-    let rows: Vec<(String, i64, i64, i64, i64, String)> = sqlx::query_as(
-        "SELECT description, quantity_e4, unit_price_e4, discount_bp, tax_rate_bp, revenue_account
+    let rows: Vec<LineRow> = sqlx::query_as(
+        "SELECT description, quantity_e4, unit_price_e4, discount_bp, tax_rate_bp, revenue_account,
+            tax_category, tax_name, exemption_reason, unit
          FROM invoice_lines WHERE invoice_id = ? ORDER BY position",
     )
     .bind(id.0)
     .fetch_all(conn)
     .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(description, q, p, d, t, account)| LineInput {
-            description,
-            quantity: from_scaled(q, 4),
-            unit_price: from_scaled(p, 4),
-            discount_percent: from_scaled(d, 2),
-            tax_rate: from_scaled(t, 2),
-            revenue_account: AccountCode(account),
-        })
-        .collect())
+    Ok(rows.into_iter().map(line_from_row).collect())
+}
+
+pub(crate) type LineRow = (
+    String,
+    i64,
+    i64,
+    i64,
+    i64,
+    String,
+    Option<String>,
+    String,
+    String,
+    String,
+);
+
+pub(crate) fn line_from_row(row: LineRow) -> LineInput {
+    let (description, q, p, d, t, account, category, name, reason, unit) = row;
+    LineInput {
+        description,
+        quantity: from_scaled(q, 4),
+        unit_price: from_scaled(p, 4),
+        discount_percent: from_scaled(d, 2),
+        tax_rate: from_scaled(t, 2),
+        revenue_account: AccountCode(account),
+        unit,
+        tax: LineTax {
+            category: category.as_deref().and_then(TaxCategory::from_slug),
+            name,
+            exemption_reason: reason,
+        },
+    }
 }
 
 /// Issues a draft: takes the next number of the series and posts the issue entry, in the
@@ -202,13 +241,13 @@ pub async fn issue_invoice(
     id: InvoiceId,
     now: DateTime<Utc>,
 ) -> Result<String, InvoiceError> {
-    let row: Option<(String, i64, NaiveDate, String, String)> =
-        sqlx::query_as("SELECT lifecycle, customer_id, issue_date, currency, tax_rounding FROM invoices WHERE id = ?")
-            .bind(id.0)
-            .fetch_optional(&mut *conn)
-            .await?;
-    let (lifecycle, customer, issue_date, currency, rounding) =
-        row.ok_or(InvoiceError::NotFound)?;
+    let row: Option<(String, i64, NaiveDate, String)> = sqlx::query_as(
+        "SELECT lifecycle, customer_id, issue_date, currency FROM invoices WHERE id = ?",
+    )
+    .bind(id.0)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let (lifecycle, customer, issue_date, currency) = row.ok_or(InvoiceError::NotFound)?;
     if lifecycle != "draft" {
         return Err(InvoiceError::Conflict(
             "this invoice has already been issued".into(),
@@ -218,17 +257,12 @@ pub async fn issue_invoice(
         return Err(InvoiceError::Conflict(format!("issue date: {message}")));
     }
     let currency = Currency::parse(&currency).map_err(anyhow::Error::from)?;
-    let lines = load_lines(conn, id).await?;
+    let (lines, _, totals) = super::pricing::invoice_figures(conn, id, currency).await?;
     if lines.is_empty() {
         return Err(InvoiceError::Conflict(
             "add at least one line before issuing".into(),
         ));
     }
-    let totals = invoice_totals(
-        &lines,
-        currency,
-        super::business::rounding_from_text(&rounding),
-    );
     if !totals.gross.is_positive() {
         return Err(InvoiceError::Conflict(
             "an invoice for nothing cannot be issued; give a line a price".into(),
@@ -544,9 +578,9 @@ pub async fn get_invoice(
     .await?;
     let Some(row) = row else { return Ok(None) };
     let summary = to_summary(row, today)?;
-    let (email, address, tax_id, notes, rounding): (String, String, String, String, String) = sqlx::query_as(
+    let (email, address, tax_id, notes): (String, String, String, String) = sqlx::query_as(
         "SELECT COALESCE(i.billed_email, c.email), COALESCE(i.billed_address, c.billing_address),
-            COALESCE(i.billed_tax_id, c.tax_id), i.notes, i.tax_rounding
+            COALESCE(i.billed_tax_id, c.tax_id), i.notes
          FROM invoices i JOIN customers c ON c.id = i.customer_id WHERE i.id = ?",
     )
     .bind(id.0)
@@ -554,12 +588,7 @@ pub async fn get_invoice(
     .await
     .context("invoice vanished while being read")?;
     let currency = summary.total.currency();
-    let lines = load_lines(conn, id).await?;
-    let totals = invoice_totals(
-        &lines,
-        currency,
-        super::business::rounding_from_text(&rounding),
-    );
+    let (lines, pricing, totals) = super::pricing::invoice_figures(conn, id, currency).await?;
     let payments = invoice_payments(conn, id, currency).await?;
     let paid = Money::sum(currency, payments.iter().map(|p| p.amount));
     let credit_notes = super::credit_notes::invoice_credit_notes(conn, id).await?;
@@ -575,16 +604,8 @@ pub async fn get_invoice(
     });
     let line_views = lines
         .iter()
-        .zip(&totals.line_nets)
-        .map(|(l, net)| InvoiceLineView {
-            description: l.description.clone(),
-            quantity: l.quantity,
-            unit_price: l.unit_price,
-            discount_percent: l.discount_percent,
-            tax_rate: l.tax_rate,
-            revenue_account: l.revenue_account.0.clone(),
-            net: *net,
-        })
+        .zip(&totals.line_amounts)
+        .map(|(l, net)| InvoiceLineView::of(l, *net))
         .collect();
     Ok(Some(InvoiceDetail {
         summary,
@@ -594,6 +615,7 @@ pub async fn get_invoice(
         currency,
         notes,
         lines: line_views,
+        pricing,
         totals,
         paid,
         payments,
@@ -601,6 +623,7 @@ pub async fn get_invoice(
         credit_notes,
         write_off,
         today,
+        quote: super::quotes::quote_of_invoice(conn, id).await?,
     }))
 }
 

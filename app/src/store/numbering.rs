@@ -60,6 +60,7 @@ pub async fn set_pattern(
             return Err(NumberingError::SameAs(match other {
                 DocumentKind::Invoice => "invoice",
                 DocumentKind::CreditNote => "credit note",
+                DocumentKind::Quote => "quote",
             }));
         }
     }
@@ -98,7 +99,8 @@ pub async fn next_number(
     .await?;
     let number = pattern.format(year, sequence);
     let used: i64 = sqlx::query_scalar(
-        "SELECT (SELECT COUNT(*) FROM invoices WHERE number = ?1) + (SELECT COUNT(*) FROM credit_notes WHERE number = ?1)",
+        "SELECT (SELECT COUNT(*) FROM invoices WHERE number = ?1) + (SELECT COUNT(*) FROM credit_notes WHERE number = ?1)
+            + (SELECT COUNT(*) FROM quotes WHERE number = ?1)",
     )
     .bind(&number)
     .fetch_one(&mut *conn)

@@ -108,6 +108,18 @@ pub async fn from_invoice(
     .fetch_optional(&mut *conn)
     .await?;
     let (customer, currency, rounding, notes, issued, due) = row.ok_or(InvoiceError::NotFound)?;
+    // Templates keep tax-exclusive prices with no document discount; copying other pricing
+    // would change what the invoices come to, so it is refused until templates keep it.
+    let pricing = super::pricing::invoice_pricing(conn, invoice).await?;
+    if pricing.entry != crate::domain::PriceEntry::TaxExclusive
+        || pricing.discount != crate::domain::DocumentDiscount::None
+    {
+        return Err(InvoiceError::Conflict(
+            "an invoice with tax-inclusive prices or a document discount cannot repeat yet; \
+             make the template from an invoice priced without tax and with no discount"
+                .into(),
+        ));
+    }
     let lines = invoices::load_lines(conn, invoice).await?;
     let terms = u32::try_from((due - issued).num_days().clamp(0, 365)).unwrap_or(0);
     Ok((
@@ -221,6 +233,8 @@ async fn lines(conn: &mut SqliteConnection, id: i64) -> sqlx::Result<Vec<LineInp
             discount_percent: from_scaled(d, 2),
             tax_rate: from_scaled(t, 2),
             revenue_account: AccountCode(account),
+            unit: String::new(),
+            tax: Default::default(),
         })
         .collect())
 }
@@ -409,7 +423,10 @@ async fn make_one(
         issue_date: run_on,
         due_date: run_on + Days::new(u64::from(t.terms_days)),
         currency: t.currency,
-        rounding: t.rounding,
+        pricing: crate::domain::Pricing {
+            rounding: t.rounding,
+            ..crate::domain::Pricing::default()
+        },
         notes: t.notes.clone(),
         lines,
     };

@@ -12,6 +12,7 @@ mod dashboard;
 mod expenses;
 mod fields;
 mod invoices;
+mod items;
 mod layout;
 mod live;
 mod numbering;
@@ -19,6 +20,7 @@ mod offline;
 mod outbox;
 mod payments;
 mod print;
+mod quotes;
 mod recurring;
 mod settings;
 mod team;
@@ -94,6 +96,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/login") view=auth::LoginPage />
                 <Route path=path!("/invite/:token") view=team::InvitePage />
                 <Route path=path!("/invoices/:id/print") view=print::PrintInvoicePage />
+                <Route path=path!("/quotes/:id/print") view=quotes::PrintQuotePage />
                 <ParentRoute path=path!("") view=layout::AppLayout>
                     <Route path=path!("") view=dashboard::DashboardPage />
                     <Route path=path!("/customers") view=customers::CustomersPage />
@@ -135,6 +138,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/vendors/:id") view=expenses::VendorPage />
                     <Route path=path!("/settings") view=settings::SettingsPage />
                     <Route path=path!("/settings/bank-accounts") view=settings::BankAccountsPage />
+                    <Route path=path!("/settings/tax-rates") view=settings::TaxRatesPage />
+                    <Route path=path!("/items") view=items::ItemsPage />
+                    <Route path=path!("/quotes") view=quotes::QuotesPage />
+                    <Route path=path!("/quotes/new") view=quotes::NewQuotePage />
+                    <Route path=path!("/quotes/:id") view=quotes::QuotePage />
+                    <Route path=path!("/quotes/:id/edit") view=quotes::EditQuotePage />
                 </ParentRoute>
             </Routes>
         </Router>

@@ -143,7 +143,7 @@ fn PrintedInvoice(doc: InvoiceDocument) -> impl IntoView {
                     <tr>
                         <th scope="col">"Description"</th>
                         <th scope="col" class="num">"Qty"</th>
-                        <th scope="col" class="num">"Unit price"</th>
+                        <th scope="col" class="num">{if d.pricing.entry == crate::domain::PriceEntry::TaxInclusive { "Price incl. tax" } else { "Unit price" }}</th>
                         <th scope="col" class="num">"Tax"</th>
                         <th scope="col" class="num">"Net"</th>
                     </tr>
@@ -156,16 +156,23 @@ fn PrintedInvoice(doc: InvoiceDocument) -> impl IntoView {
                                 {(!line.discount_percent.is_zero()).then(|| view! {
                                     <span class="sheet-discount">{format!("less {} discount", percent(line.discount_percent))}</span>
                                 })}
+                                {crate::ui::invoices::exemption(line).map(|why| view! {
+                                    <span class="sheet-discount">{why}</span>
+                                })}
                             </td>
-                            <td class="num">{group_thousands(line.quantity.normalize())}</td>
+                            <td class="num">{crate::ui::invoices::quantity(line)}</td>
                             <td class="num">{price(line.unit_price, d.currency)}</td>
-                            <td class="num">{percent(line.tax_rate)}</td>
+                            <td class="num">{line.tax_label()}</td>
                             <td class="num">{figure(line.net)}</td>
                         </tr>
                     }).collect_view()}
                 </tbody>
             </table>
             <dl class="sheet-totals">
+                {(!d.totals.discount.is_zero()).then(|| view! {
+                    <div><dt>"Subtotal"</dt><dd>{figure(crate::domain::Money::sum(d.currency, d.totals.line_amounts.iter().copied()))}</dd></div>
+                    <div><dt>"Discount"</dt><dd>{figure(-d.totals.discount)}</dd></div>
+                })}
                 <div><dt>"Net"</dt><dd>{figure(d.totals.net)}</dd></div>
                 {d.totals.taxes.iter().map(|t| view! {
                     <div><dt>{format!("Tax {} on {}", percent(t.rate), figure(t.base))}</dt><dd>{figure(t.tax)}</dd></div>

@@ -59,6 +59,8 @@ pub struct Printable<'a> {
     pub currency: Currency,
     pub lines: &'a [InvoiceLineView],
     pub totals: &'a InvoiceTotals,
+    /// Whether the unit prices were written with tax included.
+    pub prices_include_tax: bool,
     pub settlement: Option<Settlement>,
     pub notes: &'a str,
 }
@@ -88,6 +90,7 @@ impl<'a> Printable<'a> {
             currency: d.currency,
             lines: &d.lines,
             totals: &d.totals,
+            prices_include_tax: d.pricing.entry == app::domain::PriceEntry::TaxInclusive,
             settlement: payable.then_some(Settlement {
                 paid: d.paid,
                 due: d.summary.open,
@@ -254,14 +257,19 @@ fn block(
     y
 }
 
-fn table_header(doc: &mut Document) {
+fn table_header(doc: &mut Document, p: &Printable) {
     let (left, right) = (doc.left(), doc.right());
     let y = doc.next_line(SIZE) + 4.0;
     doc.rect_fill(left, y - 12.0, right - left, 17.0, HEADER_FILL);
     doc.set_text_color(ACCENT);
     doc.text(left + 6.0, y, SIZE, Font::Bold, "Description");
     doc.text_right(right - QUANTITY_FROM_RIGHT, y, SIZE, Font::Bold, "Qty");
-    doc.text_right(right - PRICE_FROM_RIGHT, y, SIZE, Font::Bold, "Unit price");
+    let price = if p.prices_include_tax {
+        "Price incl. tax"
+    } else {
+        "Unit price"
+    };
+    doc.text_right(right - PRICE_FROM_RIGHT, y, SIZE, Font::Bold, price);
     doc.text_right(right - TAX_FROM_RIGHT, y, SIZE, Font::Bold, "Tax");
     doc.text_right(right - NET_FROM_RIGHT, y, SIZE, Font::Bold, "Net");
     doc.set_text_color(Color::BLACK);
@@ -271,14 +279,20 @@ fn table_header(doc: &mut Document) {
 fn lines(doc: &mut Document, p: &Printable) {
     let (left, right) = (doc.left(), doc.right());
     let width = right - QUANTITY_FROM_RIGHT - 40.0 - (left + 6.0);
-    table_header(doc);
+    table_header(doc, p);
     for line in p.lines {
         let mut text = wrap(&line.description, width, SIZE, Font::Regular);
         let discount = (!line.discount_percent.is_zero())
             .then(|| format!("less {} discount", percent(line.discount_percent)));
-        let rows = text.len() + usize::from(discount.is_some());
+        let note = [discount, tax_note(line)]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" · ");
+        let note = (!note.is_empty()).then_some(note);
+        let rows = text.len() + usize::from(note.is_some());
         if doc.ensure_space(line_height(SIZE) * rows as f32 + 8.0) {
-            table_header(doc);
+            table_header(doc, p);
         }
         doc.advance(3.0);
         if text.is_empty() {
@@ -288,7 +302,10 @@ fn lines(doc: &mut Document, p: &Printable) {
             let y = doc.next_line(SIZE);
             doc.text(left + 6.0, y, SIZE, Font::Regular, part);
             if i == 0 {
-                let quantity = group_thousands(line.quantity.normalize());
+                let quantity = match line.unit.trim() {
+                    "" => group_thousands(line.quantity.normalize()),
+                    unit => format!("{} {unit}", group_thousands(line.quantity.normalize())),
+                };
                 let price = unit_price(line.unit_price, p.currency);
                 doc.text_right(
                     right - QUANTITY_FROM_RIGHT,
@@ -309,15 +326,30 @@ fn lines(doc: &mut Document, p: &Printable) {
                 );
             }
         }
-        if let Some(discount) = discount {
+        if let Some(note) = note {
             let y = doc.next_line(SIZE);
             doc.set_text_color(MUTED);
-            doc.text(left + 6.0, y, 8.0, Font::Regular, &discount);
+            doc.text(left + 6.0, y, 8.0, Font::Regular, &note);
             doc.set_text_color(Color::BLACK);
         }
         doc.advance(4.0);
         doc.set_line_color(RULE);
         doc.line(left, doc.cursor(), right, doc.cursor(), 0.5);
+    }
+}
+
+/// What a line's tax is when it is not plainly a standard rate: "Zero-rated", "Exempt:
+/// reason", or the named rate ("Reduced rate").
+fn tax_note(line: &InvoiceLineView) -> Option<String> {
+    use app::domain::TaxCategory;
+    match line.tax.category_at(line.tax_rate) {
+        TaxCategory::Exempt => Some(format!(
+            "Exempt from tax: {}",
+            line.tax.exemption_reason.trim()
+        )),
+        TaxCategory::Zero => Some("Zero-rated".to_string()),
+        TaxCategory::Reduced => Some(format!("{} rate", line.tax.name.trim())),
+        TaxCategory::Standard => None,
     }
 }
 
@@ -335,7 +367,11 @@ fn totals(doc: &mut Document, p: &Printable) {
     let right = doc.right();
     let label_x = right - 230.0;
     let t = p.totals;
-    let rows = 3 + t.taxes.len() + if p.settlement.is_some() { 2 } else { 0 };
+    let discounted = !t.discount.is_zero();
+    let rows = 3
+        + t.taxes.len()
+        + if p.settlement.is_some() { 2 } else { 0 }
+        + if discounted { 2 } else { 0 };
     doc.ensure_space(line_height(SIZE) * rows as f32 + 60.0);
     doc.advance(10.0);
     let row = |doc: &mut Document, label: &str, value: String, font: Font| {
@@ -344,6 +380,11 @@ fn totals(doc: &mut Document, p: &Printable) {
         doc.text_right(right - NET_FROM_RIGHT, y, SIZE, font, &value);
         doc.advance(3.0);
     };
+    if discounted {
+        let subtotal = Money::sum(p.currency, t.line_amounts.iter().copied());
+        row(doc, "Subtotal", figure(subtotal), Font::Regular);
+        row(doc, "Discount", figure(-t.discount), Font::Regular);
+    }
     row(doc, "Net", figure(t.net), Font::Regular);
     for tax in &t.taxes {
         let label = format!("Tax {} on {}", percent(tax.rate), figure(tax.base));

@@ -6,7 +6,6 @@ use crate::domain::tax_summary::{
     TaxContribution, TaxSide, TaxSource, TaxSummary,
 };
 use crate::domain::{AccountCode, Basis, Currency, LineInput, Money, Period};
-use crate::store::business::rounding_from_text;
 use crate::store::{from_scaled, to_scaled};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -91,7 +90,19 @@ impl InvoiceSet {
     }
 }
 
-type InvoiceLineRow = (i64, String, i64, i64, i64, i64, i64, String);
+type InvoiceLineRow = (
+    i64,
+    String,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    String,
+    String,
+    String,
+    i64,
+);
 
 /// Adds each invoice of a set, a page at a time: its per-rate figures recomputed from its
 /// lines, or on the cash basis the share of them the money received in the period pays.
@@ -116,8 +127,9 @@ async fn add_invoices(
     };
     let sql = format!(
         "SELECT i.id, i.tax_rounding, i.moved, l.quantity_e4, l.unit_price_e4, l.discount_bp,
-            l.tax_rate_bp, l.revenue_account
-         FROM (SELECT id, tax_rounding, {moved} AS moved FROM invoices
+            l.tax_rate_bp, l.revenue_account, i.price_entry, i.discount_kind, i.discount_e4
+         FROM (SELECT id, tax_rounding, price_entry, discount_kind, discount_e4, {moved} AS moved
+               FROM invoices
                WHERE {condition} AND id > ?3 {rate_filter} ORDER BY id LIMIT ?4) i
          JOIN invoice_lines l ON l.invoice_id = i.id ORDER BY i.id, l.position"
     );
@@ -137,8 +149,9 @@ async fn add_invoices(
             let id = rows[start].0;
             let end = start + rows[start..].iter().take_while(|r| r.0 == id).count();
             let lines: Vec<LineInput> = rows[start..end].iter().map(line_input).collect();
-            let (_, rounding, paid, ..) = &rows[start];
-            let rates = invoice_rates(&lines, currency, rounding_from_text(rounding));
+            let (_, rounding, paid, _, _, _, _, _, entry, kind, e4) = &rows[start];
+            let pricing = crate::store::pricing::from_columns(rounding, entry, kind, *e4);
+            let rates = invoice_rates(&lines, currency, pricing);
             let rates = match set {
                 // Money received pays what the invoice still asks for after its credit notes.
                 InvoiceSet::Paid => {
@@ -226,7 +239,7 @@ async fn add_credit_notes(
 }
 
 fn line_input(row: &InvoiceLineRow) -> LineInput {
-    let (_, _, _, quantity, price, discount, rate, account) = row;
+    let (_, _, _, quantity, price, discount, rate, account, ..) = row;
     LineInput {
         description: String::new(),
         quantity: from_scaled(*quantity, 4),
@@ -234,6 +247,8 @@ fn line_input(row: &InvoiceLineRow) -> LineInput {
         discount_percent: from_scaled(*discount, 2),
         tax_rate: from_scaled(*rate, 2),
         revenue_account: AccountCode(account.clone()),
+        unit: String::new(),
+        tax: Default::default(),
     }
 }
 

@@ -5,7 +5,7 @@ use super::lines::{LineEditor, LineRow, TotalsPreview};
 use crate::api::invoices::{get_document_defaults, get_invoice, issue_invoice, save_draft};
 use crate::api::types::{DocumentDefaults, DraftForm, LineForm};
 use crate::api::AppError;
-use crate::domain::{CustomerId, InvoiceId, InvoiceStatus};
+use crate::domain::{CustomerId, DocumentDiscount, InvoiceId, InvoiceStatus, PriceEntry, Pricing};
 use crate::ui::components::{load_error, EmptyState, Loading, PageHeader};
 use crate::ui::fields::{
     clear_field, field_error, use_hydrated, FieldError, FormError, SubmitButton, TextField,
@@ -33,7 +33,7 @@ pub fn NewInvoicePage() -> impl IntoView {
                 match defaults.await {
                     Ok(defaults) => {
                         let initial = new_draft(&defaults, customer);
-                        view! { <DraftEditor defaults initial /> }.into_any()
+                        view! { <DraftEditor defaults initial kind=EditorKind::Invoice /> }.into_any()
                     }
                     Err(e) => load_error(e),
                 }
@@ -42,7 +42,41 @@ pub fn NewInvoicePage() -> impl IntoView {
     }
 }
 
-fn new_draft(defaults: &DocumentDefaults, customer: Option<CustomerId>) -> DraftForm {
+/// What the editor writes: an invoice draft or a quote (whose second date is the day it is
+/// valid until, and which is sent rather than issued).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum EditorKind {
+    Invoice,
+    Quote,
+}
+
+/// Saves the form as `kind`, then issues or sends it when asked; the document's id.
+async fn save_document(
+    kind: EditorKind,
+    form: DraftForm,
+    then: bool,
+) -> Result<InvoiceId, (Option<InvoiceId>, AppError)> {
+    use crate::api::quotes::{save_quote, send_quote};
+    match kind {
+        EditorKind::Invoice => {
+            let id = save_draft(form).await.map_err(|e| (None, e))?;
+            if then {
+                issue_invoice(id).await.map_err(|e| (Some(id), e))?;
+            }
+            Ok(id)
+        }
+        EditorKind::Quote => {
+            let id = InvoiceId(save_quote(form).await.map_err(|e| (None, e))?);
+            if then {
+                send_quote(id.0).await.map_err(|e| (Some(id), e))?;
+            }
+            Ok(id)
+        }
+    }
+}
+
+/// A new document's form: today, the customer's terms, one line.
+pub fn new_draft(defaults: &DocumentDefaults, customer: Option<CustomerId>) -> DraftForm {
     let customer = customer.filter(|id| defaults.customers.iter().any(|c| c.id == *id));
     let account = default_account(defaults);
     DraftForm {
@@ -56,8 +90,11 @@ fn new_draft(defaults: &DocumentDefaults, customer: Option<CustomerId>) -> Draft
         lines: vec![LineForm {
             quantity: "1".into(),
             revenue_account: account,
+            tax_rate_id: super::lines::default_rate(&defaults.tax_rates),
             ..LineForm::default()
         }],
+        discount_kind: "none".into(),
+        ..DraftForm::default()
     }
 }
 
@@ -112,7 +149,7 @@ pub fn EditInvoicePage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match data.await {
                     Ok((defaults, detail)) if detail.summary.status == InvoiceStatus::Draft => {
-                        view! { <DraftEditor defaults initial=detail.to_form() /> }.into_any()
+                        view! { <DraftEditor defaults initial=detail.to_form() kind=EditorKind::Invoice /> }.into_any()
                     }
                     Ok((_, detail)) => view! {
                         <EmptyState title="This invoice is issued"
@@ -128,7 +165,11 @@ pub fn EditInvoicePage() -> impl IntoView {
 }
 
 #[component]
-fn DraftEditor(defaults: DocumentDefaults, initial: DraftForm) -> impl IntoView {
+pub fn DraftEditor(
+    defaults: DocumentDefaults,
+    initial: DraftForm,
+    kind: EditorKind,
+) -> impl IntoView {
     let defaults = StoredValue::new(defaults);
     let draft_id = RwSignal::new(initial.id);
     let customer = RwSignal::new(
@@ -141,15 +182,34 @@ fn DraftEditor(defaults: DocumentDefaults, initial: DraftForm) -> impl IntoView 
     let due_date = RwSignal::new(initial.due_date.clone());
     let currency = RwSignal::new(initial.currency.clone());
     let notes = RwSignal::new(initial.notes.clone());
-    let rows = RwSignal::new(
+    let rates = StoredValue::new(defaults.with_value(|d| d.tax_rates.clone()));
+    let items = StoredValue::new(defaults.with_value(|d| d.items.clone()));
+    let rows = RwSignal::new(rates.with_value(|r| {
         initial
             .lines
             .iter()
             .cloned()
             .enumerate()
-            .map(|(i, l)| LineRow::new(i as u64, l))
-            .collect::<Vec<_>>(),
-    );
+            .map(|(i, l)| LineRow::new(i as u64, l, r))
+            .collect::<Vec<_>>()
+    }));
+    let inclusive = RwSignal::new(initial.prices_include_tax);
+    let discount_kind = RwSignal::new(match initial.discount_kind.as_str() {
+        "" => "none".to_string(),
+        kind => kind.to_string(),
+    });
+    let discount = RwSignal::new(initial.discount.clone());
+    let rounding = defaults.with_value(|d| d.tax_rounding);
+    let money = defaults.with_value(|d| d.currency);
+    let pricing = Signal::derive(move || {
+        document_pricing(
+            inclusive.get(),
+            &discount_kind.get(),
+            &discount.get(),
+            rounding,
+            money,
+        )
+    });
     let next_key = StoredValue::new(initial.lines.len() as u64);
     // The due date follows the customer's terms until someone types a date of their own.
     let due_touched = RwSignal::new(
@@ -170,18 +230,15 @@ fn DraftEditor(defaults: DocumentDefaults, initial: DraftForm) -> impl IntoView 
     let errors = RwSignal::new(None::<AppError>);
     let then_issue = RwSignal::new(false);
     let save = Action::new(move |(form, issue): &(DraftForm, bool)| {
-        let (form, issue) = (form.clone(), *issue);
-        async move {
-            let id = save_draft(form).await.map_err(|e| (None, e))?;
-            if issue {
-                issue_invoice(id).await.map_err(|e| (Some(id), e))?;
-            }
-            Ok::<_, (Option<InvoiceId>, AppError)>(id)
-        }
+        save_document(kind, form.clone(), *issue)
     });
     let navigate = use_navigate();
+    let base = match kind {
+        EditorKind::Invoice => "/invoices",
+        EditorKind::Quote => "/quotes",
+    };
     Effect::new(move |_| match save.value().get() {
-        Some(Ok(id)) => navigate(&format!("/invoices/{id}"), Default::default()),
+        Some(Ok(id)) => navigate(&format!("{base}/{id}"), Default::default()),
         Some(Err((saved, e))) => {
             // A draft that was saved before issuing failed must not be saved again as new.
             if saved.is_some() {
@@ -207,6 +264,9 @@ fn DraftEditor(defaults: DocumentDefaults, initial: DraftForm) -> impl IntoView 
                 .into_iter()
                 .map(LineRow::to_form)
                 .collect(),
+            prices_include_tax: inclusive.get_untracked(),
+            discount_kind: discount_kind.get_untracked(),
+            discount: discount.get_untracked(),
         };
         save.dispatch((form, then_issue.get_untracked()));
     };
@@ -215,11 +275,10 @@ fn DraftEditor(defaults: DocumentDefaults, initial: DraftForm) -> impl IntoView 
         next_key.set_value(key + 1);
         let account = defaults.with_value(default_account);
         rows.update(|all| {
-            let row = LineRow::after(key, all.last(), &account);
+            let row = rates.with_value(|r| LineRow::after(key, all.last(), &account, r));
             all.push(row);
         });
     };
-    let money = defaults.with_value(|d| d.currency);
     view! {
         <form class="form draft-editor" on:submit=submit novalidate>
             <fieldset disabled=move || !hydrated.get()>
@@ -230,7 +289,7 @@ fn DraftEditor(defaults: DocumentDefaults, initial: DraftForm) -> impl IntoView 
                             <TextField id="issue_date" label="Issue date" kind="date" value=issue_date
                                 errors required=true />
                             <div on:input=move |_| due_touched.set(true)>
-                                <TextField id="due_date" label="Due date" kind="date" value=due_date
+                                <TextField id="due_date" label=if kind == EditorKind::Quote { "Valid until" } else { "Due date" } kind="date" value=due_date
                                     errors required=true />
                             </div>
                         </div>
@@ -240,7 +299,7 @@ fn DraftEditor(defaults: DocumentDefaults, initial: DraftForm) -> impl IntoView 
                 </section>
                 <section class="panel" aria-labelledby="lines-heading">
                     <h2 id="lines-heading">"Lines"</h2>
-                    <LineEditor rows accounts=defaults.with_value(|d| d.revenue_accounts.clone()) currency=money errors />
+                    <LineEditor rows accounts=defaults.with_value(|d| d.revenue_accounts.clone()) rates items currency=money errors />
                     <button type="button" class="button secondary" on:click=add_line>
                         <span aria-hidden="true">"+ "</span>
                         "Add line"
@@ -252,14 +311,17 @@ fn DraftEditor(defaults: DocumentDefaults, initial: DraftForm) -> impl IntoView 
                                 {initial.notes.clone()}
                             </textarea>
                         </div>
-                        <TotalsPreview rows currency=money rounding=defaults.with_value(|d| d.tax_rounding) />
+                        <div class="pricing-column">
+                            <PricingFields inclusive discount_kind discount errors />
+                            <TotalsPreview rows rates currency=money pricing />
+                        </div>
                     </div>
                 </section>
                 <FormError errors also=&["lines"] />
                 <div class="form-actions sticky-actions">
                     <SubmitButton label="Save draft" pending=save.pending() class="button secondary"
                         on_click=Callback::new(move |_| then_issue.set(false)) />
-                    <SubmitButton label="Save and issue" pending=save.pending()
+                    <SubmitButton label=if kind == EditorKind::Quote { "Save and send" } else { "Save and issue" } pending=save.pending()
                         on_click=Callback::new(move |_| then_issue.set(true)) />
                 </div>
             </fieldset>
@@ -292,6 +354,76 @@ fn CustomerSelect(
                 <p class="hint">"No customers yet. " <A href="/customers/new">"Add a customer"</A> " first."</p>
             })}
             <FieldError id="customer_id-error" error />
+        </div>
+    }
+}
+
+/// The pricing as typed, or `None` while the discount is unfinished.
+fn document_pricing(
+    inclusive: bool,
+    kind: &str,
+    value: &str,
+    rounding: crate::domain::TaxRounding,
+    currency: crate::domain::Currency,
+) -> Option<Pricing> {
+    let number = |places| {
+        crate::domain::money::parse_decimal(crate::api::parse::percent_text(value), places).ok()
+    };
+    let discount = match kind {
+        "percent" => DocumentDiscount::Percent(number(2)?),
+        "amount" => DocumentDiscount::Amount(number(currency.minor_units())?),
+        _ => DocumentDiscount::None,
+    };
+    Some(Pricing {
+        entry: if inclusive {
+            PriceEntry::TaxInclusive
+        } else {
+            PriceEntry::TaxExclusive
+        },
+        discount,
+        rounding,
+    })
+}
+
+/// Whether prices include tax, and the discount on the whole invoice.
+#[component]
+fn PricingFields(
+    inclusive: RwSignal<bool>,
+    discount_kind: RwSignal<String>,
+    discount: RwSignal<String>,
+    errors: RwSignal<Option<AppError>>,
+) -> impl IntoView {
+    let error = field_error(errors, "discount");
+    let initial_kind = discount_kind.get_untracked();
+    view! {
+        <div class="pricing-fields">
+            <div class="checkbox-field">
+                <input type="checkbox" id="prices_include_tax" bind:checked=inclusive />
+                <label for="prices_include_tax">"Prices include tax"</label>
+            </div>
+            <div class="field-row pair">
+                <div class="field">
+                    <label for="discount_kind">"Invoice discount"</label>
+                    <select id="discount_kind" bind:value=discount_kind
+                        on:change=move |_| clear_field(errors, "discount")>
+                        {[("none", "None"), ("percent", "Percentage"), ("amount", "Amount")]
+                            .into_iter()
+                            .map(|(value, label)| view! {
+                                <option value=value selected=initial_kind == value>{label}</option>
+                            })
+                            .collect_view()}
+                    </select>
+                </div>
+                <div class="field" class:invalid=move || error.with(Option::is_some)
+                    class:hidden=move || discount_kind.with(|k| k == "none")>
+                    <label for="discount">{move || if discount_kind.with(|k| k == "percent") { "Discount %" } else { "Discount amount" }}</label>
+                    <input id="discount" type="text" inputmode="decimal" class="num" autocomplete="off"
+                        aria-invalid=move || error.with(Option::is_some).then_some("true")
+                        on:input=move |_| clear_field(errors, "discount")
+                        bind:value=discount />
+                    <FieldError id="discount-error" error />
+                </div>
+            </div>
         </div>
     }
 }

@@ -79,6 +79,8 @@ pub fn InvoicesPage() -> impl IntoView {
     view! {
         <Title text="Invoices" />
         <PageHeader title="Invoices">
+            <A href="/quotes" attr:class="button secondary">"Quotes"</A>
+            <A href="/items" attr:class="button secondary">"Items"</A>
             <A href="/recurring" attr:class="button secondary">"Recurring"</A>
             <A href="/credit-notes" attr:class="button secondary">"Credit notes"</A>
             <A href="/invoices/new" attr:class="button primary">"New invoice"</A>

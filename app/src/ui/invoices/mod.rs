@@ -8,6 +8,6 @@ mod lines;
 mod list;
 mod view;
 
-pub use edit::{EditInvoicePage, NewInvoicePage};
+pub use edit::{new_draft, DraftEditor, EditInvoicePage, EditorKind, NewInvoicePage};
 pub use list::{InvoiceTable, InvoicesPage};
-pub use view::{method_label, percent, InvoicePage};
+pub use view::{exemption, method_label, percent, quantity, Figures, InvoicePage, LinesTable};

@@ -94,10 +94,15 @@ fn InvoiceDocument(detail: InvoiceDetail, crediting: RwSignal<bool>) -> impl Int
                     <div><dt>"Invoice number"</dt><dd>{s.number.clone().unwrap_or_else(|| "Not issued yet".into())}</dd></div>
                     <div><dt>"Issue date"</dt><dd>{day(s.issue_date)}</dd></div>
                     <div><dt>"Due date"</dt><dd>{day(s.due_date)}</dd></div>
+                    {detail.quote.clone().map(|(quote, number)| view! {
+                        <div><dt>"From quote"</dt><dd>
+                            <A href=format!("/quotes/{quote}")>{number.unwrap_or_else(|| "draft".into())}</A>
+                        </dd></div>
+                    })}
                     <div><dt>"Currency"</dt><dd>{currency.code().to_string()}</dd></div>
                 </dl>
             </div>
-            <LinesTable detail=detail.clone() />
+            <LinesTable lines=detail.lines.clone() currency=detail.currency pricing=detail.pricing />
             <Totals detail=detail.clone() />
             {(!detail.notes.is_empty()).then(|| view! {
                 <div class="doc-notes"><h2 class="eyebrow">"Notes"</h2><p>{detail.notes.clone()}</p></div>
@@ -108,29 +113,37 @@ fn InvoiceDocument(detail: InvoiceDetail, crediting: RwSignal<bool>) -> impl Int
     }
 }
 
+/// The lines of an invoice or a quote.
 #[component]
-fn LinesTable(detail: InvoiceDetail) -> impl IntoView {
-    let currency = detail.currency;
+pub fn LinesTable(
+    lines: Vec<crate::api::types::InvoiceLineView>,
+    currency: crate::domain::Currency,
+    pricing: crate::domain::Pricing,
+) -> impl IntoView {
+    let inclusive = pricing.entry == crate::domain::PriceEntry::TaxInclusive;
     view! {
         <table class="list lines-table">
             <thead>
                 <tr>
                     <th scope="col">"Description"</th>
                     <th scope="col" class="num">"Quantity"</th>
-                    <th scope="col" class="num">"Unit price"</th>
+                    <th scope="col" class="num">{if inclusive { "Price incl. tax" } else { "Unit price" }}</th>
                     <th scope="col" class="num">"Discount"</th>
                     <th scope="col" class="num">"Tax"</th>
                     <th scope="col" class="num">"Net"</th>
                 </tr>
             </thead>
             <tbody>
-                {detail.lines.into_iter().map(|line| view! {
+                {lines.into_iter().map(|line| view! {
                     <tr>
-                        <td class="primary-cell">{line.description}</td>
-                        <td data-label="Quantity" class="num">{group_thousands(line.quantity.normalize())}</td>
+                        <td class="primary-cell">
+                            {line.description.clone()}
+                            {exemption(&line).map(|why| view! { <span class="muted sub-line">{why}</span> })}
+                        </td>
+                        <td data-label="Quantity" class="num">{quantity(&line)}</td>
                         <td data-label="Unit price" class="num">{price(line.unit_price, currency)}</td>
                         <td data-label="Discount" class="num">{percent(line.discount_percent)}</td>
-                        <td data-label="Tax" class="num">{percent(line.tax_rate)}</td>
+                        <td data-label="Tax" class="num">{line.tax_label()}</td>
                         <td data-label="Net" class="num wide-cell"><Amount value=line.net /></td>
                     </tr>
                 }).collect_view()}
@@ -139,21 +152,49 @@ fn LinesTable(detail: InvoiceDetail) -> impl IntoView {
     }
 }
 
-/// Net, the tax of each rate on its base, total, and what is still due.
+/// A line's quantity with its unit ("3 hour").
+pub fn quantity(line: &crate::api::types::InvoiceLineView) -> String {
+    let count = group_thousands(line.quantity.normalize());
+    match line.unit.trim() {
+        "" => count,
+        unit => format!("{count} {unit}"),
+    }
+}
+
+/// Why a line charges no tax, when it is exempt.
+pub fn exemption(line: &crate::api::types::InvoiceLineView) -> Option<String> {
+    (line.tax.category_at(line.tax_rate) == crate::domain::TaxCategory::Exempt)
+        .then(|| format!("Exempt from tax: {}", line.tax.exemption_reason))
+}
+
+/// Subtotal and discount (when there is one), net, the tax of each rate on its base, total.
 #[component]
-fn Totals(detail: InvoiceDetail) -> impl IntoView {
-    let totals = detail.totals;
-    let due = detail.summary.open;
+pub fn Figures(totals: crate::domain::InvoiceTotals) -> impl IntoView {
+    let subtotal =
+        crate::domain::Money::sum(totals.net.currency(), totals.line_amounts.iter().copied());
     view! {
-        <dl class="totals">
-            <div><dt>"Net"</dt><dd><Amount value=totals.net /></dd></div>
+            {(!totals.discount.is_zero()).then(|| view! {
+                <div><dt>"Subtotal"</dt><dd data-testid="subtotal"><Amount value=subtotal /></dd></div>
+                <div><dt>"Discount"</dt><dd data-testid="discount"><Amount value=-totals.discount /></dd></div>
+            })}
+            <div><dt>"Net"</dt><dd data-testid="net"><Amount value=totals.net /></dd></div>
             {totals.taxes.into_iter().map(|t| view! {
                 <div class="tax-row">
                     <dt>{format!("Tax {} on {}", percent(t.rate), group_thousands(t.base.amount()))}</dt>
                     <dd><Amount value=t.tax /></dd>
                 </div>
             }).collect_view()}
-            <div class="grand"><dt>"Total"</dt><dd><Amount value=totals.gross /></dd></div>
+            <div class="grand"><dt>"Total"</dt><dd data-testid="total"><Amount value=totals.gross /></dd></div>
+    }
+}
+
+/// The figures, then what is still due.
+#[component]
+fn Totals(detail: InvoiceDetail) -> impl IntoView {
+    let due = detail.summary.open;
+    view! {
+        <dl class="totals">
+            <Figures totals=detail.totals.clone() />
             {match detail.summary.status {
                 // A draft is not owed yet, and a void invoice is reversed in the books.
                 InvoiceStatus::Draft => view! {

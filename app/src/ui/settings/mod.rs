@@ -4,8 +4,10 @@
 
 mod bank_accounts;
 mod logo;
+mod tax_rates;
 
 pub use bank_accounts::BankAccountsPage;
+pub use tax_rates::TaxRatesPage;
 
 use crate::api::settings::{get_business_profile, get_settings, save_settings, SettingsForm};
 use crate::api::AppError;
@@ -30,6 +32,9 @@ pub fn SettingsPage() -> impl IntoView {
             </leptos_router::components::A>
             <leptos_router::components::A href="/settings/bank-accounts" attr:class="button secondary">
                 "Bank accounts"
+            </leptos_router::components::A>
+            <leptos_router::components::A href="/settings/tax-rates" attr:class="button secondary">
+                "Tax rates"
             </leptos_router::components::A>
         </PageHeader>
         <Suspense fallback=Loading>
