@@ -84,9 +84,9 @@ pub async fn save_draft(form: DraftForm) -> Result<InvoiceId, AppError> {
     use super::context::{business, internal, require_writer};
     use super::{parse, FieldErrors};
     use crate::store::invoices::Draft;
-    let (state, _) = require_writer().await?;
+    let (state, user) = require_writer().await?;
     let settings = business(&state).await?;
-    let mut tx = crate::store::begin_write(&state.pool)
+    let mut tx = crate::store::begin_write(&state.pool, &super::context::actor(&user))
         .await
         .map_err(internal)?;
     let accounts: Vec<String> = crate::store::accounts::revenue_accounts(&mut tx)
@@ -154,8 +154,8 @@ pub async fn save_draft(form: DraftForm) -> Result<InvoiceId, AppError> {
 #[server(endpoint = "issue_invoice", input = Json)]
 pub async fn issue_invoice(id: InvoiceId) -> Result<String, AppError> {
     use super::context::{internal, require_writer};
-    let (state, _) = require_writer().await?;
-    let mut tx = crate::store::begin_write(&state.pool)
+    let (state, user) = require_writer().await?;
+    let mut tx = crate::store::begin_write(&state.pool, &super::context::actor(&user))
         .await
         .map_err(internal)?;
     let number = crate::store::invoices::issue_invoice(&mut tx, id, chrono::Utc::now())
@@ -171,9 +171,9 @@ pub async fn issue_invoice(id: InvoiceId) -> Result<String, AppError> {
 #[server(endpoint = "void_invoice", input = Json)]
 pub async fn void_invoice(id: InvoiceId) -> Result<(), AppError> {
     use super::context::{business, internal, require_writer};
-    let (state, _) = require_writer().await?;
+    let (state, user) = require_writer().await?;
     let today = business(&state).await?.today();
-    let mut tx = crate::store::begin_write(&state.pool)
+    let mut tx = crate::store::begin_write(&state.pool, &super::context::actor(&user))
         .await
         .map_err(internal)?;
     crate::store::invoices::void_invoice(&mut tx, id, today)
@@ -188,8 +188,8 @@ pub async fn void_invoice(id: InvoiceId) -> Result<(), AppError> {
 #[server(endpoint = "delete_draft", input = Json)]
 pub async fn delete_draft(id: InvoiceId) -> Result<(), AppError> {
     use super::context::{internal, require_writer};
-    let (state, _) = require_writer().await?;
-    let mut tx = crate::store::begin_write(&state.pool)
+    let (state, user) = require_writer().await?;
+    let mut tx = crate::store::begin_write(&state.pool, &super::context::actor(&user))
         .await
         .map_err(internal)?;
     crate::store::invoices::delete_draft(&mut tx, id)

@@ -168,14 +168,14 @@ pub async fn get_settings() -> Result<Settings, AppError> {
 #[server(endpoint = "save_settings", input = Json)]
 pub async fn save_settings(form: SettingsForm) -> Result<i64, AppError> {
     use super::context::{internal, require_owner};
-    let (state, _) = require_owner().await?;
+    let (state, user) = require_owner().await?;
     let (profile, zone, rounding) =
         parse_settings(&form, |name| name.parse::<chrono_tz::Tz>().is_ok())
             .map_err(AppError::Invalid)?;
     let zone: chrono_tz::Tz = zone
         .parse()
         .map_err(|_| AppError::invalid("time_zone", "unknown time zone"))?;
-    let mut tx = crate::store::begin_write(&state.pool)
+    let mut tx = crate::store::begin_write(&state.pool, &super::context::actor(&user))
         .await
         .map_err(internal)?;
     let saved = crate::store::business::save_profile(&mut tx, &profile, zone, rounding)
