@@ -4,10 +4,12 @@ mod actions;
 mod apply_credit;
 mod credit;
 mod edit;
+mod history;
 mod lines;
 mod list;
 mod view;
 
 pub use edit::{EditInvoicePage, NewInvoicePage};
+pub use history::ChangeList;
 pub use list::{InvoiceTable, InvoicesPage};
 pub use view::{method_label, percent, InvoicePage};
