@@ -94,9 +94,9 @@ pub async fn list_audit(query: AuditQuery) -> Result<AuditPage, AppError> {
     }
     let zone = business(&state).await?.time_zone;
     let filter = LogFilter {
-        kind: non_empty(&query.kind),
-        document: non_empty(&query.document),
-        actor: non_empty(&query.actor),
+        kind: server::non_empty(&query.kind),
+        document: server::non_empty(&query.document),
+        actor: server::non_empty(&query.actor),
         from: server::day_start(&query.from, zone, 0, "from")?,
         to: server::day_start(&query.to, zone, 1, "to")?,
     };
@@ -115,8 +115,8 @@ pub async fn list_audit(query: AuditQuery) -> Result<AuditPage, AppError> {
 }
 
 /// What happened to an invoice, oldest first, with times in the business's time zone.
-#[server(endpoint = "invoice_history", input = Json)]
-pub async fn invoice_history(id: InvoiceId) -> Result<Vec<HistoryItem>, AppError> {
+#[server(endpoint = "get_invoice_history", input = Json)]
+pub async fn get_invoice_history(id: InvoiceId) -> Result<Vec<HistoryItem>, AppError> {
     use super::context::{business, internal, require_user};
     let (state, _) = require_user().await?;
     let zone = business(&state).await?.time_zone;
@@ -134,17 +134,17 @@ pub async fn invoice_history(id: InvoiceId) -> Result<Vec<HistoryItem>, AppError
         .collect())
 }
 
-fn non_empty(text: &str) -> Option<String> {
-    let text = text.trim();
-    (!text.is_empty()).then(|| text.to_string())
-}
-
 #[cfg(feature = "ssr")]
 mod server {
     use super::{AppError, AuditEntry};
     use crate::domain::audit::field_changes;
     use crate::store::audit::LogRow;
     use chrono::{DateTime, Days, NaiveDate, TimeZone, Utc};
+
+    pub fn non_empty(text: &str) -> Option<String> {
+        let text = text.trim();
+        (!text.is_empty()).then(|| text.to_string())
+    }
 
     /// The instant a day (plus `add_days`) starts in `zone`, as the log stores instants.
     pub fn day_start(
@@ -172,7 +172,11 @@ mod server {
     /// A stored instant shown in the business's time zone; left as it is if unreadable.
     pub fn local_time(at: &str, zone: chrono_tz::Tz) -> String {
         DateTime::parse_from_rfc3339(at)
-            .map(|t| t.with_timezone(&zone).format("%Y-%m-%d %H:%M:%S").to_string())
+            .map(|t| {
+                t.with_timezone(&zone)
+                    .format("%Y-%m-%d %H:%M:%S")
+                    .to_string()
+            })
             .unwrap_or_else(|_| at.to_string())
     }
 

@@ -18,7 +18,10 @@ fn href(query: &AuditQuery) -> String {
         ("actor", query.actor.clone()),
         ("from", query.from.clone()),
         ("to", query.to.clone()),
-        ("before", query.before.map(|b| b.to_string()).unwrap_or_default()),
+        (
+            "before",
+            query.before.map(|b| b.to_string()).unwrap_or_default(),
+        ),
     ];
     let parts: Vec<String> = fields
         .iter()

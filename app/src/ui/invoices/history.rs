@@ -1,7 +1,7 @@
 //! An invoice's history on its page: created, edited, issued, paid, credited, reversed,
 //! written off, voided; oldest first, with who did it and what was still owed after.
 
-use crate::api::audit::invoice_history;
+use crate::api::audit::get_invoice_history;
 use crate::domain::audit::{FieldChange, HistoryEvent, HistoryItem};
 use crate::domain::InvoiceId;
 use crate::ui::components::{load_error, Loading};
@@ -12,7 +12,7 @@ use leptos_router::components::A;
 #[component]
 pub fn InvoiceHistory(id: InvoiceId) -> impl IntoView {
     let live = use_live_version();
-    let history = Resource::new(move || live.get(), move |_| invoice_history(id));
+    let history = Resource::new(move || live.get(), move |_| get_invoice_history(id));
     view! {
         <section class="panel history no-print" aria-labelledby="history-heading">
             <h2 id="history-heading">"History"</h2>
@@ -35,7 +35,10 @@ pub fn InvoiceHistory(id: InvoiceId) -> impl IntoView {
 #[component]
 fn HistoryRow(item: HistoryItem) -> impl IntoView {
     let owed = item.balance_after;
-    let who = item.actor.clone().unwrap_or_else(|| "someone (before the audit log)".into());
+    let who = item
+        .actor
+        .clone()
+        .unwrap_or_else(|| "someone (before the audit log)".into());
     let (what, link, changes): (String, Option<(String, String)>, Vec<FieldChange>) =
         match item.event {
             HistoryEvent::Created => ("Created as a draft".into(), None, vec![]),
@@ -47,9 +50,17 @@ fn HistoryRow(item: HistoryItem) -> impl IntoView {
                 } else {
                     format!("Paid {amount}; paid in full")
                 };
-                (what, Some((format!("/payments/{payment_id}"), "the payment".into())), vec![])
+                (
+                    what,
+                    Some((format!("/payments/{payment_id}"), "the payment".into())),
+                    vec![],
+                )
             }
-            HistoryEvent::PaymentReversed { payment_id, amount, refund } => {
+            HistoryEvent::PaymentReversed {
+                payment_id,
+                amount,
+                refund,
+            } => {
                 let verb = if refund { "refunded" } else { "reversed" };
                 (
                     format!("Payment {verb}: {amount} owed again"),
@@ -57,7 +68,11 @@ fn HistoryRow(item: HistoryItem) -> impl IntoView {
                     vec![],
                 )
             }
-            HistoryEvent::Credited { credit_note_id, number, amount } => (
+            HistoryEvent::Credited {
+                credit_note_id,
+                number,
+                amount,
+            } => (
                 format!("Credit note {number} for {amount}"),
                 Some((format!("/credit-notes/{credit_note_id}"), number)),
                 vec![],
