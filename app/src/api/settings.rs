@@ -198,11 +198,14 @@ pub async fn save_settings(form: SettingsForm) -> Result<i64, AppError> {
 #[server(endpoint = "remove_logo", input = Json)]
 pub async fn remove_logo() -> Result<i64, AppError> {
     use super::context::{internal, require_owner};
-    let (state, _) = require_owner().await?;
-    let mut conn = state.pool.acquire().await.map_err(internal)?;
-    let version = crate::store::business::set_logo(&mut conn, None)
+    let (state, owner) = require_owner().await?;
+    let mut tx = crate::store::begin_write(&state.pool, &super::context::actor(&owner))
         .await
         .map_err(internal)?;
+    let version = crate::store::business::set_logo(&mut tx, None)
+        .await
+        .map_err(internal)?;
+    tx.commit().await.map_err(internal)?;
     state.publish("business");
     Ok(version)
 }

@@ -83,11 +83,14 @@ pub async fn invite_user(email: String, role: String) -> Result<String, AppError
 #[server(endpoint = "revoke_invitation", input = Json)]
 pub async fn revoke_invitation(email: String) -> Result<(), AppError> {
     use super::context::{internal, require_owner};
-    let (state, _) = require_owner().await?;
-    let mut conn = state.pool.acquire().await.map_err(internal)?;
-    crate::store::team::revoke_invitations(&mut conn, &email)
+    let (state, owner) = require_owner().await?;
+    let mut tx = crate::store::begin_write(&state.pool, &super::context::actor(&owner))
         .await
         .map_err(internal)?;
+    crate::store::team::revoke_invitations(&mut tx, &email)
+        .await
+        .map_err(internal)?;
+    tx.commit().await.map_err(internal)?;
     state.publish("team");
     Ok(())
 }
