@@ -44,8 +44,9 @@ CREATE TABLE audit_log (
 ) STRICT;
 
 CREATE INDEX audit_log_by_entity ON audit_log (entity_kind, entity_id, id);
-CREATE INDEX audit_log_by_ref ON audit_log (entity_kind, entity_ref);
-CREATE INDEX audit_log_by_user ON audit_log (user_id, id);
+-- People look documents up by number or name in any case.
+CREATE INDEX audit_log_by_ref ON audit_log (entity_ref COLLATE NOCASE);
+CREATE INDEX audit_log_by_actor ON audit_log (actor, id);
 CREATE INDEX audit_log_by_at ON audit_log (at);
 
 CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log

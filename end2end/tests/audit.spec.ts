@@ -34,6 +34,7 @@ test('an edited draft shows its change in its history and in the audit log', asy
   await expect(history.getByTestId('history-item').nth(1)).toContainText('Draft edited');
   await history.getByText('1 field').click();
   await expect(history.getByText(note)).toBeVisible();
+  await history.screenshot({ path: testInfo.outputPath('history.png') });
 
   await page.goto(`/audit?kind=invoice&doc=${invoice}`);
   await ready(page);

@@ -105,13 +105,20 @@ pub fn ChangeList(changes: Vec<FieldChange>) -> impl IntoView {
                     <li class="change">
                         <span class="change-field">{c.field}</span>
                         <span class="change-values">
-                            <del class="change-before">{c.before.unwrap_or_else(|| "(none)".into())}</del>
+                            <del class="change-before">{shown(c.before)}</del>
                             " → "
-                            <ins class="change-after">{c.after.unwrap_or_else(|| "(none)".into())}</ins>
+                            <ins class="change-after">{shown(c.after)}</ins>
                         </span>
                     </li>
                 }).collect_view()}
             </ul>
         </details>
     }
+}
+
+/// A value as shown in a change: nothing and blank text both read "(empty)".
+fn shown(value: Option<String>) -> String {
+    value
+        .filter(|v| !v.trim().is_empty())
+        .unwrap_or_else(|| "(empty)".into())
 }
