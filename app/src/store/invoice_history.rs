@@ -116,6 +116,9 @@ fn edit_changes(row: &LogRow) -> Vec<FieldChange> {
         .collect()
 }
 
+/// What changed the balance: kind, at, actor, document id, number, amount in minor units.
+type DocumentRow = (String, String, Option<String>, i64, Option<String>, i64);
+
 /// Issue, payments, reversals, credit notes, write-off and void, from the documents
 /// themselves; who did each comes from the log when it recorded it.
 async fn from_documents(
@@ -123,8 +126,7 @@ async fn from_documents(
     id: InvoiceId,
     currency: Currency,
 ) -> anyhow::Result<Vec<HistoryItem>> {
-    // (kind, at, actor, document id, number, amount)
-    let rows: Vec<(String, String, Option<String>, i64, Option<String>, i64)> = sqlx::query_as(
+    let rows: Vec<DocumentRow> = sqlx::query_as(
         "SELECT 'issued', e.created_at,
                 (SELECT actor FROM audit_log WHERE entity_kind = 'invoice' AND entity_id = i.id
                     AND action = 'issued'), i.id, i.number, 0
