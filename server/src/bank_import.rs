@@ -77,7 +77,7 @@ pub async fn import(request: ImportRequest<'_>) -> anyhow::Result<ExitCode> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let mut tx = store::begin_write(&pool).await?;
+    let mut tx = store::begin_write(&pool, &store::audit::Actor::CommandLine).await?;
     let outcome = bank::import_statement(
         &mut tx,
         account.id,
@@ -218,7 +218,7 @@ async fn confirm_sure_matches(
         if sure(&open).is_none() {
             continue;
         }
-        let mut tx = store::begin_write(pool).await?;
+        let mut tx = store::begin_write(pool, &store::audit::Actor::CommandLine).await?;
         // Read again inside the write transaction: the web app may have changed what is open.
         open = bank::open_items(&mut tx, currency).await?;
         let Some(best) = sure(&open) else {

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 pub async fn demo(db: &Path, seed: u64) -> anyhow::Result<ExitCode> {
     let pool = store::open(db).await?;
-    let mut tx = store::begin_write(&pool).await?;
+    let mut tx = store::begin_write(&pool, &store::audit::Actor::CommandLine).await?;
     let customers: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM customers")
         .fetch_one(&mut *tx)
         .await?;
@@ -51,7 +51,7 @@ pub async fn demo(db: &Path, seed: u64) -> anyhow::Result<ExitCode> {
 pub async fn generate(db: &Path, seed: u64, transactions: u64) -> anyhow::Result<ExitCode> {
     let started = std::time::Instant::now();
     let pool = store::open(db).await?;
-    let mut tx = store::begin_write(&pool).await?;
+    let mut tx = store::begin_write(&pool, &store::audit::Actor::CommandLine).await?;
     let entries: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM journal_entries")
         .fetch_one(&mut *tx)
         .await?;
@@ -61,6 +61,13 @@ pub async fn generate(db: &Path, seed: u64, transactions: u64) -> anyhow::Result
             db.display()
         );
     }
+    // Row-by-row auditing would make this bulk load about two thirds slower (measured: 19.8 s
+    // against 32.7 s for 100,000 transactions); one row records the load instead.
+    store::audit::pause_for_bulk_load(
+        &mut tx,
+        &format!("benchmark data generated: {transactions} transactions, seed {seed}"),
+    )
+    .await?;
     let business = store::business::get_business(&mut tx).await?;
     let book = store::generate::generate_book(
         &mut tx,
@@ -120,7 +127,7 @@ pub async fn add_user(
         bail!("password refused: {problem}");
     }
     let pool = store::open(db).await?;
-    let mut tx = store::begin_write(&pool).await?;
+    let mut tx = store::begin_write(&pool, &store::audit::Actor::CommandLine).await?;
     let id = store::users::create_user(&mut tx, email, &password, role)
         .await
         .context("cannot add the user (is the email already used?)")?;
@@ -165,7 +172,7 @@ pub async fn reset_password(
         bail!("password refused: {problem}");
     }
     let pool = crate::backup::open_existing(db).await?;
-    let mut tx = store::begin_write(&pool).await?;
+    let mut tx = store::begin_write(&pool, &store::audit::Actor::CommandLine).await?;
     let Some(id) = store::users::reset_password(&mut tx, email, &password).await? else {
         bail!("no user has the email {email}");
     };

@@ -27,7 +27,13 @@ pub async fn tick(state: &AppState) -> anyhow::Result<usize> {
         let mut conn = state.pool.acquire().await?;
         app::store::business::get_business(&mut conn).await?.today()
     };
-    let made = app::store::recurring::run_due(&state.pool, today, chrono::Utc::now()).await?;
+    let made = app::store::recurring::run_due(
+        &state.pool,
+        &app::store::audit::Actor::Scheduler,
+        today,
+        chrono::Utc::now(),
+    )
+    .await?;
     for m in &made {
         tracing::info!(
             recurring = m.recurring_id,

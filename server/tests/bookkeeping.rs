@@ -962,7 +962,9 @@ async fn books_from_before_the_cash_basis_get_their_cash_basis_derived_once_at_s
     let pool = app::store::open(&path).await.unwrap();
     let gbp = app::domain::Currency::parse("GBP").unwrap();
     let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 4).unwrap();
-    let mut tx = app::store::begin_write(&pool).await.unwrap();
+    let mut tx = app::store::begin_write(&pool, &app::store::audit::Actor::CommandLine)
+        .await
+        .unwrap();
     app::store::demo::fill_demo(&mut tx, gbp, today, 11)
         .await
         .unwrap();

@@ -147,7 +147,9 @@ async fn kept_month_totals_follow_invoices_payments_credit_notes_write_offs_and_
 #[tokio::test]
 async fn a_generated_book_keeps_exact_totals() {
     let app = TestApp::start().await;
-    let mut tx = store::begin_write(&app.pool).await.unwrap();
+    let mut tx = store::begin_write(&app.pool, &app::store::audit::Actor::CommandLine)
+        .await
+        .unwrap();
     store::generate::generate_book(&mut tx, gbp(), 3_000, today(), 5)
         .await
         .unwrap();

@@ -204,7 +204,9 @@ async fn check_notices_a_wrong_or_missing_open_amount() {
 #[tokio::test]
 async fn a_generated_book_reads_the_same_by_the_quick_and_the_full_queries() {
     let app = TestApp::start().await;
-    let mut tx = store::begin_write(&app.pool).await.unwrap();
+    let mut tx = store::begin_write(&app.pool, &app::store::audit::Actor::CommandLine)
+        .await
+        .unwrap();
     store::generate::generate_book(&mut tx, gbp(), 4_000, today(), 11)
         .await
         .unwrap();

@@ -12,6 +12,8 @@ use chrono::NaiveDate;
 use serde_json::json;
 use support::TestApp;
 
+const CLI: app::store::audit::Actor = app::store::audit::Actor::CommandLine;
+
 fn gbp(minor: i64) -> Money {
     Money::from_minor(minor, Currency::parse("GBP").unwrap())
 }
@@ -43,7 +45,17 @@ async fn one_batch_judges_each_payment_on_its_own() {
     let rest = payment(customer, 33_996, invoice, "batch-rest");
     let nobody = payment(999_999, 100, invoice, "batch-nobody");
 
-    let results = commit_batch(&app.pool, &[&first, &too_much, &retried, &rest, &nobody]).await;
+    let results = commit_batch(
+        &app.pool,
+        &[
+            (&first, &CLI),
+            (&too_much, &CLI),
+            (&retried, &CLI),
+            (&rest, &CLI),
+            (&nobody, &CLI),
+        ],
+    )
+    .await;
 
     let receipt = results[0].as_ref().expect("the first payment is recorded");
     assert!(
@@ -128,7 +140,11 @@ async fn a_batch_allocates_against_what_is_open_after_credit_notes_and_refuses_l
     locked.received_on = NaiveDate::from_ymd_opt(2026, 3, 8).unwrap();
     let exact = payment(customer, open, invoice, "batch-exactly-open");
 
-    let results = commit_batch(&app.pool, &[&beyond_open, &locked, &exact]).await;
+    let results = commit_batch(
+        &app.pool,
+        &[(&beyond_open, &CLI), (&locked, &CLI), (&exact, &CLI)],
+    )
+    .await;
 
     assert!(
         matches!(

@@ -124,7 +124,9 @@ async fn no_server_function_answers_without_a_session() {
 #[tokio::test]
 async fn demo_books_pass_every_check() {
     let app = TestApp::start().await;
-    let mut tx = app::store::begin_write(&app.pool).await.unwrap();
+    let mut tx = app::store::begin_write(&app.pool, &app::store::audit::Actor::CommandLine)
+        .await
+        .unwrap();
     let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 4).unwrap();
     let gbp = app::domain::Currency::parse("GBP").unwrap();
 
@@ -177,7 +179,9 @@ async fn check_reports_a_tampered_ledger() {
 #[tokio::test]
 async fn the_status_filter_in_sql_agrees_with_the_domain_rule() {
     let app = TestApp::start().await;
-    let mut tx = app::store::begin_write(&app.pool).await.unwrap();
+    let mut tx = app::store::begin_write(&app.pool, &app::store::audit::Actor::CommandLine)
+        .await
+        .unwrap();
     let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 4).unwrap();
     let gbp = app::domain::Currency::parse("GBP").unwrap();
     app::store::demo::fill_demo(&mut tx, gbp, today, 3)

@@ -115,7 +115,9 @@ async fn quick_counts_agree_with_derived_status_for_every_status() {
 #[tokio::test]
 async fn quick_counts_agree_on_a_generated_book() {
     let app = TestApp::start().await;
-    let mut tx = store::begin_write(&app.pool).await.unwrap();
+    let mut tx = store::begin_write(&app.pool, &app::store::audit::Actor::CommandLine)
+        .await
+        .unwrap();
     let gbp = Currency::parse("GBP").unwrap();
     store::generate::generate_book(&mut tx, gbp, 3_000, today(), 3)
         .await

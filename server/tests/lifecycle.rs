@@ -260,7 +260,9 @@ async fn numbers_restart_on_the_first_of_january_where_the_business_is() {
         .with_ymd_and_hms(2026, 12, 31, 23, 30, 0)
         .unwrap();
 
-    let mut tx = app::store::begin_write(&app.pool).await.unwrap();
+    let mut tx = app::store::begin_write(&app.pool, &app::store::audit::Actor::CommandLine)
+        .await
+        .unwrap();
     let a = app::store::invoices::issue_invoice(&mut tx, app::domain::InvoiceId(first), late)
         .await
         .unwrap();

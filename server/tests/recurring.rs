@@ -103,14 +103,24 @@ async fn after_downtime_every_missed_week_is_made_once_even_when_runs_overlap() 
     let before = invoice_count(&app).await;
 
     // Four runs at once, as if the scheduler and three clicks raced.
-    let runs = futures::future::join_all(
-        (0..4).map(|_| recurring::run_due(&app.pool, today(), Utc::now())),
-    )
+    let runs = futures::future::join_all((0..4).map(|_| {
+        recurring::run_due(
+            &app.pool,
+            &app::store::audit::Actor::Scheduler,
+            today(),
+            Utc::now(),
+        )
+    }))
     .await;
     let made: usize = runs.into_iter().map(|r| r.unwrap().len()).sum();
-    let again = recurring::run_due(&app.pool, today(), Utc::now())
-        .await
-        .unwrap();
+    let again = recurring::run_due(
+        &app.pool,
+        &app::store::audit::Actor::Scheduler,
+        today(),
+        Utc::now(),
+    )
+    .await
+    .unwrap();
 
     assert_eq!(made, 6, "five weeks ago, four, three, two, one and today");
     assert!(again.is_empty());
@@ -143,9 +153,14 @@ async fn an_occurrence_in_a_locked_period_is_left_a_draft_that_says_why() {
         .await
         .unwrap();
 
-    let made = recurring::run_due(&app.pool, today(), Utc::now())
-        .await
-        .unwrap();
+    let made = recurring::run_due(
+        &app.pool,
+        &app::store::audit::Actor::Scheduler,
+        today(),
+        Utc::now(),
+    )
+    .await
+    .unwrap();
 
     assert_eq!(made.len(), 3);
     assert_eq!(made[0].number, None, "locked: a draft");
@@ -167,14 +182,24 @@ async fn a_paused_schedule_makes_nothing_and_resuming_skips_the_paused_weeks() {
     app.ok("set_recurring_paused", json!({"id": id, "paused": true}))
         .await;
 
-    let while_paused = recurring::run_due(&app.pool, today(), Utc::now())
-        .await
-        .unwrap();
+    let while_paused = recurring::run_due(
+        &app.pool,
+        &app::store::audit::Actor::Scheduler,
+        today(),
+        Utc::now(),
+    )
+    .await
+    .unwrap();
     app.ok("set_recurring_paused", json!({"id": id, "paused": false}))
         .await;
-    let resumed = recurring::run_due(&app.pool, today(), Utc::now())
-        .await
-        .unwrap();
+    let resumed = recurring::run_due(
+        &app.pool,
+        &app::store::audit::Actor::Scheduler,
+        today(),
+        Utc::now(),
+    )
+    .await
+    .unwrap();
 
     assert!(while_paused.is_empty());
     assert_eq!(resumed.len(), 1, "only today's occurrence");

@@ -32,7 +32,7 @@ pub async fn save_account(form: AccountForm, is_new: bool) -> Result<(), AppErro
     use crate::domain::chart::valid_account_code;
     use crate::domain::AccountKind;
     use crate::store::accounts::AccountChange;
-    let (state, _) = require_writer().await?;
+    let (state, user) = require_writer().await?;
     let mut errors = super::FieldErrors::default();
     let code = form.code.trim().to_string();
     if !valid_account_code(&code) {
@@ -59,7 +59,7 @@ pub async fn save_account(form: AccountForm, is_new: bool) -> Result<(), AppErro
         parent,
         is_money: form.is_money && matches!(kind, AccountKind::Asset | AccountKind::Liability),
     };
-    let mut tx = crate::store::begin_write(&state.pool)
+    let mut tx = crate::store::begin_write(&state.pool, &super::context::actor(&user))
         .await
         .map_err(internal)?;
     if is_new {
@@ -78,8 +78,8 @@ pub async fn save_account(form: AccountForm, is_new: bool) -> Result<(), AppErro
 #[server(endpoint = "archive_account", input = Json)]
 pub async fn archive_account(code: String, archived: bool) -> Result<(), AppError> {
     use super::context::{internal, require_writer};
-    let (state, _) = require_writer().await?;
-    let mut tx = crate::store::begin_write(&state.pool)
+    let (state, user) = require_writer().await?;
+    let mut tx = crate::store::begin_write(&state.pool, &super::context::actor(&user))
         .await
         .map_err(internal)?;
     crate::store::accounts::set_archived(&mut tx, code.trim(), archived)

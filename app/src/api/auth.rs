@@ -115,7 +115,10 @@ pub async fn create_owner(
     }
     errors.into_result()?;
     let state = state()?;
-    let mut tx = begin_write(&state.pool).await.map_err(internal)?;
+    let newcomer = crate::store::audit::Actor::Named(email.trim().to_string());
+    let mut tx = begin_write(&state.pool, &newcomer)
+        .await
+        .map_err(internal)?;
     if users::count_users(&mut tx).await.map_err(internal)? > 0 {
         return Err(AppError::Conflict(
             "This installation already has an owner; sign in instead.".into(),

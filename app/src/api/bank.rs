@@ -64,7 +64,9 @@ pub async fn import_statement(upload: StatementUpload) -> Result<ImportResult, A
     let (state, user) = require_writer().await?;
     let currency = business(&state).await?.base_currency;
     let bytes = server::decode(&upload)?;
-    let mut tx = begin_write(&state.pool).await.map_err(internal)?;
+    let mut tx = begin_write(&state.pool, &super::context::actor(&user))
+        .await
+        .map_err(internal)?;
     server::account(&mut tx, upload.bank_account_id).await?;
     let reading = bank_preview::read_statement(
         &mut tx,
@@ -133,7 +135,7 @@ pub async fn confirm_bank_line(
 ) -> Result<PaymentId, AppError> {
     use super::context::{business, internal, require_writer};
     use super::{parse, FieldErrors};
-    let (state, _) = require_writer().await?;
+    let (state, user) = require_writer().await?;
     let currency = business(&state).await?.base_currency;
     let mut errors = FieldErrors::default();
     let allocations: Vec<(InvoiceId, crate::domain::Money)> = invoices
@@ -143,7 +145,7 @@ pub async fn confirm_bank_line(
         })
         .collect();
     errors.into_result()?;
-    let mut tx = crate::store::begin_write(&state.pool)
+    let mut tx = crate::store::begin_write(&state.pool, &super::context::actor(&user))
         .await
         .map_err(internal)?;
     let payment = crate::store::bank_import::confirm_line(
@@ -166,9 +168,9 @@ pub async fn confirm_bank_line(
 #[server(endpoint = "book_bank_line", input = Json)]
 pub async fn book_bank_line(line_id: i64, account_code: String) -> Result<i64, AppError> {
     use super::context::{business, internal, require_writer};
-    let (state, _) = require_writer().await?;
+    let (state, user) = require_writer().await?;
     let currency = business(&state).await?.base_currency;
-    let mut tx = crate::store::begin_write(&state.pool)
+    let mut tx = crate::store::begin_write(&state.pool, &super::context::actor(&user))
         .await
         .map_err(internal)?;
     let entry = crate::store::bank_import::book_line(
@@ -189,8 +191,8 @@ pub async fn book_bank_line(line_id: i64, account_code: String) -> Result<i64, A
 pub async fn ignore_bank_line(line_id: i64, ignore: bool) -> Result<(), AppError> {
     use super::context::{internal, require_writer};
     use crate::store::bank_import::{ignore_line, LineState};
-    let (state, _) = require_writer().await?;
-    let mut tx = crate::store::begin_write(&state.pool)
+    let (state, user) = require_writer().await?;
+    let mut tx = crate::store::begin_write(&state.pool, &super::context::actor(&user))
         .await
         .map_err(internal)?;
     let to = if ignore {
@@ -236,10 +238,10 @@ pub async fn reconcile_bank_account(
     as_of: String,
 ) -> Result<usize, AppError> {
     use super::context::{business, internal, require_writer};
-    let (state, _) = require_writer().await?;
+    let (state, user) = require_writer().await?;
     let settings = business(&state).await?;
     let as_of = server::day(&as_of, settings.today())?;
-    let mut tx = crate::store::begin_write(&state.pool)
+    let mut tx = crate::store::begin_write(&state.pool, &super::context::actor(&user))
         .await
         .map_err(internal)?;
     server::account(&mut tx, bank_account_id).await?;

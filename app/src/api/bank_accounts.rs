@@ -21,13 +21,13 @@ pub async fn list_bank_accounts() -> Result<Vec<BankAccount>, AppError> {
 pub async fn create_bank_account(name: String, iban: String) -> Result<BankAccount, AppError> {
     use super::context::{internal, require_writer};
     use crate::store::bank_accounts::{create, BankAccountError};
-    let (state, _) = require_writer().await?;
+    let (state, user) = require_writer().await?;
     let iban = match iban.trim() {
         "" => String::new(),
         typed => crate::domain::profile::parse_iban(typed)
             .map_err(|why| AppError::invalid("iban", why))?,
     };
-    let mut tx = crate::store::begin_write(&state.pool)
+    let mut tx = crate::store::begin_write(&state.pool, &super::context::actor(&user))
         .await
         .map_err(internal)?;
     let account = create(&mut tx, &name, &iban).await.map_err(|e| match e {
@@ -45,8 +45,8 @@ pub async fn create_bank_account(name: String, iban: String) -> Result<BankAccou
 pub async fn archive_bank_account(id: i64) -> Result<(), AppError> {
     use super::context::{internal, require_writer};
     use crate::store::bank_accounts::{archive, BankAccountError};
-    let (state, _) = require_writer().await?;
-    let mut tx = crate::store::begin_write(&state.pool)
+    let (state, user) = require_writer().await?;
+    let mut tx = crate::store::begin_write(&state.pool, &super::context::actor(&user))
         .await
         .map_err(internal)?;
     archive(&mut tx, id).await.map_err(|e| match e {

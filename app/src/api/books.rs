@@ -260,7 +260,7 @@ pub async fn post_journal_entry(form: JournalForm) -> Result<i64, AppError> {
     use super::context::{business, internal, require_writer};
     use crate::domain::journal::ManualLine;
     use crate::domain::{AccountCode, Money};
-    let (state, _) = require_writer().await?;
+    let (state, user) = require_writer().await?;
     let settings = business(&state).await?;
     let currency = settings.base_currency;
     let mut errors = super::FieldErrors::default();
@@ -303,7 +303,7 @@ pub async fn post_journal_entry(form: JournalForm) -> Result<i64, AppError> {
     }
     errors.into_result()?;
     let date = date.ok_or_else(|| AppError::invalid("date", "enter a date"))?;
-    let mut tx = crate::store::begin_write(&state.pool)
+    let mut tx = crate::store::begin_write(&state.pool, &super::context::actor(&user))
         .await
         .map_err(internal)?;
     let id = crate::store::journal::post_manual_entry(&mut tx, date, &memo, &lines, currency)
@@ -319,7 +319,7 @@ pub async fn post_journal_entry(form: JournalForm) -> Result<i64, AppError> {
 #[server(endpoint = "reverse_journal_entry", input = Json)]
 pub async fn reverse_journal_entry(id: i64, date: String) -> Result<i64, AppError> {
     use super::context::{business, internal, require_writer};
-    let (state, _) = require_writer().await?;
+    let (state, user) = require_writer().await?;
     let settings = business(&state).await?;
     let mut errors = super::FieldErrors::default();
     let date = if date.trim().is_empty() {
@@ -329,7 +329,7 @@ pub async fn reverse_journal_entry(id: i64, date: String) -> Result<i64, AppErro
     };
     errors.into_result()?;
     let date = date.unwrap_or_else(|| settings.today());
-    let mut tx = crate::store::begin_write(&state.pool)
+    let mut tx = crate::store::begin_write(&state.pool, &super::context::actor(&user))
         .await
         .map_err(internal)?;
     let reversal = crate::store::journal::reverse_entry(&mut tx, id, date)
@@ -370,7 +370,7 @@ pub async fn get_books_settings() -> Result<BooksSettings, AppError> {
 #[server(endpoint = "lock_books", input = Json)]
 pub async fn lock_books(through: String) -> Result<(), AppError> {
     use super::context::{internal, require_owner};
-    let (state, _) = require_owner().await?;
+    let (state, user) = require_owner().await?;
     let mut errors = super::FieldErrors::default();
     let through = super::parse::date(&mut errors, "lock_date", &through);
     errors.into_result()?;
@@ -383,7 +383,7 @@ pub async fn lock_books(through: String) -> Result<(), AppError> {
             format!("the books can be locked up to today ({today}) at the latest"),
         ));
     }
-    let mut tx = crate::store::begin_write(&state.pool)
+    let mut tx = crate::store::begin_write(&state.pool, &super::context::actor(&user))
         .await
         .map_err(internal)?;
     crate::store::journal::lock_books(&mut tx, through)
@@ -399,7 +399,7 @@ pub async fn lock_books(through: String) -> Result<(), AppError> {
 #[server(endpoint = "close_year", input = Json)]
 pub async fn close_year(year_end: String) -> Result<Option<i64>, AppError> {
     use super::context::{business, internal, require_owner};
-    let (state, _) = require_owner().await?;
+    let (state, user) = require_owner().await?;
     let settings = business(&state).await?;
     let mut errors = super::FieldErrors::default();
     let year_end = super::parse::date(&mut errors, "year_end", &year_end);
@@ -408,7 +408,7 @@ pub async fn close_year(year_end: String) -> Result<Option<i64>, AppError> {
     }
     errors.into_result()?;
     let year_end = year_end.ok_or_else(|| AppError::invalid("year_end", "enter a date"))?;
-    let mut tx = crate::store::begin_write(&state.pool)
+    let mut tx = crate::store::begin_write(&state.pool, &super::context::actor(&user))
         .await
         .map_err(internal)?;
     let entry = crate::store::journal::close_year(&mut tx, year_end, settings.base_currency)

@@ -186,6 +186,14 @@ pub async fn require_owner() -> Result<(AppState, User), AppError> {
     Ok((state, user))
 }
 
+/// How the audit log names a signed-in user.
+pub fn actor(user: &User) -> crate::store::audit::Actor {
+    crate::store::audit::Actor::User {
+        id: user.id,
+        email: user.email.clone(),
+    }
+}
+
 pub async fn business(state: &AppState) -> Result<Business, AppError> {
     let mut conn = state.pool.acquire().await.map_err(internal)?;
     get_business(&mut conn).await.map_err(internal)

@@ -71,7 +71,7 @@ pub async fn create_credit_note(form: CreditNoteForm) -> Result<CreditNoteId, Ap
     use super::context::{business, internal, require_writer};
     use super::{parse, FieldErrors};
     use crate::store::credit_notes::{create_credit_note, invoice_figures, NewCreditNote};
-    let (state, _) = require_writer().await?;
+    let (state, user) = require_writer().await?;
     let settings = business(&state).await?;
     let invoice = form
         .invoice_id
@@ -103,7 +103,7 @@ pub async fn create_credit_note(form: CreditNoteForm) -> Result<CreditNoteId, Ap
     let Some(date) = date else {
         return Err(AppError::invalid("date", "check the form"));
     };
-    let mut tx = crate::store::begin_write(&state.pool)
+    let mut tx = crate::store::begin_write(&state.pool, &super::context::actor(&user))
         .await
         .map_err(internal)?;
     let amount = match amount {
@@ -155,12 +155,12 @@ pub async fn list_credit_notes(page: u32) -> Result<Page<CreditNoteSummary>, App
 pub async fn write_off_invoice(id: InvoiceId, reason: String) -> Result<(), AppError> {
     use super::context::{business, internal, require_writer};
     use super::{parse, FieldErrors};
-    let (state, _) = require_writer().await?;
+    let (state, user) = require_writer().await?;
     let today = business(&state).await?.today();
     let mut errors = FieldErrors::default();
     let reason = parse::text(&mut errors, "reason", &reason, 500);
     errors.into_result()?;
-    let mut tx = crate::store::begin_write(&state.pool)
+    let mut tx = crate::store::begin_write(&state.pool, &super::context::actor(&user))
         .await
         .map_err(internal)?;
     crate::store::corrections::write_off_invoice(&mut tx, id, today, &reason)
@@ -176,9 +176,9 @@ pub async fn write_off_invoice(id: InvoiceId, reason: String) -> Result<(), AppE
 #[server(endpoint = "duplicate_invoice", input = Json)]
 pub async fn duplicate_invoice(id: InvoiceId) -> Result<InvoiceId, AppError> {
     use super::context::{business, internal, require_writer};
-    let (state, _) = require_writer().await?;
+    let (state, user) = require_writer().await?;
     let today = business(&state).await?.today();
-    let mut tx = crate::store::begin_write(&state.pool)
+    let mut tx = crate::store::begin_write(&state.pool, &super::context::actor(&user))
         .await
         .map_err(internal)?;
     let copy = crate::store::corrections::duplicate_invoice(&mut tx, id, today)
@@ -217,7 +217,7 @@ pub async fn save_numbering(form: NumberingForm) -> Result<NumberingForm, AppErr
     use super::context::{internal, require_owner};
     use crate::domain::numbering::{DocumentKind, NumberPattern};
     use crate::store::numbering::{set_pattern, NumberingError};
-    let (state, _) = require_owner().await?;
+    let (state, user) = require_owner().await?;
     let mut errors = super::FieldErrors::default();
     for (field, text) in [
         ("invoice", &form.invoice),
@@ -228,7 +228,7 @@ pub async fn save_numbering(form: NumberingForm) -> Result<NumberingForm, AppErr
         }
     }
     errors.into_result()?;
-    let mut tx = crate::store::begin_write(&state.pool)
+    let mut tx = crate::store::begin_write(&state.pool, &super::context::actor(&user))
         .await
         .map_err(internal)?;
     let fields = [

@@ -39,7 +39,7 @@ pub async fn save_customer(
     use super::context::{business, internal, require_writer};
     use super::FieldErrors;
     use crate::store::customers::{create_customer, update_customer, NewCustomer};
-    let (state, _) = require_writer().await?;
+    let (state, user) = require_writer().await?;
     let base = business(&state).await?.base_currency;
     let mut errors = FieldErrors::default();
     let parsed = super::parse::customer(&mut errors, &form, base);
@@ -57,7 +57,7 @@ pub async fn save_customer(
         payment_terms_days,
         notes: form.notes.trim().to_string(),
     };
-    let mut tx = crate::store::begin_write(&state.pool)
+    let mut tx = crate::store::begin_write(&state.pool, &super::context::actor(&user))
         .await
         .map_err(internal)?;
     if let Some(other) =

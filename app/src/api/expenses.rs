@@ -26,7 +26,7 @@ pub async fn record_expense(form: ExpenseForm) -> Result<i64, AppError> {
     use crate::domain::money::parse_decimal;
     use crate::domain::AccountCode;
     use crate::store::expenses::NewExpense;
-    let (state, _) = require_writer().await?;
+    let (state, user) = require_writer().await?;
     let settings = business(&state).await?;
     let currency = settings.base_currency;
     let mut errors = FieldErrors::default();
@@ -146,7 +146,7 @@ pub async fn record_expense(form: ExpenseForm) -> Result<i64, AppError> {
         receipt_id: form.receipt_id,
         idempotency_key: key,
     };
-    let mut tx = crate::store::begin_write(&state.pool)
+    let mut tx = crate::store::begin_write(&state.pool, &super::context::actor(&user))
         .await
         .map_err(internal)?;
     let id = crate::store::expenses::record_expense(&mut tx, &expense, currency)
@@ -170,7 +170,7 @@ pub async fn pay_bill(
     use super::context::{business, internal, require_writer};
     use super::{parse, FieldErrors};
     use crate::domain::AccountCode;
-    let (state, _) = require_writer().await?;
+    let (state, user) = require_writer().await?;
     let settings = business(&state).await?;
     let mut errors = FieldErrors::default();
     let amount = parse::money(&mut errors, "amount", &amount, settings.base_currency);
@@ -195,7 +195,7 @@ pub async fn pay_bill(
     let (Some(amount), Some(paid_on)) = (amount, paid_on) else {
         return Err(AppError::invalid("amount", "check the form"));
     };
-    let mut tx = crate::store::begin_write(&state.pool)
+    let mut tx = crate::store::begin_write(&state.pool, &super::context::actor(&user))
         .await
         .map_err(internal)?;
     let id = crate::store::expenses::pay_bill(
@@ -267,7 +267,7 @@ pub async fn void_expense(id: i64, with_payments: bool, reason: String) -> Resul
     use super::context::{internal, require_writer};
     use super::{parse, FieldErrors};
     use crate::store::expense_void::BillPayments;
-    let (state, _) = require_writer().await?;
+    let (state, user) = require_writer().await?;
     let mut errors = FieldErrors::default();
     let reason = parse::text(&mut errors, "reason", &reason, 200);
     errors.into_result()?;
@@ -276,7 +276,7 @@ pub async fn void_expense(id: i64, with_payments: bool, reason: String) -> Resul
     } else {
         BillPayments::Refuse
     };
-    let mut tx = crate::store::begin_write(&state.pool)
+    let mut tx = crate::store::begin_write(&state.pool, &super::context::actor(&user))
         .await
         .map_err(internal)?;
     let entry = crate::store::expense_void::void_expense(&mut tx, id, payments, &reason)

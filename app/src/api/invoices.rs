@@ -88,9 +88,9 @@ pub async fn get_document_defaults() -> Result<DocumentDefaults, AppError> {
 #[server(endpoint = "save_draft", input = Json)]
 pub async fn save_draft(form: DraftForm) -> Result<InvoiceId, AppError> {
     use super::context::{business, internal, require_writer};
-    let (state, _) = require_writer().await?;
+    let (state, user) = require_writer().await?;
     let settings = business(&state).await?;
-    let mut tx = crate::store::begin_write(&state.pool)
+    let mut tx = crate::store::begin_write(&state.pool, &super::context::actor(&user))
         .await
         .map_err(internal)?;
     let draft = parse_draft(&mut tx, &form, &settings, "due date").await?;
@@ -189,8 +189,8 @@ pub(crate) async fn parse_draft(
 #[server(endpoint = "issue_invoice", input = Json)]
 pub async fn issue_invoice(id: InvoiceId) -> Result<String, AppError> {
     use super::context::{internal, require_writer};
-    let (state, _) = require_writer().await?;
-    let mut tx = crate::store::begin_write(&state.pool)
+    let (state, user) = require_writer().await?;
+    let mut tx = crate::store::begin_write(&state.pool, &super::context::actor(&user))
         .await
         .map_err(internal)?;
     let number = crate::store::invoices::issue_invoice(&mut tx, id, chrono::Utc::now())
@@ -206,9 +206,9 @@ pub async fn issue_invoice(id: InvoiceId) -> Result<String, AppError> {
 #[server(endpoint = "void_invoice", input = Json)]
 pub async fn void_invoice(id: InvoiceId) -> Result<(), AppError> {
     use super::context::{business, internal, require_writer};
-    let (state, _) = require_writer().await?;
+    let (state, user) = require_writer().await?;
     let today = business(&state).await?.today();
-    let mut tx = crate::store::begin_write(&state.pool)
+    let mut tx = crate::store::begin_write(&state.pool, &super::context::actor(&user))
         .await
         .map_err(internal)?;
     crate::store::invoices::void_invoice(&mut tx, id, today)
@@ -223,8 +223,8 @@ pub async fn void_invoice(id: InvoiceId) -> Result<(), AppError> {
 #[server(endpoint = "delete_draft", input = Json)]
 pub async fn delete_draft(id: InvoiceId) -> Result<(), AppError> {
     use super::context::{internal, require_writer};
-    let (state, _) = require_writer().await?;
-    let mut tx = crate::store::begin_write(&state.pool)
+    let (state, user) = require_writer().await?;
+    let mut tx = crate::store::begin_write(&state.pool, &super::context::actor(&user))
         .await
         .map_err(internal)?;
     crate::store::invoices::delete_draft(&mut tx, id)

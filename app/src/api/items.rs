@@ -59,7 +59,7 @@ pub async fn save_item(id: Option<i64>, form: ItemForm) -> Result<Item, AppError
     use crate::domain::items::validate_item;
     use crate::domain::money::parse_decimal;
     use crate::store::items::ItemInput;
-    let (state, _) = require_writer().await?;
+    let (state, user) = require_writer().await?;
     let mut errors = FieldErrors::default();
     let price = match parse_decimal(&form.unit_price, 4) {
         Ok(p) => Some(p),
@@ -93,7 +93,7 @@ pub async fn save_item(id: Option<i64>, form: ItemForm) -> Result<Item, AppError
         tax_rate_id,
         revenue_account: form.revenue_account,
     };
-    let mut tx = crate::store::begin_write(&state.pool)
+    let mut tx = crate::store::begin_write(&state.pool, &super::context::actor(&user))
         .await
         .map_err(internal)?;
     let item = crate::store::items::save(&mut tx, id, &input)
@@ -108,8 +108,8 @@ pub async fn save_item(id: Option<i64>, form: ItemForm) -> Result<Item, AppError
 #[server(endpoint = "archive_item", input = Json)]
 pub async fn archive_item(id: i64, archived: bool) -> Result<(), AppError> {
     use super::context::{internal, require_writer};
-    let (state, _) = require_writer().await?;
-    let mut tx = crate::store::begin_write(&state.pool)
+    let (state, user) = require_writer().await?;
+    let mut tx = crate::store::begin_write(&state.pool, &super::context::actor(&user))
         .await
         .map_err(internal)?;
     crate::store::items::set_archived(&mut tx, id, archived)

@@ -49,10 +49,10 @@ fn checked_key(key: &str) -> Result<String, AppError> {
 pub async fn reverse_payment(form: ReversalForm) -> Result<ChangeReceipt, AppError> {
     use super::context::{internal, require_writer};
     use crate::store::payment_changes::{reverse_payment, Reversal};
-    let (state, _) = require_writer().await?;
+    let (state, user) = require_writer().await?;
     let key = checked_key(&form.idempotency_key)?;
     let today = super::context::business(&state).await?.today();
-    let mut tx = crate::store::begin_write(&state.pool)
+    let mut tx = crate::store::begin_write(&state.pool, &super::context::actor(&user))
         .await
         .map_err(internal)?;
     let date = match form.date.trim() {
@@ -104,7 +104,7 @@ pub async fn use_credit(form: CreditForm) -> Result<ChangeReceipt, AppError> {
     use crate::store::payment_changes::{
         apply_credit, refund_credit, CreditApplication, CreditRefund,
     };
-    let (state, _) = require_writer().await?;
+    let (state, user) = require_writer().await?;
     let settings = business(&state).await?;
     let key = checked_key(&form.idempotency_key)?;
     let mut errors = super::FieldErrors::default();
@@ -120,7 +120,7 @@ pub async fn use_credit(form: CreditForm) -> Result<ChangeReceipt, AppError> {
     let (Some(amount), Some(date)) = (amount, date) else {
         return Err(AppError::invalid("amount", "check the form"));
     };
-    let mut tx = crate::store::begin_write(&state.pool)
+    let mut tx = crate::store::begin_write(&state.pool, &super::context::actor(&user))
         .await
         .map_err(internal)?;
     let receipt = match form.invoice_id {

@@ -9,6 +9,7 @@
 //! returns the first receipt, and allocations never exceed what is open.
 
 use crate::api::types::PaymentReceipt;
+use crate::store::audit::{declare, Actor};
 use crate::store::payments::{record_payment, NewPayment, PaymentError};
 use sqlx::SqlitePool;
 use tokio::sync::{mpsc, oneshot};
@@ -21,7 +22,7 @@ type Reply = oneshot::Sender<Result<PaymentReceipt, PaymentError>>;
 /// The handle requests use; cloning it shares the one writer.
 #[derive(Clone)]
 pub struct PaymentWriter {
-    queue: mpsc::Sender<(NewPayment, Reply)>,
+    queue: mpsc::Sender<(NewPayment, Actor, Reply)>,
 }
 
 impl PaymentWriter {
@@ -32,12 +33,16 @@ impl PaymentWriter {
         PaymentWriter { queue }
     }
 
-    /// Records one payment (see `store::payments::record_payment`) once it is durably
-    /// committed.
-    pub async fn record(&self, payment: NewPayment) -> Result<PaymentReceipt, PaymentError> {
+    /// Records one payment (see `store::payments::record_payment`) by `actor` once it is
+    /// durably committed.
+    pub async fn record(
+        &self,
+        payment: NewPayment,
+        actor: Actor,
+    ) -> Result<PaymentReceipt, PaymentError> {
         let (reply, answer) = oneshot::channel();
         self.queue
-            .send((payment, reply))
+            .send((payment, actor, reply))
             .await
             .map_err(|_| PaymentError::Store(anyhow::anyhow!("the payment writer has stopped")))?;
         answer.await.map_err(|_| {
@@ -46,7 +51,7 @@ impl PaymentWriter {
     }
 }
 
-async fn run(pool: SqlitePool, mut incoming: mpsc::Receiver<(NewPayment, Reply)>) {
+async fn run(pool: SqlitePool, mut incoming: mpsc::Receiver<(NewPayment, Actor, Reply)>) {
     while let Some(first) = incoming.recv().await {
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
@@ -55,20 +60,21 @@ async fn run(pool: SqlitePool, mut incoming: mpsc::Receiver<(NewPayment, Reply)>
                 Err(_) => break,
             }
         }
-        let payments: Vec<&NewPayment> = batch.iter().map(|(p, _)| p).collect();
+        let payments: Vec<(&NewPayment, &Actor)> = batch.iter().map(|(p, a, _)| (p, a)).collect();
         let results = commit_batch(&pool, &payments).await;
-        for ((_, reply), result) in batch.into_iter().zip(results) {
+        for ((_, _, reply), result) in batch.into_iter().zip(results) {
             // A caller that went away meanwhile still has its payment recorded, as before.
             let _ = reply.send(result);
         }
     }
 }
 
-/// Records `payments` in one transaction, each in its own savepoint; one result each, in
-/// order. Only results of a committed transaction are `Ok`.
+/// Records `payments` in one transaction, each in its own savepoint and under its own actor
+/// in the audit log; one result each, in order. Only results of a committed transaction are
+/// `Ok`.
 pub async fn commit_batch(
     pool: &SqlitePool,
-    payments: &[&NewPayment],
+    payments: &[(&NewPayment, &Actor)],
 ) -> Vec<Result<PaymentReceipt, PaymentError>> {
     let failed_all = |why: &dyn std::fmt::Display| -> Vec<Result<PaymentReceipt, PaymentError>> {
         payments
@@ -76,13 +82,16 @@ pub async fn commit_batch(
             .map(|_| Err(PaymentError::Store(anyhow::anyhow!("{why}"))))
             .collect()
     };
-    let mut tx = match crate::store::begin_write(pool).await {
+    let mut tx = match crate::store::begin_write(pool, &crate::store::audit::Actor::System).await {
         Ok(tx) => tx,
         Err(e) => return failed_all(&e),
     };
     let mut results = Vec::with_capacity(payments.len());
-    for payment in payments {
+    for (payment, actor) in payments {
         if let Err(e) = sqlx::query("SAVEPOINT payment").execute(&mut *tx).await {
+            return failed_all(&e);
+        }
+        if let Err(e) = declare(&mut tx, actor).await {
             return failed_all(&e);
         }
         let result = record_payment(&mut tx, payment).await;

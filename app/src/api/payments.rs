@@ -14,7 +14,7 @@ pub async fn record_payment(form: PaymentForm) -> Result<PaymentReceipt, AppErro
     use crate::domain::posting::{accounts::PAYMENT_FEES, check_fee};
     use crate::domain::{AllocationError, Excess};
     use crate::store::payments::{Fee, NewPayment, PaymentError};
-    let (state, _) = require_writer().await?;
+    let (state, user) = require_writer().await?;
     let settings = business(&state).await?;
     let currency = settings.base_currency;
     let mut errors = FieldErrors::default();
@@ -90,26 +90,32 @@ pub async fn record_payment(form: PaymentForm) -> Result<PaymentReceipt, AppErro
         fee,
     };
     // Committed (durably) together with the payments that arrived alongside, each on its own.
-    let receipt = state.payments.record(payment).await.map_err(|e| match e {
-        PaymentError::CustomerNotFound => {
-            AppError::invalid("customer_id", "choose the customer who paid")
-        }
-        PaymentError::BankAccountNotFound => AppError::invalid("bank_account_id", e.to_string()),
-        PaymentError::WrongCurrency(c) => {
-            AppError::invalid("amount", format!("this customer pays in {c}"))
-        }
-        PaymentError::Allocation(AllocationError::ExceedsOpenBalance { invoice, open, .. }) => {
-            AppError::invalid(
+    let receipt = state
+        .payments
+        .record(payment, super::context::actor(&user))
+        .await
+        .map_err(|e| match e {
+            PaymentError::CustomerNotFound => {
+                AppError::invalid("customer_id", "choose the customer who paid")
+            }
+            PaymentError::BankAccountNotFound => {
+                AppError::invalid("bank_account_id", e.to_string())
+            }
+            PaymentError::WrongCurrency(c) => {
+                AppError::invalid("amount", format!("this customer pays in {c}"))
+            }
+            PaymentError::Allocation(AllocationError::ExceedsOpenBalance {
+                invoice, open, ..
+            }) => AppError::invalid(
                 &format!("allocation.{invoice}"),
                 format!("only {open} is open on this invoice"),
-            )
-        }
-        PaymentError::Allocation(e) => AppError::invalid("amount", e.to_string()),
-        PaymentError::KeyReused => AppError::Conflict(e.to_string()),
-        PaymentError::Fee(message) => AppError::invalid("fee", message),
-        PaymentError::Locked(message) => AppError::invalid("received_on", message),
-        PaymentError::Store(e) => internal(e),
-    })?;
+            ),
+            PaymentError::Allocation(e) => AppError::invalid("amount", e.to_string()),
+            PaymentError::KeyReused => AppError::Conflict(e.to_string()),
+            PaymentError::Fee(message) => AppError::invalid("fee", message),
+            PaymentError::Locked(message) => AppError::invalid("received_on", message),
+            PaymentError::Store(e) => internal(e),
+        })?;
     state.publish("payment");
     tracing::info!(
         payment = receipt.payment_id.0,

@@ -94,9 +94,9 @@ pub async fn get_quote(id: i64) -> Result<QuoteDetail, AppError> {
 #[server(endpoint = "save_quote", input = Json)]
 pub async fn save_quote(form: DraftForm) -> Result<i64, AppError> {
     use super::context::{business, internal, require_writer};
-    let (state, _) = require_writer().await?;
+    let (state, user) = require_writer().await?;
     let settings = business(&state).await?;
-    let mut tx = crate::store::begin_write(&state.pool)
+    let mut tx = crate::store::begin_write(&state.pool, &super::context::actor(&user))
         .await
         .map_err(internal)?;
     let draft = super::invoices::parse_draft(&mut tx, &form, &settings, "valid until").await?;
@@ -113,9 +113,9 @@ pub async fn save_quote(form: DraftForm) -> Result<i64, AppError> {
 #[server(endpoint = "send_quote", input = Json)]
 pub async fn send_quote(id: i64) -> Result<String, AppError> {
     use super::context::{business, internal, require_writer};
-    let (state, _) = require_writer().await?;
+    let (state, user) = require_writer().await?;
     let today = business(&state).await?.today();
-    let mut tx = crate::store::begin_write(&state.pool)
+    let mut tx = crate::store::begin_write(&state.pool, &super::context::actor(&user))
         .await
         .map_err(internal)?;
     let number = crate::store::quotes::send_quote(&mut tx, id, chrono::Utc::now(), today)
@@ -131,9 +131,9 @@ pub async fn send_quote(id: i64) -> Result<String, AppError> {
 #[server(endpoint = "answer_quote", input = Json)]
 pub async fn answer_quote(id: i64, accepted: bool) -> Result<(), AppError> {
     use super::context::{business, internal, require_writer};
-    let (state, _) = require_writer().await?;
+    let (state, user) = require_writer().await?;
     let today = business(&state).await?.today();
-    let mut tx = crate::store::begin_write(&state.pool)
+    let mut tx = crate::store::begin_write(&state.pool, &super::context::actor(&user))
         .await
         .map_err(internal)?;
     crate::store::quotes::answer_quote(&mut tx, id, accepted, today)
@@ -148,9 +148,9 @@ pub async fn answer_quote(id: i64, accepted: bool) -> Result<(), AppError> {
 #[server(endpoint = "convert_quote", input = Json)]
 pub async fn convert_quote(id: i64) -> Result<InvoiceId, AppError> {
     use super::context::{business, internal, require_writer};
-    let (state, _) = require_writer().await?;
+    let (state, user) = require_writer().await?;
     let today = business(&state).await?.today();
-    let mut tx = crate::store::begin_write(&state.pool)
+    let mut tx = crate::store::begin_write(&state.pool, &super::context::actor(&user))
         .await
         .map_err(internal)?;
     let invoice = crate::store::quotes::convert_quote(&mut tx, id, today)

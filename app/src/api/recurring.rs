@@ -36,7 +36,7 @@ pub async fn create_recurring(form: RecurringForm) -> Result<i64, AppError> {
     use crate::domain::recurrence::{Frequency, Schedule};
     use crate::store::invoices::InvoiceError;
     use crate::store::recurring::NewRecurring;
-    let (state, _) = require_writer().await?;
+    let (state, user) = require_writer().await?;
     let settings = business(&state).await?;
     let today = settings.today();
     let mut errors = FieldErrors::default();
@@ -83,7 +83,7 @@ pub async fn create_recurring(form: RecurringForm) -> Result<i64, AppError> {
     let (Some(start), Some(frequency)) = (start, frequency) else {
         return Err(AppError::invalid("start", "check the schedule"));
     };
-    let mut tx = crate::store::begin_write(&state.pool)
+    let mut tx = crate::store::begin_write(&state.pool, &super::context::actor(&user))
         .await
         .map_err(internal)?;
     let (customer, currency, rounding, notes, lines, terms_days) =
@@ -122,9 +122,14 @@ pub async fn create_recurring(form: RecurringForm) -> Result<i64, AppError> {
     tx.commit().await.map_err(internal)?;
     tracing::info!(recurring = id, "recurring invoice created");
     // Today's occurrence, if the schedule starts today, is made now rather than at the next tick.
-    let made = crate::store::recurring::run_due(&state.pool, today, chrono::Utc::now())
-        .await
-        .map_err(internal)?;
+    let made = crate::store::recurring::run_due(
+        &state.pool,
+        &super::context::actor(&user),
+        today,
+        chrono::Utc::now(),
+    )
+    .await
+    .map_err(internal)?;
     if !made.is_empty() {
         state.publish("invoice");
     }
@@ -136,12 +141,15 @@ pub async fn create_recurring(form: RecurringForm) -> Result<i64, AppError> {
 #[server(endpoint = "set_recurring_paused", input = Json)]
 pub async fn set_recurring_paused(id: i64, paused: bool) -> Result<(), AppError> {
     use super::context::{business, internal, require_writer};
-    let (state, _) = require_writer().await?;
+    let (state, user) = require_writer().await?;
     let today = business(&state).await?.today();
-    let mut conn = state.pool.acquire().await.map_err(internal)?;
-    let changed = crate::store::recurring::set_paused(&mut conn, id, paused, today)
+    let mut tx = crate::store::begin_write(&state.pool, &super::context::actor(&user))
         .await
         .map_err(internal)?;
+    let changed = crate::store::recurring::set_paused(&mut tx, id, paused, today)
+        .await
+        .map_err(internal)?;
+    tx.commit().await.map_err(internal)?;
     if !changed {
         return Err(AppError::Conflict(if paused {
             "it is already paused (or does not exist)".into()

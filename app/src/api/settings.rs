@@ -168,14 +168,14 @@ pub async fn get_settings() -> Result<Settings, AppError> {
 #[server(endpoint = "save_settings", input = Json)]
 pub async fn save_settings(form: SettingsForm) -> Result<i64, AppError> {
     use super::context::{internal, require_owner};
-    let (state, _) = require_owner().await?;
+    let (state, user) = require_owner().await?;
     let (profile, zone, rounding) =
         parse_settings(&form, |name| name.parse::<chrono_tz::Tz>().is_ok())
             .map_err(AppError::Invalid)?;
     let zone: chrono_tz::Tz = zone
         .parse()
         .map_err(|_| AppError::invalid("time_zone", "unknown time zone"))?;
-    let mut tx = crate::store::begin_write(&state.pool)
+    let mut tx = crate::store::begin_write(&state.pool, &super::context::actor(&user))
         .await
         .map_err(internal)?;
     let saved = crate::store::business::save_profile(&mut tx, &profile, zone, rounding)
@@ -198,11 +198,14 @@ pub async fn save_settings(form: SettingsForm) -> Result<i64, AppError> {
 #[server(endpoint = "remove_logo", input = Json)]
 pub async fn remove_logo() -> Result<i64, AppError> {
     use super::context::{internal, require_owner};
-    let (state, _) = require_owner().await?;
-    let mut conn = state.pool.acquire().await.map_err(internal)?;
-    let version = crate::store::business::set_logo(&mut conn, None)
+    let (state, owner) = require_owner().await?;
+    let mut tx = crate::store::begin_write(&state.pool, &super::context::actor(&owner))
         .await
         .map_err(internal)?;
+    let version = crate::store::business::set_logo(&mut tx, None)
+        .await
+        .map_err(internal)?;
+    tx.commit().await.map_err(internal)?;
     state.publish("business");
     Ok(version)
 }

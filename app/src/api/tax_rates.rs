@@ -46,7 +46,7 @@ pub async fn save_tax_rate(id: Option<i64>, form: TaxRateForm) -> Result<TaxRate
     use crate::domain::tax_rates::validate_tax_rate;
     use crate::domain::TaxCategory;
     use crate::store::tax_rates::RateInput;
-    let (state, _) = require_writer().await?;
+    let (state, user) = require_writer().await?;
     let mut errors = FieldErrors::default();
     let category = TaxCategory::from_slug(&form.category);
     if category.is_none() {
@@ -70,7 +70,7 @@ pub async fn save_tax_rate(id: Option<i64>, form: TaxRateForm) -> Result<TaxRate
         category,
         exemption_reason: form.exemption_reason,
     };
-    let mut tx = crate::store::begin_write(&state.pool)
+    let mut tx = crate::store::begin_write(&state.pool, &super::context::actor(&user))
         .await
         .map_err(internal)?;
     let saved = crate::store::tax_rates::save(&mut tx, id, &input)
@@ -86,8 +86,8 @@ pub async fn save_tax_rate(id: Option<i64>, form: TaxRateForm) -> Result<TaxRate
 #[server(endpoint = "archive_tax_rate", input = Json)]
 pub async fn archive_tax_rate(id: i64, archived: bool) -> Result<(), AppError> {
     use super::context::{internal, require_writer};
-    let (state, _) = require_writer().await?;
-    let mut tx = crate::store::begin_write(&state.pool)
+    let (state, user) = require_writer().await?;
+    let mut tx = crate::store::begin_write(&state.pool, &super::context::actor(&user))
         .await
         .map_err(internal)?;
     crate::store::tax_rates::set_archived(&mut tx, id, archived)

@@ -67,7 +67,9 @@ pub async fn invite_user(email: String, role: String) -> Result<String, AppError
         errors.add("role", "choose bookkeeper or viewer");
     }
     errors.into_result()?;
-    let mut tx = begin_write(&state.pool).await.map_err(internal)?;
+    let mut tx = begin_write(&state.pool, &super::context::actor(&owner))
+        .await
+        .map_err(internal)?;
     let token = team::invite(&mut tx, &email, &role, owner.id)
         .await
         .map_err(internal)?
@@ -81,11 +83,14 @@ pub async fn invite_user(email: String, role: String) -> Result<String, AppError
 #[server(endpoint = "revoke_invitation", input = Json)]
 pub async fn revoke_invitation(email: String) -> Result<(), AppError> {
     use super::context::{internal, require_owner};
-    let (state, _) = require_owner().await?;
-    let mut conn = state.pool.acquire().await.map_err(internal)?;
-    crate::store::team::revoke_invitations(&mut conn, &email)
+    let (state, owner) = require_owner().await?;
+    let mut tx = crate::store::begin_write(&state.pool, &super::context::actor(&owner))
         .await
         .map_err(internal)?;
+    crate::store::team::revoke_invitations(&mut tx, &email)
+        .await
+        .map_err(internal)?;
+    tx.commit().await.map_err(internal)?;
     state.publish("team");
     Ok(())
 }
@@ -95,7 +100,7 @@ pub async fn set_user_disabled(id: i64, disabled: bool) -> Result<(), AppError> 
     use super::context::{internal, require_owner};
     use crate::store::team::{set_disabled, DisableRefusal};
     let (state, owner) = require_owner().await?;
-    let mut tx = crate::store::begin_write(&state.pool)
+    let mut tx = crate::store::begin_write(&state.pool, &super::context::actor(&owner))
         .await
         .map_err(internal)?;
     match set_disabled(&mut tx, id, disabled)
@@ -150,7 +155,10 @@ pub async fn accept_invitation(token: String, password: String) -> Result<(), Ap
         return Err(AppError::invalid("password", problem));
     }
     let state = state()?;
-    let mut tx = begin_write(&state.pool).await.map_err(internal)?;
+    let newcomer = crate::store::audit::Actor::Named("invited person".into());
+    let mut tx = begin_write(&state.pool, &newcomer)
+        .await
+        .map_err(internal)?;
     let user = team::accept_invitation(&mut tx, &token, &password)
         .await
         .map_err(internal)?
@@ -181,7 +189,7 @@ pub async fn change_password(current: String, new: String) -> Result<(), AppErro
         ));
     }
     let token = session_token().unwrap_or_default();
-    let mut tx = crate::store::begin_write(&state.pool)
+    let mut tx = crate::store::begin_write(&state.pool, &super::context::actor(&user))
         .await
         .map_err(internal)?;
     if !users::change_password(&mut tx, &user, &current, &new, &token)

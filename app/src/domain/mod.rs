@@ -4,6 +4,7 @@
 
 pub mod aging;
 pub mod allocation;
+pub mod audit;
 pub mod bank_matching;
 #[cfg(feature = "ssr")]
 pub mod bank_statement;

@@ -10,7 +10,7 @@ use sqlx::{SqliteConnection, SqlitePool};
 /// Derives the cash-basis twin of every entry once, when a database from before the cash
 /// basis is first opened. New entries get their twin as they are posted.
 pub async fn rebuild_if_missing(pool: &SqlitePool) -> anyhow::Result<()> {
-    let mut tx = super::begin_write(pool).await?;
+    let mut tx = super::begin_write(pool, &super::audit::Actor::System).await?;
     let ready: i64 = sqlx::query_scalar("SELECT cash_basis_ready FROM business WHERE id = 1")
         .fetch_one(&mut *tx)
         .await?;

@@ -94,7 +94,13 @@ pub async fn save_draft(
             .bind(id.0)
             .execute(&mut *conn)
             .await?;
-            sqlx::query("DELETE FROM invoice_lines WHERE invoice_id = ?").bind(id.0).execute(&mut *conn).await?;
+            // Lines are kept by position and rewritten in place (below), so the audit log
+            // records only the lines that changed rather than every line removed and re-added.
+            sqlx::query("DELETE FROM invoice_lines WHERE invoice_id = ? AND position >= ?")
+                .bind(id.0)
+                .bind(draft.lines.len() as i64)
+                .execute(&mut *conn)
+                .await?;
             id
         }
         None => InvoiceId(
@@ -142,7 +148,13 @@ async fn insert_line(
     sqlx::query(
         "INSERT INTO invoice_lines (invoice_id, position, description, quantity_e4, unit_price_e4, discount_bp,
             tax_rate_bp, revenue_account, net_minor, tax_category, tax_name, exemption_reason, unit)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (invoice_id, position) DO UPDATE SET description = excluded.description,
+            quantity_e4 = excluded.quantity_e4, unit_price_e4 = excluded.unit_price_e4,
+            discount_bp = excluded.discount_bp, tax_rate_bp = excluded.tax_rate_bp,
+            revenue_account = excluded.revenue_account, net_minor = excluded.net_minor,
+            tax_category = excluded.tax_category, tax_name = excluded.tax_name,
+            exemption_reason = excluded.exemption_reason, unit = excluded.unit",
     )
     .bind(id.0)
     .bind(position)

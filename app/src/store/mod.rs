@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod analysis;
+pub mod audit;
 pub mod bank_accounts;
 pub mod bank_import;
 pub mod bank_preview;
@@ -23,6 +24,7 @@ pub mod expenses;
 pub mod export;
 pub mod generate;
 pub mod invoice_counts;
+pub mod invoice_history;
 pub mod invoices;
 pub mod items;
 pub mod journal;
@@ -85,8 +87,41 @@ pub fn latest_migration() -> i64 {
 
 /// Starts a write transaction that holds SQLite's write lock from the start, so a
 /// read-then-write sequence (next invoice number, open balance) cannot be interleaved.
-pub async fn begin_write(pool: &SqlitePool) -> sqlx::Result<Transaction<'static, Sqlite>> {
-    pool.begin_with("BEGIN IMMEDIATE").await
+/// It first names `actor` as the one making the change, which the audit log records
+/// beside every change the transaction makes.
+pub async fn begin_write(pool: &SqlitePool, actor: &audit::Actor) -> sqlx::Result<WriteTx> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    audit::declare(&mut tx, actor).await?;
+    Ok(WriteTx(tx))
+}
+
+/// A write transaction from `begin_write`. Committing first forgets its actor, so a later
+/// write that names nobody is recorded as "unknown" rather than as this transaction's actor.
+pub struct WriteTx(Transaction<'static, Sqlite>);
+
+impl WriteTx {
+    pub async fn commit(mut self) -> sqlx::Result<()> {
+        audit::forget(&mut self.0).await?;
+        self.0.commit().await
+    }
+
+    pub async fn rollback(self) -> sqlx::Result<()> {
+        self.0.rollback().await
+    }
+}
+
+impl std::ops::Deref for WriteTx {
+    type Target = sqlx::SqliteConnection;
+
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for WriteTx {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.0
+    }
 }
 
 /// Now, as stored in `created_at` columns.

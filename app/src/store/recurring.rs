@@ -369,6 +369,7 @@ pub async fn set_paused(
 /// day is in a locked period) is left a draft, with the reason noted.
 pub async fn run_due(
     pool: &SqlitePool,
+    actor: &super::audit::Actor,
     today: NaiveDate,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Vec<Made>> {
@@ -391,7 +392,7 @@ pub async fn run_due(
     let mut made = Vec::new();
     for (t, dates) in due {
         for run_on in dates {
-            if let Some(m) = make_one(pool, &t, run_on, now).await? {
+            if let Some(m) = make_one(pool, actor, &t, run_on, now).await? {
                 made.push(m);
             }
         }
@@ -401,11 +402,12 @@ pub async fn run_due(
 
 async fn make_one(
     pool: &SqlitePool,
+    actor: &super::audit::Actor,
     t: &Template,
     run_on: NaiveDate,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Option<Made>> {
-    let mut tx = super::begin_write(pool).await?;
+    let mut tx = super::begin_write(pool, actor).await?;
     // Another run (a second server, a click on "Run now") may have made it meanwhile.
     let done: Option<i64> =
         sqlx::query_scalar("SELECT id FROM recurring_runs WHERE recurring_id = ? AND run_on = ?")

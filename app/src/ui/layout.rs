@@ -35,6 +35,10 @@ pub fn AppLayout() -> impl IntoView {
                                     <span class="user-email">{user.email}</span>
                                 </A>
                                 // Only the owner may change settings; nobody else is offered them.
+                                // The log is for those who answer for the books (see api::audit).
+                                {(user.role != "viewer").then(|| view! {
+                                    <A href="/audit" attr:class="button ghost small settings-link">"Log"</A>
+                                })}
                                 {(user.role == "owner").then(|| view! {
                                     <A href="/settings" attr:class="button ghost small settings-link">"Settings"</A>
                                 })}

@@ -1,5 +1,6 @@
 //! Pages and components: the document shell, the router and one module per screen.
 
+mod audit;
 mod auth;
 mod bank;
 mod books;
@@ -137,6 +138,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/expenses/:id") view=expenses::ExpensePage />
                     <Route path=path!("/vendors/:id") view=expenses::VendorPage />
                     <Route path=path!("/settings") view=settings::SettingsPage />
+                    <Route path=path!("/audit") view=audit::AuditLogPage />
                     <Route path=path!("/settings/bank-accounts") view=settings::BankAccountsPage />
                     <Route path=path!("/settings/tax-rates") view=settings::TaxRatesPage />
                     <Route path=path!("/items") view=items::ItemsPage />

@@ -83,8 +83,15 @@ pub async fn upload(State(state): State<AppState>, headers: HeaderMap, body: Bod
         data,
         content_type: declared,
     };
-    let stored = match state.pool.acquire().await {
-        Ok(mut conn) => set_logo(&mut conn, Some(&logo)).await,
+    let actor = app::store::audit::Actor::User {
+        id: user.id,
+        email: user.email.clone(),
+    };
+    let stored = match app::store::begin_write(&state.pool, &actor).await {
+        Ok(mut tx) => match set_logo(&mut tx, Some(&logo)).await {
+            Ok(version) => tx.commit().await.map(|()| version).map_err(Into::into),
+            Err(e) => Err(e),
+        },
         Err(e) => Err(e.into()),
     };
     match stored {

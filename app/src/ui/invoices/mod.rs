@@ -4,10 +4,12 @@ mod actions;
 mod apply_credit;
 mod credit;
 mod edit;
+mod history;
 mod lines;
 mod list;
 mod view;
 
 pub use edit::{new_draft, DraftEditor, EditInvoicePage, EditorKind, NewInvoicePage};
+pub use history::ChangeList;
 pub use list::{InvoiceTable, InvoicesPage};
 pub use view::{exemption, method_label, percent, quantity, Figures, InvoicePage, LinesTable};

@@ -4,6 +4,7 @@
 use super::actions::InvoiceActions;
 use super::apply_credit::ApplyCredit;
 use super::credit::{Corrections, CreditNoteForm};
+use super::history::InvoiceHistory;
 use crate::api::invoices::get_invoice;
 use crate::api::types::{InvoiceDetail, PaymentMethod};
 use crate::domain::money::group_thousands;
@@ -110,6 +111,7 @@ fn InvoiceDocument(detail: InvoiceDetail, crediting: RwSignal<bool>) -> impl Int
         </article>
         <Corrections detail=detail.clone() />
         <Payments detail />
+        <InvoiceHistory id=invoice_id />
     }
 }
 
