@@ -13,6 +13,8 @@ pub mod chart;
 pub mod credit;
 #[cfg(feature = "ssr")]
 pub mod einvoice;
+#[cfg(feature = "ssr")]
+pub mod einvoice_credit_note;
 pub mod expenses;
 #[cfg(feature = "ssr")]
 pub mod export;
