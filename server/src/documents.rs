@@ -282,7 +282,7 @@ fn pdf_download(pdf: Vec<u8>, name: &str) -> Response {
 }
 
 /// An invoice number as a file name: ASCII letters, digits, `-` and `_` kept as they are.
-fn file_part(number: &str) -> String {
+pub(crate) fn file_part(number: &str) -> String {
     number
         .chars()
         .take(60)

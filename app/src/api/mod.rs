@@ -15,6 +15,7 @@ pub mod customers;
 pub mod documents;
 pub mod error;
 pub mod expenses;
+pub mod invoice_links;
 pub mod invoices;
 pub mod parse;
 pub mod payment_changes;

@@ -23,6 +23,7 @@ pub mod expenses;
 pub mod export;
 pub mod generate;
 pub mod invoice_counts;
+pub mod invoice_links;
 pub mod invoices;
 pub mod journal;
 pub mod ledger;

@@ -4,6 +4,7 @@
 use super::actions::InvoiceActions;
 use super::apply_credit::ApplyCredit;
 use super::credit::{Corrections, CreditNoteForm};
+use super::delivery::PrivateLink;
 use crate::api::invoices::get_invoice;
 use crate::api::types::{InvoiceDetail, PaymentMethod};
 use crate::domain::money::group_thousands;
@@ -105,6 +106,7 @@ fn InvoiceDocument(detail: InvoiceDetail, crediting: RwSignal<bool>) -> impl Int
         </article>
         <Corrections detail=detail.clone() />
         <Payments detail />
+        {(s.status != InvoiceStatus::Draft).then(|| view! { <PrivateLink id=invoice_id /> })}
     }
 }
 
