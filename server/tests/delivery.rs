@@ -181,3 +181,231 @@ async fn a_draft_gets_no_link_and_a_viewer_cannot_make_one() {
     assert_eq!(anonymous.status(), 401);
     assert_eq!(app.scalar("SELECT COUNT(*) FROM invoice_links").await, 0);
 }
+
+/// What the test's SMTP server received in one session.
+#[derive(Debug, Default)]
+struct Received {
+    recipients: Vec<String>,
+    data: String,
+}
+
+/// A tiny SMTP server on a loopback port: it speaks just enough (EHLO, MAIL, RCPT, DATA,
+/// QUIT) to take a message and hands each session's message over. With `refuse`, it turns
+/// every recipient away with a 550.
+async fn smtp_server(
+    refuse: bool,
+) -> (
+    std::net::SocketAddr,
+    tokio::sync::mpsc::UnboundedReceiver<Received>,
+) {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (sender, receiver) = tokio::sync::mpsc::unbounded_channel();
+    tokio::spawn(async move {
+        while let Ok((socket, _)) = listener.accept().await {
+            let sender = sender.clone();
+            tokio::spawn(async move {
+                let (read, mut write) = socket.into_split();
+                let mut lines = BufReader::new(read).lines();
+                let mut got = Received::default();
+                write.write_all(b"220 test.local ESMTP\r\n").await.unwrap();
+                while let Ok(Some(line)) = lines.next_line().await {
+                    let verb = line.get(..4).unwrap_or_default().to_ascii_uppercase();
+                    let reply: &[u8] = match verb.as_str() {
+                        "EHLO" | "HELO" => b"250-test.local\r\n250 8BITMIME\r\n",
+                        "RCPT" if refuse => b"550 5.1.1 no such mailbox here\r\n",
+                        "RCPT" => {
+                            got.recipients.push(line[8..].to_string());
+                            b"250 ok\r\n"
+                        }
+                        "DATA" => {
+                            write.write_all(b"354 go on\r\n").await.unwrap();
+                            while let Ok(Some(data)) = lines.next_line().await {
+                                if data == "." {
+                                    break;
+                                }
+                                got.data.push_str(&data);
+                                got.data.push('\n');
+                            }
+                            b"250 queued\r\n"
+                        }
+                        "QUIT" => {
+                            let _ = write.write_all(b"221 bye\r\n").await;
+                            break;
+                        }
+                        _ => b"250 ok\r\n",
+                    };
+                    write.write_all(reply).await.unwrap();
+                }
+                let _ = sender.send(got);
+            });
+        }
+    });
+    (addr, receiver)
+}
+
+fn email_settings(port: u16, username: &str, password: &str) -> Value {
+    json!({"form": {"host": "127.0.0.1", "port": port.to_string(), "security": "none",
+        "username": username, "password": password, "from_address": "billing@harbour.example",
+        "site_address": "https://books.example/"}})
+}
+
+/// An issued invoice for a customer with an email address.
+async fn issued_for_kasse(app: &TestApp) -> (i64, String) {
+    app.ok("save_settings", settings()).await;
+    let form = json!({"name": "Harbor Cafe", "email": "kasse@harbor.example", "billing_address": "",
+        "tax_id": "", "currency": "GBP", "payment_terms_days": "14", "notes": ""});
+    let customer = app
+        .ok("save_customer", json!({"id": null, "form": form}))
+        .await;
+    let id = app.harbor_draft(customer.as_i64().unwrap()).await;
+    let number = app.ok("issue_invoice", json!({"id": id})).await;
+    (id, number.as_str().unwrap().to_string())
+}
+
+/// The decoded bytes of the message's PDF attachment.
+fn pdf_attachment(data: &str) -> Vec<u8> {
+    use base64::Engine;
+    let start = data
+        .find("Content-Type: application/pdf")
+        .expect("a PDF part");
+    let part = &data[start..];
+    let body_start = part.find("\n\n").expect("the part's headers end") + 2;
+    let body: String = part[body_start..]
+        .lines()
+        .take_while(|l| !l.starts_with("--"))
+        .collect();
+    base64::engine::general_purpose::STANDARD
+        .decode(body.trim())
+        .expect("base64")
+}
+
+#[tokio::test]
+async fn an_invoice_is_emailed_with_its_pdf_and_private_link_and_the_sending_is_logged() {
+    let app = TestApp::signed_in().await;
+    let (id, number) = issued_for_kasse(&app).await;
+    let link = app.ok("create_invoice_link", json!({"id": id})).await;
+    let (smtp, mut inbox) = smtp_server(false).await;
+    app.ok("save_email_settings", email_settings(smtp.port(), "", ""))
+        .await;
+    let draft = app.ok("get_invoice_email", json!({"id": id})).await;
+    assert_eq!(draft["to"], "kasse@harbor.example");
+    assert_eq!(
+        draft["subject"],
+        format!("Invoice {number} from Harbour Studio Ltd")
+    );
+    assert_eq!(draft["has_link"], true);
+
+    let form = json!({"invoice_id": id, "to": draft["to"], "subject": draft["subject"],
+        "message": draft["message"]});
+    app.ok("email_invoice", json!({"form": form})).await;
+
+    let received = inbox.recv().await.expect("a message arrived");
+    assert_eq!(received.recipients, vec!["<kasse@harbor.example>"]);
+    assert!(received.data.contains(&format!(
+        "Subject: Invoice {number} from Harbour Studio Ltd"
+    )));
+    assert!(received.data.contains("From: billing@harbour.example"));
+    let url = format!("https://books.example{}", link.as_str().unwrap());
+    // The text part is quoted-printable: its soft line breaks ("=" at a line's end) go.
+    let text = received.data.replace("=\n", "");
+    assert!(text.contains(&url), "{text}");
+    assert!(received
+        .data
+        .contains(&format!("filename=\"{number}.pdf\"")));
+    assert!(pdf_attachment(&received.data).starts_with(b"%PDF"));
+    let log = app.ok("list_invoice_deliveries", json!({"id": id})).await;
+    assert_eq!(log.as_array().unwrap().len(), 1);
+    assert_eq!(log[0]["recipient"], "kasse@harbor.example");
+    assert_eq!(log[0]["subject"], draft["subject"]);
+    assert_eq!(log[0]["sent"], true);
+    let sent = app
+        .scalar("SELECT COUNT(*) FROM invoice_deliveries WHERE outcome = 'sent' AND sent_at <> ''")
+        .await;
+    assert_eq!(sent, 1);
+}
+
+#[tokio::test]
+async fn a_refused_or_unreachable_mail_server_is_logged_as_a_failure_and_explained() {
+    let app = TestApp::signed_in().await;
+    let (id, _) = issued_for_kasse(&app).await;
+    let form = json!({"form": {"invoice_id": id, "to": "kasse@harbor.example",
+        "subject": "Your invoice", "message": "Hello"}});
+    let not_set_up = app.call("email_invoice", form.clone()).await.unwrap_err();
+    assert!(
+        not_set_up.to_string().contains("not set up"),
+        "{not_set_up}"
+    );
+    let (refusing, _inbox) = smtp_server(true).await;
+    app.ok(
+        "save_email_settings",
+        email_settings(refusing.port(), "", ""),
+    )
+    .await;
+
+    let refused = app.call("email_invoice", form.clone()).await.unwrap_err();
+    let closed = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let closed_port = closed.local_addr().unwrap().port();
+    drop(closed);
+    app.ok("save_email_settings", email_settings(closed_port, "", ""))
+        .await;
+    let unreachable = app.call("email_invoice", form).await.unwrap_err();
+
+    let refused = refused.to_string();
+    assert!(refused.contains("The email was not sent"), "{refused}");
+    assert!(refused.contains("no such mailbox"), "{refused}");
+    assert!(
+        unreachable.to_string().contains("The email was not sent"),
+        "{unreachable}"
+    );
+    let log = app.ok("list_invoice_deliveries", json!({"id": id})).await;
+    let log = log.as_array().unwrap();
+    assert_eq!(log.len(), 2);
+    assert!(log
+        .iter()
+        .all(|row| row["sent"] == false && row["error"] != ""));
+}
+
+#[tokio::test]
+async fn the_smtp_password_is_kept_on_the_server_and_only_the_owner_sees_the_settings() {
+    let app = TestApp::signed_in().await;
+    app.ok(
+        "save_email_settings",
+        email_settings(2525, "billing", "s3cret-pass"),
+    )
+    .await;
+
+    app.ok("save_email_settings", email_settings(2526, "billing", ""))
+        .await;
+    let response = app
+        .client
+        .post(format!("http://{}/api/get_email_settings", app.addr))
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+
+    let body = response.text().await.unwrap();
+    assert!(!body.contains("s3cret"), "{body}");
+    let shown: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(shown["password_set"], true);
+    assert_eq!(shown["port"], "2526");
+    let stored: String = sqlx::query_scalar("SELECT password FROM email_settings")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(stored, "s3cret-pass");
+    let bad = app
+        .call(
+            "save_email_settings",
+            json!({"form": {"host": "", "port": "99999", "security": "ssl", "username": "",
+                "password": "", "from_address": "nobody", "site_address": "books.example"}}),
+        )
+        .await
+        .unwrap_err()
+        .to_string();
+    for field in ["host", "port", "security", "from_address", "site_address"] {
+        assert!(bad.contains(field), "{field} in {bad}");
+    }
+}

@@ -11,6 +11,7 @@ pub mod cash_basis;
 pub mod cash_flow;
 pub mod chart;
 pub mod credit;
+pub mod delivery;
 #[cfg(feature = "ssr")]
 pub mod einvoice;
 #[cfg(feature = "ssr")]

@@ -18,6 +18,7 @@ pub mod customers;
 pub mod dashboard;
 pub mod demo;
 pub mod documents;
+pub mod email;
 pub mod expense_void;
 pub mod expenses;
 pub mod export;
