@@ -1,7 +1,7 @@
 //! Emailing invoices: the SMTP settings (owner only; the password is never sent back), the
 //! prefilled email for an invoice, sending it with its PDF, and the log of what was sent.
 
-use super::error::{AppError, FieldErrors};
+use super::error::AppError;
 use crate::domain::delivery::EmailSecurity;
 use crate::domain::InvoiceId;
 use leptos::prelude::*;
@@ -77,7 +77,7 @@ fn parse_settings(
     form: &EmailSettingsForm,
 ) -> Result<crate::store::email::EmailSettings, AppError> {
     use crate::domain::delivery::check_address;
-    let mut errors = FieldErrors::default();
+    let mut errors = super::error::FieldErrors::default();
     let host = form.host.trim().to_string();
     if host.is_empty() || host.chars().any(|c| c.is_whitespace() || c == '/') {
         errors.add("host", "the mail server's name, like smtp.example.com");
@@ -238,7 +238,7 @@ pub async fn email_invoice(form: EmailForm) -> Result<(), AppError> {
     use crate::domain::InvoiceStatus;
     use crate::store::email::{DeliveryRecord, Outcome};
     let (state, user) = require_writer().await?;
-    let mut errors = FieldErrors::default();
+    let mut errors = super::error::FieldErrors::default();
     if let Err(why) = check_address(&form.to) {
         errors.add("to", why);
     }

@@ -4,7 +4,7 @@
 use super::actions::InvoiceActions;
 use super::apply_credit::ApplyCredit;
 use super::credit::{Corrections, CreditNoteForm};
-use super::delivery::PrivateLink;
+use super::delivery::{EmailInvoice, PrivateLink};
 use crate::api::invoices::get_invoice;
 use crate::api::types::{InvoiceDetail, PaymentMethod};
 use crate::domain::money::group_thousands;
@@ -107,6 +107,9 @@ fn InvoiceDocument(detail: InvoiceDetail, crediting: RwSignal<bool>) -> impl Int
         <Corrections detail=detail.clone() />
         <Payments detail />
         {(s.status != InvoiceStatus::Draft).then(|| view! { <PrivateLink id=invoice_id /> })}
+        {(!matches!(s.status, InvoiceStatus::Draft | InvoiceStatus::Void)).then(|| view! {
+            <EmailInvoice id=invoice_id />
+        })}
     }
 }
 
