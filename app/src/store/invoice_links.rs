@@ -79,12 +79,14 @@ pub async fn revoke_link(
     Ok(done.rows_affected() > 0)
 }
 
+type LinkRow = (String, String, i64, Option<String>, Option<String>);
+
 /// The invoice's live link with its views, if it has one.
 pub async fn live_link(
     conn: &mut SqliteConnection,
     invoice: InvoiceId,
 ) -> sqlx::Result<Option<LinkRecord>> {
-    let row: Option<(String, String, i64, Option<String>, Option<String>)> = sqlx::query_as(
+    let row: Option<LinkRow> = sqlx::query_as(
         "SELECT l.token, l.created_at, COUNT(v.id), MIN(v.viewed_at), MAX(v.viewed_at)
          FROM invoice_links l LEFT JOIN invoice_link_views v ON v.link_id = l.id
          WHERE l.invoice_id = ? AND l.revoked_at IS NULL GROUP BY l.id",

@@ -80,7 +80,7 @@ fn EmailSettingsEditor(form: EmailSettingsForm, password_set: bool) -> impl Into
         }
     };
     view! {
-        <form class="form" on:submit=submit novalidate>
+        <form class="form settings-form" on:submit=submit novalidate>
             <section class="panel settings-section" aria-labelledby="settings-email">
                 <h2 id="settings-email">"Email"</h2>
                 <p class="hint">"The mail server invoices are sent through, with their PDF attached."</p>
@@ -111,7 +111,7 @@ fn EmailSettingsEditor(form: EmailSettingsForm, password_set: bool) -> impl Into
                     <TextField id="from_address" label="Send from" value=from_address errors kind="email"
                         hint="The address customers see the email come from." />
                     <TextField id="site_address" label="Settle's address for customers" value=site_address errors
-                        kind="url" hint="Like https://books.example.com: private links in emails start with it." />
+                        inputmode="url" autocomplete="off" hint="Like https://books.example.com: private links in emails start with it." />
                 </div>
                 <FormError errors />
                 {move || saved.get().then(|| view! {
