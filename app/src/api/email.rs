@@ -272,7 +272,8 @@ pub async fn email_invoice(form: EmailForm) -> Result<(), AppError> {
         .map_err(internal)?
         .ok_or_else(|| {
             AppError::Conflict(
-                "sending email is not set up yet: the owner fills in Email in Settings".into(),
+                "sending email is not set up yet: the owner fills in the mail server in Settings"
+                    .into(),
             )
         })?;
     let logo = if document.business.has_logo {

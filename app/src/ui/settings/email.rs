@@ -82,7 +82,7 @@ fn EmailSettingsEditor(form: EmailSettingsForm, password_set: bool) -> impl Into
     view! {
         <form class="form settings-form" on:submit=submit novalidate>
             <section class="panel settings-section" aria-labelledby="settings-email">
-                <h2 id="settings-email">"Email"</h2>
+                <h2 id="settings-email">"Mail server"</h2>
                 <p class="hint">"The mail server invoices are sent through, with their PDF attached."</p>
                 <div class="field-row">
                     <TextField id="host" label="SMTP server" value=host errors autocomplete="off"
@@ -110,8 +110,8 @@ fn EmailSettingsEditor(form: EmailSettingsForm, password_set: bool) -> impl Into
                 <div class="field-row">
                     <TextField id="from_address" label="Send from" value=from_address errors kind="email"
                         hint="The address customers see the email come from." />
-                    <TextField id="site_address" label="Settle's address for customers" value=site_address errors
-                        inputmode="url" autocomplete="off" hint="Like https://books.example.com: private links in emails start with it." />
+                    <TextField id="site_address" label="Public URL of Settle" value=site_address errors
+                        inputmode="url" autocomplete="off" hint="Like https://books.example.com, where customers reach it: private links in emails start with it." />
                 </div>
                 <FormError errors />
                 {move || saved.get().then(|| view! {
