@@ -1,5 +1,6 @@
 -- Auditing for what came after the audit log (0018): the customer's payment reference, the
--- pricing of invoices and their lines, tax rates, items and quotes, and the numbering table,
+-- pricing of invoices and their lines, tax rates, items, quotes, private links and the mail
+-- server settings, and the numbering table,
 -- which 0020 rebuilt (dropping its audit triggers with it). Same shape as 0018: one row per
 -- change, written in the change's own transaction, naming the actor of that transaction.
 
@@ -448,4 +449,73 @@ BEGIN
     FROM audit_actor WHERE recording = 1;
 END;
 
+
+-- Private links, under their invoice. The token itself is never copied into the log: the log
+-- is readable by the bookkeeper, and the token opens the invoice to anyone.
+CREATE TRIGGER audit_invoice_links_insert AFTER INSERT ON invoice_links
+BEGIN
+    INSERT INTO audit_log (txn, user_id, actor, entity_kind, entity_id, entity_ref, action,
+        before, after)
+    SELECT txn, user_id, actor, 'invoice', NEW.invoice_id, NULL,
+        'private link created',
+        NULL,
+        json_object('invoice_id', NEW.invoice_id, 'created_by', NEW.created_by,
+            'revoked_at', NEW.revoked_at)
+    FROM audit_actor WHERE recording = 1;
+END;
+
+CREATE TRIGGER audit_invoice_links_update AFTER UPDATE ON invoice_links
+WHEN OLD.revoked_at IS NOT NEW.revoked_at OR OLD.invoice_id IS NOT NEW.invoice_id
+    OR OLD.created_by IS NOT NEW.created_by
+BEGIN
+    INSERT INTO audit_log (txn, user_id, actor, entity_kind, entity_id, entity_ref, action,
+        before, after)
+    SELECT txn, user_id, actor, 'invoice', NEW.invoice_id, NULL,
+        CASE WHEN NEW.revoked_at IS NOT NULL THEN 'private link revoked' ELSE 'private link changed' END,
+        json_object('invoice_id', OLD.invoice_id, 'created_by', OLD.created_by,
+            'revoked_at', OLD.revoked_at),
+        json_object('invoice_id', NEW.invoice_id, 'created_by', NEW.created_by,
+            'revoked_at', NEW.revoked_at)
+    FROM audit_actor WHERE recording = 1;
+END;
+
+-- The mail server settings. The password is recorded only as set, replaced or none.
+CREATE TRIGGER audit_email_settings_insert AFTER INSERT ON email_settings
+BEGIN
+    INSERT INTO audit_log (txn, user_id, actor, entity_kind, entity_id, entity_ref, action,
+        before, after)
+    SELECT txn, user_id, actor, 'email_settings', NEW.id, NEW.host,
+        'created',
+        NULL,
+        json_object('host', NEW.host, 'port', NEW.port, 'security', NEW.security,
+            'username', NEW.username, 'from_address', NEW.from_address,
+            'site_address', NEW.site_address,
+            'password', CASE WHEN NEW.password = '' THEN 'none' ELSE 'set' END)
+    FROM audit_actor WHERE recording = 1;
+END;
+
+CREATE TRIGGER audit_email_settings_update AFTER UPDATE ON email_settings
+WHEN json_object('host', OLD.host, 'port', OLD.port, 'security', OLD.security,
+            'username', OLD.username, 'from_address', OLD.from_address,
+            'site_address', OLD.site_address)
+        IS NOT json_object('host', NEW.host, 'port', NEW.port, 'security', NEW.security,
+            'username', NEW.username, 'from_address', NEW.from_address,
+            'site_address', NEW.site_address)
+    OR OLD.password IS NOT NEW.password
+BEGIN
+    INSERT INTO audit_log (txn, user_id, actor, entity_kind, entity_id, entity_ref, action,
+        before, after)
+    SELECT txn, user_id, actor, 'email_settings', NEW.id, NEW.host,
+        'edited',
+        json_object('host', OLD.host, 'port', OLD.port, 'security', OLD.security,
+            'username', OLD.username, 'from_address', OLD.from_address,
+            'site_address', OLD.site_address,
+            'password', CASE WHEN OLD.password = '' THEN 'none' ELSE 'set' END),
+        json_object('host', NEW.host, 'port', NEW.port, 'security', NEW.security,
+            'username', NEW.username, 'from_address', NEW.from_address,
+            'site_address', NEW.site_address,
+            'password', CASE WHEN NEW.password = '' THEN 'none'
+                WHEN NEW.password IS OLD.password THEN 'set' ELSE 'replaced' END)
+    FROM audit_actor WHERE recording = 1;
+END;
 

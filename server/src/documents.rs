@@ -10,7 +10,7 @@ mod statement_pdf;
 
 use app::api::context::AppState;
 use app::api::AppError;
-use app::domain::{CustomerId, InvoiceId};
+use app::domain::{CreditNoteId, CustomerId, InvoiceId};
 use app::store::users::User;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
@@ -30,6 +30,7 @@ pub fn routes(state: AppState) -> Router {
         .route("/receipts/{id}", get(receipts::download))
         .route("/invoices/{id}/pdf", get(invoice))
         .route("/invoices/{id}/ubl", get(einvoice))
+        .route("/credit-notes/{id}/ubl", get(credit_note_einvoice))
         .route("/settings/logo", get(logo::download).post(logo::upload))
         .with_state(state)
 }
@@ -192,30 +193,47 @@ async fn einvoice(
         return unsigned(&headers, &format!("/invoices/{id}"));
     }
     match app::api::documents::load_einvoice(&state, InvoiceId(id)).await {
-        Ok((xml, number)) => {
-            let name = format!("{}.xml", file_part(&number));
-            let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{name}\""))
-                .unwrap_or(HeaderValue::from_static(
-                    "attachment; filename=\"invoice.xml\"",
-                ));
-            (
-                [
-                    (
-                        header::CONTENT_TYPE,
-                        HeaderValue::from_static("application/xml"),
-                    ),
-                    (header::CONTENT_DISPOSITION, disposition),
-                    (
-                        header::CACHE_CONTROL,
-                        HeaderValue::from_static("private, no-store"),
-                    ),
-                ],
-                xml,
-            )
-                .into_response()
-        }
+        Ok((xml, number)) => xml_download(xml, &number),
         Err(e) => app_error(e),
     }
+}
+
+/// GET /credit-notes/:id/ubl: the credit note as a UBL e-credit note download.
+async fn credit_note_einvoice(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+) -> Response {
+    if signed_in(&state, &headers).await.is_none() {
+        return unsigned(&headers, &format!("/credit-notes/{id}"));
+    }
+    match app::api::documents::load_credit_note_einvoice(&state, CreditNoteId(id)).await {
+        Ok((xml, number)) => xml_download(xml, &number),
+        Err(e) => app_error(e),
+    }
+}
+
+/// An e-invoice sent as a download named after its document number.
+fn xml_download(xml: String, number: &str) -> Response {
+    let name = format!("{}.xml", file_part(number));
+    let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")).unwrap_or(
+        HeaderValue::from_static("attachment; filename=\"document.xml\""),
+    );
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/xml"),
+            ),
+            (header::CONTENT_DISPOSITION, disposition),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("private, no-store"),
+            ),
+        ],
+        xml,
+    )
+        .into_response()
 }
 
 /// The invoice's PDF and its number (none for a draft), read as any signed-in user may.
@@ -264,7 +282,7 @@ fn pdf_download(pdf: Vec<u8>, name: &str) -> Response {
 }
 
 /// An invoice number as a file name: ASCII letters, digits, `-` and `_` kept as they are.
-fn file_part(number: &str) -> String {
+pub(crate) fn file_part(number: &str) -> String {
     number
         .chars()
         .take(60)

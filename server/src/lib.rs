@@ -16,6 +16,7 @@ pub mod events;
 pub mod pdf;
 pub mod reporting;
 pub mod scheduler;
+pub mod shared_invoice;
 pub mod startup;
 pub mod status;
 pub mod telemetry;

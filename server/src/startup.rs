@@ -31,7 +31,10 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
         .leptos_routes_with_context(
             &options,
             routes,
-            move || provide_context(context_state.clone()),
+            move || {
+                provide_context(context_state.clone());
+                provide_context(app::api::email::InvoicePdf(render_invoice_pdf));
+            },
             {
                 let options = options.clone();
                 move || app::shell(options.clone())
@@ -57,6 +60,7 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
     leptos
         .merge(service)
         .merge(crate::documents::routes(state.clone()))
+        .merge(crate::shared_invoice::routes(state.clone()))
         .fallback(move |request: Request<Body>| async move {
             if let Some(asset) = crate::assets::asset_response(request.uri(), request.headers()) {
                 return asset;
@@ -84,6 +88,15 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
             crate::auth::require_session,
         ))
         .layer(TraceLayer::new_for_http())
+}
+
+/// The invoice PDF for emails sent from server functions (the PDF writer lives here).
+fn render_invoice_pdf(
+    document: &app::api::documents::InvoiceDocument,
+    logo: Option<&app::store::business::Logo>,
+) -> Vec<u8> {
+    let printable = crate::documents::invoice_pdf::Printable::invoice(document, logo);
+    crate::documents::invoice_pdf::render(&printable)
 }
 
 /// Opens the database (creating and migrating it) and serves until Ctrl-C or SIGTERM.

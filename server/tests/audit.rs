@@ -526,6 +526,7 @@ async fn every_column_of_an_audited_table_is_recorded() {
             ("users", "password_hash")
                 | ("invitations", "token_hash")
                 | ("bank_lines", "fingerprint")
+                | ("invoice_links", "token")
                 | ("bank_statements", "sha256")
                 | ("bank_rules", "times_used")
                 | ("business", "cash_basis_ready" | "profile_version")

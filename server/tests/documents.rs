@@ -546,3 +546,54 @@ async fn the_e_invoice_keeps_the_en16931_rules_and_the_invoices_own_figures() {
         .unwrap();
     assert_eq!(anonymous.status(), 401);
 }
+
+#[tokio::test]
+async fn a_credit_note_downloads_as_a_ubl_credit_note_for_its_invoice_that_keeps_the_rules() {
+    let app = TestApp::signed_in().await;
+    app.ok("save_settings", settings(1, json!({}))).await;
+    let customer = app.customer("Harbor Cafe").await;
+    let invoice = app.harbor_draft(customer).await;
+    app.ok("issue_invoice", json!({"id": invoice})).await;
+    let form = json!({"invoice_id": invoice, "amount": "50.00", "date": "2026-03-12",
+        "reason": "Agreed discount", "idempotency_key": "credit-ubl"});
+    let id = app.ok("create_credit_note", json!({"form": form})).await;
+    let note = app.ok("get_credit_note", json!({"id": id})).await;
+    let number = note["summary"]["number"].as_str().unwrap().to_string();
+    let url = format!("http://{}/credit-notes/{id}/ubl", app.addr);
+
+    let response = app.client.get(&url).send().await.unwrap();
+
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-type"], "application/xml");
+    assert_eq!(
+        response.headers()["content-disposition"],
+        format!("attachment; filename=\"{number}.xml\"")
+    );
+    let xml = response.text().await.unwrap();
+    assert_eq!(
+        app::domain::einvoice::check_rules(&xml),
+        Vec::<String>::new()
+    );
+    for expected in [
+        format!("<cbc:ID>{number}</cbc:ID>"),
+        "<cbc:CreditNoteTypeCode>381</cbc:CreditNoteTypeCode>".into(),
+        format!(
+            "<cac:InvoiceDocumentReference><cbc:ID>{}</cbc:ID><cbc:IssueDate>2026-03-02</cbc:IssueDate>",
+            support::invoice_number(1)
+        ),
+        "<cbc:TaxInclusiveAmount currencyID=\"GBP\">50.00</cbc:TaxInclusiveAmount>".into(),
+        "<cbc:PayableAmount currencyID=\"GBP\">50.00</cbc:PayableAmount>".into(),
+        "<cbc:RegistrationName>Harbor Cafe</cbc:RegistrationName>".into(),
+    ] {
+        assert!(xml.contains(&expected), "{expected} in {xml}");
+    }
+    let anonymous = reqwest::Client::new().get(&url).send().await.unwrap();
+    assert_eq!(anonymous.status(), 401);
+    let missing = app
+        .client
+        .get(format!("http://{}/credit-notes/999/ubl", app.addr))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), 404);
+}

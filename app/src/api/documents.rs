@@ -111,6 +111,58 @@ pub async fn load_einvoice(
     Ok((xml, number))
 }
 
+/// An issued credit note as a UBL 2.1 e-credit note (Peppol BIS Billing 3.0) referring to its
+/// invoice, with its number, for anyone signed in. Its figures are the ones booked.
+#[cfg(feature = "ssr")]
+pub async fn load_credit_note_einvoice(
+    state: &super::context::AppState,
+    id: crate::domain::CreditNoteId,
+) -> Result<(String, String), AppError> {
+    use super::context::internal;
+    use crate::domain::einvoice::EParty;
+    use crate::domain::einvoice_credit_note::{credit_note_xml, ECreditNote};
+    let mut conn = state.pool.acquire().await.map_err(internal)?;
+    let note = crate::store::credit_notes::get_credit_note(&mut conn, id)
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::NotFound("The credit note".into()))?;
+    drop(conn);
+    let invoice = load_invoice_document(state, note.summary.invoice_id).await?;
+    let business = &invoice.business;
+    let detail = &invoice.detail;
+    let document = ECreditNote {
+        number: note.summary.number.clone(),
+        issue_date: note.summary.date,
+        reason: note.summary.reason.clone(),
+        invoice_number: note.summary.invoice_number.clone(),
+        invoice_issue_date: detail.summary.issue_date,
+        seller: EParty {
+            name: business.display_name().to_string(),
+            address: business.address.clone(),
+            email: business.email.clone(),
+            tax_id: business.tax_id.clone(),
+            registration_number: business.registration_number.clone(),
+        },
+        buyer: EParty {
+            name: detail.summary.customer_name.clone(),
+            address: detail.customer_address.clone(),
+            email: detail.customer_email.clone(),
+            tax_id: invoice.customer_tax_id.clone(),
+            registration_number: String::new(),
+        },
+        credit: note.composition.clone(),
+        iban: business.payment.iban.clone(),
+    };
+    let (xml, gross) = credit_note_xml(&document).map_err(|e| AppError::Conflict(e.to_string()))?;
+    if gross != note.summary.total {
+        return Err(internal(anyhow::anyhow!(
+            "e-credit note total {gross} differs from the credit note's {}",
+            note.summary.total
+        )));
+    }
+    Ok((xml, note.summary.number))
+}
+
 #[server(endpoint = "get_invoice_document", input = Json)]
 pub async fn get_invoice_document(id: InvoiceId) -> Result<InvoiceDocument, AppError> {
     let (state, _) = super::context::require_user().await?;

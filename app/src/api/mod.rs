@@ -14,10 +14,14 @@ pub mod context;
 pub mod credit_notes;
 pub mod customers;
 pub mod documents;
+pub mod email;
 pub mod error;
 pub mod expenses;
+pub mod invoice_links;
 pub mod invoices;
 pub mod items;
+#[cfg(feature = "ssr")]
+pub mod mailer;
 pub mod parse;
 pub mod payment_changes;
 #[cfg(feature = "ssr")]

@@ -12,8 +12,11 @@ pub mod cash_basis;
 pub mod cash_flow;
 pub mod chart;
 pub mod credit;
+pub mod delivery;
 #[cfg(feature = "ssr")]
 pub mod einvoice;
+#[cfg(feature = "ssr")]
+pub mod einvoice_credit_note;
 pub mod expenses;
 #[cfg(feature = "ssr")]
 pub mod export;

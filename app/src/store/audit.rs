@@ -100,10 +100,12 @@ pub const AUDITED: &[&str] = &[
     "credit_notes",
     "credit_refunds",
     "customers",
+    "email_settings",
     "expense_voids",
     "expenses",
     "invitations",
     "invoice_lines",
+    "invoice_links",
     "invoices",
     "items",
     "journal_entries",
@@ -125,6 +127,14 @@ pub const AUDITED: &[&str] = &[
 pub const NOT_AUDITED: &[(&str, &str)] = &[
     ("audit_actor", "the log's own plumbing"),
     ("audit_log", "the log itself, append-only"),
+    (
+        "invoice_deliveries",
+        "its own append-only log of each email sent or failed, shown on the invoice",
+    ),
+    (
+        "invoice_link_views",
+        "its own append-only log of the customer's visits, shown on the invoice",
+    ),
     (
         "bank_csv_profiles",
         "a remembered file layout, not a record",

@@ -63,6 +63,8 @@ fn CreditNoteDocument(detail: CreditNoteDetail) -> impl IntoView {
             <h1>{title}</h1>
             <div class="page-actions no-print">
                 <A href=format!("/invoices/{}", s.invoice_id) attr:class="button secondary">"Open the invoice"</A>
+                <a class="button ghost" href=format!("/credit-notes/{}/ubl", s.id) rel="external" download
+                    title="UBL 2.1 credit note (Peppol BIS Billing 3.0, EN 16931)">"E-credit note (UBL)"</a>
             </div>
         </header>
         <article class="panel invoice-doc" aria-label="Credit note">

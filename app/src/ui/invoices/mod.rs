@@ -3,6 +3,7 @@
 mod actions;
 mod apply_credit;
 mod credit;
+mod delivery;
 mod edit;
 mod history;
 mod lines;

@@ -4,6 +4,7 @@
 use super::actions::InvoiceActions;
 use super::apply_credit::ApplyCredit;
 use super::credit::{Corrections, CreditNoteForm};
+use super::delivery::{EmailInvoice, PrivateLink};
 use super::history::InvoiceHistory;
 use crate::api::invoices::get_invoice;
 use crate::api::types::{InvoiceDetail, PaymentMethod};
@@ -111,6 +112,10 @@ fn InvoiceDocument(detail: InvoiceDetail, crediting: RwSignal<bool>) -> impl Int
         </article>
         <Corrections detail=detail.clone() />
         <Payments detail />
+        {(s.status != InvoiceStatus::Draft).then(|| view! { <PrivateLink id=invoice_id /> })}
+        {(!matches!(s.status, InvoiceStatus::Draft | InvoiceStatus::Void)).then(|| view! {
+            <EmailInvoice id=invoice_id />
+        })}
         <InvoiceHistory id=invoice_id />
     }
 }

@@ -1,8 +1,9 @@
 //! The settings page (owner only): the business's profile on documents, payment details,
-//! the logo, time zone and tax rounding. The form saves everything at once or nothing; a
+//! the logo, time zone and tax rounding, and the mail server invoices are sent through. The form saves everything at once or nothing; a
 //! save from another tab shows here as a notice rather than rewriting what is being typed.
 
 mod bank_accounts;
+mod email;
 mod logo;
 mod tax_rates;
 
@@ -16,6 +17,7 @@ use crate::ui::fields::{
     clear_field, field_error, use_hydrated, FieldError, FormError, SubmitButton, TextField,
 };
 use crate::ui::live::use_live_version;
+use email::EmailSettingsSection;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use logo::LogoField;
@@ -57,7 +59,7 @@ pub fn SettingsPage() -> impl IntoView {
 
 /// A multi-line text field bound to a signal, with its message below it.
 #[component]
-fn TextArea(
+pub(crate) fn TextArea(
     id: &'static str,
     label: &'static str,
     value: RwSignal<String>,
@@ -207,6 +209,7 @@ fn SettingsEditor(form: SettingsForm, has_logo: bool, time_zones: Vec<String>) -
             </fieldset>
         </form>
         <LogoField has_logo version />
+        <EmailSettingsSection />
     }
 }
 
