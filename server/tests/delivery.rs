@@ -324,6 +324,31 @@ async fn an_invoice_is_emailed_with_its_pdf_and_private_link_and_the_sending_is_
         .scalar("SELECT COUNT(*) FROM invoice_deliveries WHERE outcome = 'sent' AND sent_at <> ''")
         .await;
     assert_eq!(sent, 1);
+
+    // The customer opens the link twice: the invoice's history says it was emailed, by whom,
+    // and then viewed by the customer.
+    for _ in 0..2 {
+        let page = get(&format!("http://{}{}", app.addr, link.as_str().unwrap())).await;
+        assert_eq!(page.status(), 200);
+    }
+    let history = app.ok("get_invoice_history", json!({"id": id})).await;
+    let events: Vec<&Value> = history
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|item| &item["event"])
+        .collect();
+    let emailed = history
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|item| item["event"].get("Emailed").is_some())
+        .unwrap_or_else(|| panic!("no email in {events:?}"));
+    assert_eq!(emailed["event"]["Emailed"]["to"], "kasse@harbor.example");
+    assert_eq!(emailed["actor"], "owner@example.com");
+    let last = history.as_array().unwrap().last().unwrap();
+    assert_eq!(last["event"]["Viewed"]["times"], 2, "{events:?}");
+    assert_eq!(last["actor"], "the customer");
 }
 
 #[tokio::test]

@@ -110,6 +110,15 @@ pub enum HistoryEvent {
         amount: Money,
     },
     Voided,
+    /// Sent by email (or tried: `error` says why it failed).
+    Emailed {
+        to: String,
+        error: Option<String>,
+    },
+    /// The customer opened the private link: first time, and how often since.
+    Viewed {
+        times: i64,
+    },
 }
 
 impl HistoryEvent {

@@ -31,6 +31,7 @@ pub async fn invoice_history(
     let sources = vec![
         from_log(conn, id, currency, created_at).await?,
         from_documents(conn, id, currency).await?,
+        from_delivery(conn, id, currency).await?,
     ];
     Ok(Some(assemble_history(
         sources,
@@ -190,6 +191,42 @@ async fn from_documents(
                     refund: refund_or_reversal == "refund",
                 },
             };
+            HistoryItem::new(at, actor, event, currency)
+        })
+        .collect())
+}
+
+/// Emails sent (or tried) and the customer opening the private link: the first view of each
+/// link, with how often it was opened.
+async fn from_delivery(
+    conn: &mut SqliteConnection,
+    id: InvoiceId,
+    currency: Currency,
+) -> anyhow::Result<Vec<HistoryItem>> {
+    let rows: Vec<(String, String, Option<String>, String, String, i64)> = sqlx::query_as(
+        "SELECT 'emailed', d.sent_at, u.email, d.recipient,
+                CASE WHEN d.outcome = 'sent' THEN '' ELSE d.error END, 0
+            FROM invoice_deliveries d LEFT JOIN users u ON u.id = d.sent_by
+            WHERE d.invoice_id = ?1
+         UNION ALL
+         SELECT 'viewed', MIN(v.viewed_at), NULL, '', '', COUNT(*)
+            FROM invoice_link_views v JOIN invoice_links l ON l.id = v.link_id
+            WHERE l.invoice_id = ?1 GROUP BY l.id",
+    )
+    .bind(id.0)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(kind, at, actor, to, error, times)| {
+            let event = match kind.as_str() {
+                "emailed" => HistoryEvent::Emailed {
+                    to,
+                    error: (!error.is_empty()).then_some(error),
+                },
+                _ => HistoryEvent::Viewed { times },
+            };
+            let actor = actor.or_else(|| (kind == "viewed").then(|| "the customer".to_string()));
             HistoryItem::new(at, actor, event, currency)
         })
         .collect())

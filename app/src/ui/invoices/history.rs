@@ -79,6 +79,17 @@ fn HistoryRow(item: HistoryItem) -> impl IntoView {
             ),
             HistoryEvent::WrittenOff { amount } => (format!("Written off: {amount}"), None, vec![]),
             HistoryEvent::Voided => ("Voided".into(), None, vec![]),
+            HistoryEvent::Emailed { to, error: None } => (format!("Emailed to {to}"), None, vec![]),
+            HistoryEvent::Emailed {
+                to,
+                error: Some(why),
+            } => (format!("Email to {to} failed: {why}"), None, vec![]),
+            HistoryEvent::Viewed { times: 1 } => ("Viewed by the customer".into(), None, vec![]),
+            HistoryEvent::Viewed { times } => (
+                format!("Viewed by the customer (opened {times} times)"),
+                None,
+                vec![],
+            ),
         };
     view! {
         <li class="timeline-item" data-testid="history-item">
