@@ -17,7 +17,11 @@ test('an edited draft shows its change in its history and in the audit log', asy
     id: null,
     form: { name, email: '', billing_address: '', tax_id: '', currency: 'GBP', payment_terms_days: '14', notes: '' },
   });
-  const line = { description: 'Shop sign', quantity: '1', unit_price: '80.00', discount_percent: '0', tax_rate: '20', revenue_account: '4000' };
+  // The named standard rate, as the editor saves it, so that only the note changes below.
+  const defaults = await call(page, 'get_document_defaults', {});
+  const standard = defaults.tax_rates.find((r: { rate: string; archived: boolean }) => !r.archived && Number(r.rate) === 20);
+  const line = { description: 'Shop sign', quantity: '1', unit_price: '80.00', discount_percent: '0', tax_rate: '20',
+    tax_rate_id: String(standard.id), revenue_account: '4000' };
   const invoice = await call(page, 'save_draft', {
     form: { id: null, customer_id: customer, issue_date: isoDay(0), due_date: isoDay(14), currency: 'GBP', notes: '', lines: [line] },
   });

@@ -4,7 +4,7 @@
 
 import { test, expect, type Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
-import { signIn, uniqueSuffix, visible, isoDay } from './support';
+import { chooseRate, signIn, uniqueSuffix, visible, isoDay } from './support';
 
 async function issuedInvoice(page: Page, customer: string) {
   await visible(page.getByRole('link', { name: 'Customers' })).click();
@@ -22,7 +22,7 @@ async function issuedInvoice(page: Page, customer: string) {
   await line('Quantity').fill('2');
   await line('Unit price').fill('150.00');
   await line('Discount %').fill('0');
-  await line('Tax rate %').fill('20');
+  await chooseRate(page, 1, '20');
   await page.getByRole('button', { name: 'Save and issue' }).click();
   await expect(page).toHaveURL(/\/invoices\/\d+$/);
   await expect(page.getByTestId('amount-due')).toContainText('360.00');

@@ -5,14 +5,14 @@ use crate::api::audit::get_invoice_history;
 use crate::domain::audit::{FieldChange, HistoryEvent, HistoryItem};
 use crate::domain::InvoiceId;
 use crate::ui::components::{load_error, Loading};
-use crate::ui::live::use_live_version;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
 #[component]
 pub fn InvoiceHistory(id: InvoiceId) -> impl IntoView {
-    let live = use_live_version();
-    let history = Resource::new(move || live.get(), move |_| get_invoice_history(id));
+    // Not keyed on the live version: the invoice page rebuilds this part on every change, and
+    // a resource keyed on it here would be read after that rebuild disposed it.
+    let history = Resource::new(|| (), move |_| get_invoice_history(id));
     view! {
         <section class="panel history no-print" aria-labelledby="history-heading">
             <h2 id="history-heading">"History"</h2>
