@@ -207,6 +207,24 @@ async fn the_customers_payment_reference_in_a_line_names_who_paid() {
             .contains("Harbor Coffee Ltd already has"),
         "{refused}"
     );
+    // A word is no customer number (a currency code is in every line), nor is a document's.
+    let number: String = sqlx::query_scalar("SELECT number FROM invoices WHERE id = ?")
+        .bind(fifty)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    for (reference, why) in [
+        ("GBP", "including a digit"),
+        (number.as_str(), "is a document's number"),
+    ] {
+        let form = json!({"name": "Quay Bakery", "email": "", "billing_address": "", "tax_id": "",
+            "payment_reference": reference, "currency": "GBP", "payment_terms_days": "14", "notes": ""});
+        let refused = app
+            .call("save_customer", json!({"id": quay, "form": form}))
+            .await
+            .expect_err(reference);
+        assert!(refused.to_string().contains(why), "{reference}: {refused}");
+    }
 
     let csv = "Date;Description;Counterparty;Amount\n20.03.2026;Ref HC0118;J SMITH;50,00\n";
     app.ok("import_statement", upload(csv.as_bytes())).await;

@@ -70,6 +70,16 @@ pub async fn save_customer(
             format!("{other} already has this reference; each customer needs their own"),
         ));
     }
+    if let Some(number) =
+        crate::store::customers::document_with_number(&mut tx, &customer.payment_reference)
+            .await
+            .map_err(internal)?
+    {
+        return Err(AppError::invalid(
+            "payment_reference",
+            format!("{number} is a document's number; choose a reference of the customer's own"),
+        ));
+    }
     let id = match id {
         None => create_customer(&mut tx, &customer)
             .await

@@ -267,10 +267,15 @@ pub fn customer(
     text(errors, "billing_address", &form.billing_address, 1000);
     text(errors, "tax_id", &form.tax_id, 50);
     let reference = text(errors, "payment_reference", &form.payment_reference, 50);
-    if !reference.is_empty() && reference.chars().filter(|c| c.is_alphanumeric()).count() < 3 {
+    // A customer number, not a word: a name or a currency code ("GBP") would be found in
+    // other people's bank lines too.
+    if !reference.is_empty()
+        && (reference.chars().filter(|c| c.is_alphanumeric()).count() < 3
+            || !reference.chars().any(|c| c.is_ascii_digit()))
+    {
         errors.add(
             "payment_reference",
-            "use at least 3 letters or digits, so it is not found in a bank line by chance",
+            "use at least 3 letters or digits, including a digit (like C-1042), so it is not found in a bank line by chance",
         );
     }
     text(errors, "notes", &form.notes, 5000);

@@ -185,3 +185,24 @@ fn reference_key(reference: &str) -> String {
         .flat_map(char::to_lowercase)
         .collect()
 }
+
+/// The invoice, credit note or quote whose number reads the same as `reference` (ignoring
+/// case, spaces and punctuation), if any: such a reference would match that document's
+/// payments to the wrong customer.
+pub async fn document_with_number(
+    conn: &mut SqliteConnection,
+    reference: &str,
+) -> sqlx::Result<Option<String>> {
+    let wanted = reference_key(reference);
+    if wanted.is_empty() {
+        return Ok(None);
+    }
+    let numbers: Vec<String> = sqlx::query_scalar(
+        "SELECT number FROM invoices WHERE number IS NOT NULL
+         UNION ALL SELECT number FROM credit_notes
+         UNION ALL SELECT number FROM quotes WHERE number IS NOT NULL",
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok(numbers.into_iter().find(|n| reference_key(n) == wanted))
+}
