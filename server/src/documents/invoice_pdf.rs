@@ -264,8 +264,9 @@ fn table_header(doc: &mut Document, p: &Printable) {
     doc.set_text_color(ACCENT);
     doc.text(left + 6.0, y, SIZE, Font::Bold, "Description");
     doc.text_right(right - QUANTITY_FROM_RIGHT, y, SIZE, Font::Bold, "Qty");
+    // "Price incl. tax" would run into "Qty" in this column's width.
     let price = if p.prices_include_tax {
-        "Price incl. tax"
+        "Gross price"
     } else {
         "Unit price"
     };
