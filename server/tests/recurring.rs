@@ -34,7 +34,7 @@ async fn template_since(
     start: NaiveDate,
 ) -> i64 {
     let mut conn = app.pool.acquire().await.unwrap();
-    let (customer, currency, rounding, notes, lines, terms_days) =
+    let (customer, currency, pricing, notes, lines, terms_days) =
         recurring::from_invoice(&mut conn, InvoiceId(invoice))
             .await
             .unwrap();
@@ -50,7 +50,7 @@ async fn template_since(
             },
             terms_days,
             currency,
-            rounding,
+            pricing,
             notes,
             auto_issue: true,
             lines,
@@ -256,4 +256,96 @@ async fn a_schedule_is_refused_with_field_messages_and_nothing_is_saved() {
     }
     let list = app.ok("list_recurring", json!({})).await;
     assert_eq!(list.as_array().unwrap().len(), 0);
+}
+
+/// The id of the seeded named rate called `name`.
+async fn rate_id(app: &TestApp, name: &str) -> i64 {
+    let rates = app.ok("list_tax_rates", json!({})).await;
+    rates
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == name)
+        .and_then(|r| r["id"].as_i64())
+        .unwrap_or_else(|| panic!("no rate {name} in {rates}"))
+}
+
+#[tokio::test]
+async fn a_template_from_a_tax_inclusive_discounted_invoice_bills_exactly_what_it_did() {
+    let app = TestApp::signed_in().await;
+    let customer = app.customer("Harbor Cafe").await;
+    let (standard, reduced) = (
+        rate_id(&app, "Standard").await,
+        rate_id(&app, "Reduced").await,
+    );
+    let line = |description: &str, quantity: &str, price: &str, rate: i64, unit: &str| {
+        json!({"description": description, "quantity": quantity, "unit_price": price,
+            "discount_percent": "", "tax_rate": "", "revenue_account": "4000",
+            "tax_rate_id": rate.to_string(), "unit": unit})
+    };
+    let source = app
+        .ok(
+            "save_draft",
+            json!({"form": {
+                "id": null, "customer_id": customer, "issue_date": today().to_string(),
+                "due_date": (today() + Days::new(14)).to_string(), "currency": "GBP", "notes": "",
+                "lines": [line("Support", "4", "12.50", standard, "hour"),
+                          line("Books", "2", "10.50", reduced, "")],
+                "prices_include_tax": true, "discount_kind": "percent", "discount": "10"
+            }}),
+        )
+        .await;
+    app.ok("issue_invoice", json!({"id": source})).await;
+    let billed = app.ok("get_invoice", json!({"id": source})).await;
+    let form = json!({"invoice_id": source, "name": "Monthly support", "frequency": "monthly",
+        "day_of_month": today().day().to_string(), "start": today().to_string(), "end": "",
+        "auto_issue": true});
+
+    let id = app
+        .ok("create_recurring", json!({"form": form}))
+        .await
+        .as_i64()
+        .unwrap();
+
+    let detail = app.ok("get_recurring", json!({"id": id})).await;
+    assert_eq!(
+        detail["summary"]["amount"]["amount"],
+        billed["totals"]["gross"]["amount"]
+    );
+    let made = detail["runs"][0]["invoice"].as_i64().unwrap();
+    let repeated = app.ok("get_invoice", json!({"id": made})).await;
+    for figure in ["net", "tax", "gross"] {
+        assert_eq!(
+            repeated["totals"][figure], billed["totals"][figure],
+            "{figure} differs"
+        );
+    }
+    // The discounted inclusive gross: 0.9 × (50.00 + 21.00).
+    assert_eq!(repeated["totals"]["gross"]["amount"], "63.90");
+    let kept: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT unit, tax_category, tax_name FROM invoice_lines WHERE invoice_id = ? ORDER BY position",
+    )
+    .bind(made)
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        kept,
+        vec![
+            ("hour".into(), "standard".into(), "Standard".into()),
+            ("".into(), "reduced".into(), "Reduced".into())
+        ]
+    );
+    let postings: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT p.account_code, SUM(p.amount_minor) FROM postings p
+         JOIN invoices i ON i.issue_entry_id = p.entry_id WHERE i.id IN (?, ?)
+         GROUP BY i.id, p.account_code ORDER BY i.id, p.account_code",
+    )
+    .bind(source.as_i64())
+    .bind(made)
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    let (first, second) = postings.split_at(postings.len() / 2);
+    assert_eq!(first, second, "the repeat posts what the original did");
 }

@@ -86,7 +86,7 @@ pub async fn create_recurring(form: RecurringForm) -> Result<i64, AppError> {
     let mut tx = crate::store::begin_write(&state.pool, &super::context::actor(&user))
         .await
         .map_err(internal)?;
-    let (customer, currency, rounding, notes, lines, terms_days) =
+    let (customer, currency, pricing, notes, lines, terms_days) =
         crate::store::recurring::from_invoice(&mut tx, invoice)
             .await
             .map_err(|e| match e {
@@ -111,7 +111,7 @@ pub async fn create_recurring(form: RecurringForm) -> Result<i64, AppError> {
             },
             terms_days,
             currency,
-            rounding,
+            pricing,
             notes,
             auto_issue: form.auto_issue,
             lines,

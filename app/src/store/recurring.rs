@@ -6,8 +6,7 @@ use super::invoices::{self, Draft, InvoiceError};
 use super::{from_scaled, to_scaled};
 use crate::api::types::{RecurringDetail, RecurringRun, RecurringSummary};
 use crate::domain::recurrence::{Frequency, Schedule};
-use crate::domain::totals::invoice_totals;
-use crate::domain::{AccountCode, Currency, CustomerId, InvoiceId, LineInput, Money, TaxRounding};
+use crate::domain::{document_totals, Currency, CustomerId, InvoiceId, LineInput, Money, Pricing};
 use anyhow::{anyhow, Context};
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use sqlx::{Acquire, SqliteConnection, SqlitePool};
@@ -20,7 +19,9 @@ pub struct NewRecurring {
     pub schedule: Schedule,
     pub terms_days: u32,
     pub currency: Currency,
-    pub rounding: TaxRounding,
+    /// Tax-inclusive prices, document discount and tax rounding, as on the invoice it
+    /// was made from.
+    pub pricing: Pricing,
     pub notes: String,
     pub auto_issue: bool,
     pub lines: Vec<LineInput>,
@@ -43,10 +44,12 @@ pub async fn create(conn: &mut SqliteConnection, new: &NewRecurring) -> anyhow::
         Frequency::Monthly { day } => ("monthly", Some(i64::from(day))),
         Frequency::Yearly => ("yearly", None),
     };
+    let (entry, discount_kind, discount_e4) = super::pricing::to_columns(&new.pricing)?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO recurring_invoices (name, customer_id, frequency, day_of_month, start_on, end_on,
-            terms_days, currency, tax_rounding, notes, auto_issue, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            terms_days, currency, tax_rounding, notes, auto_issue, created_at, price_entry,
+            discount_kind, discount_e4)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
     )
     .bind(new.name.trim())
     .bind(new.customer.0)
@@ -56,10 +59,13 @@ pub async fn create(conn: &mut SqliteConnection, new: &NewRecurring) -> anyhow::
     .bind(new.schedule.end)
     .bind(i64::from(new.terms_days))
     .bind(new.currency.code())
-    .bind(super::business::rounding_to_text(new.rounding))
+    .bind(super::business::rounding_to_text(new.pricing.rounding))
     .bind(&new.notes)
     .bind(i64::from(new.auto_issue))
     .bind(super::now_text())
+    .bind(entry)
+    .bind(discount_kind)
+    .bind(discount_e4)
     .fetch_one(&mut *conn)
     .await?;
     for (position, line) in new.lines.iter().enumerate() {
@@ -69,7 +75,8 @@ pub async fn create(conn: &mut SqliteConnection, new: &NewRecurring) -> anyhow::
         };
         sqlx::query(
             "INSERT INTO recurring_lines (recurring_id, position, description, quantity_e4, unit_price_e4,
-                discount_bp, tax_rate_bp, revenue_account) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                discount_bp, tax_rate_bp, revenue_account, unit, tax_category, tax_name,
+                exemption_reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(id)
         .bind(position as i64)
@@ -79,53 +86,37 @@ pub async fn create(conn: &mut SqliteConnection, new: &NewRecurring) -> anyhow::
         .bind(scaled(line.discount_percent, 2)?)
         .bind(scaled(line.tax_rate, 2)?)
         .bind(&line.revenue_account.0)
+        .bind(&line.unit)
+        .bind(line.tax.category.map(|c| c.slug()))
+        .bind(&line.tax.name)
+        .bind(&line.tax.exemption_reason)
         .execute(&mut *conn)
         .await?;
     }
     Ok(id)
 }
 
-/// What a template copies from an invoice: its customer, currency, rounding, notes, lines and
-/// payment terms (the days between its issue and due dates).
+/// What a template copies from an invoice: its customer, currency, pricing (tax-inclusive
+/// prices, document discount, rounding), notes, lines and payment terms (the days between its
+/// issue and due dates).
 pub async fn from_invoice(
     conn: &mut SqliteConnection,
     invoice: InvoiceId,
-) -> Result<
-    (
-        CustomerId,
-        Currency,
-        TaxRounding,
-        String,
-        Vec<LineInput>,
-        u32,
-    ),
-    InvoiceError,
-> {
-    let row: Option<(i64, String, String, String, NaiveDate, NaiveDate)> = sqlx::query_as(
-        "SELECT customer_id, currency, tax_rounding, notes, issue_date, due_date FROM invoices WHERE id = ?",
+) -> Result<(CustomerId, Currency, Pricing, String, Vec<LineInput>, u32), InvoiceError> {
+    let row: Option<(i64, String, String, NaiveDate, NaiveDate)> = sqlx::query_as(
+        "SELECT customer_id, currency, notes, issue_date, due_date FROM invoices WHERE id = ?",
     )
     .bind(invoice.0)
     .fetch_optional(&mut *conn)
     .await?;
-    let (customer, currency, rounding, notes, issued, due) = row.ok_or(InvoiceError::NotFound)?;
-    // Templates keep tax-exclusive prices with no document discount; copying other pricing
-    // would change what the invoices come to, so it is refused until templates keep it.
+    let (customer, currency, notes, issued, due) = row.ok_or(InvoiceError::NotFound)?;
     let pricing = super::pricing::invoice_pricing(conn, invoice).await?;
-    if pricing.entry != crate::domain::PriceEntry::TaxExclusive
-        || pricing.discount != crate::domain::DocumentDiscount::None
-    {
-        return Err(InvoiceError::Conflict(
-            "an invoice with tax-inclusive prices or a document discount cannot repeat yet; \
-             make the template from an invoice priced without tax and with no discount"
-                .into(),
-        ));
-    }
     let lines = invoices::load_lines(conn, invoice).await?;
     let terms = u32::try_from((due - issued).num_days().clamp(0, 365)).unwrap_or(0);
     Ok((
         CustomerId(customer),
         Currency::parse(&currency).map_err(anyhow::Error::from)?,
-        super::business::rounding_from_text(&rounding),
+        pricing,
         notes,
         lines,
         terms,
@@ -163,7 +154,7 @@ struct Template {
     schedule: Schedule,
     terms_days: u32,
     currency: Currency,
-    rounding: TaxRounding,
+    pricing: Pricing,
     notes: String,
     auto_issue: bool,
     paused: bool,
@@ -208,7 +199,11 @@ fn template(row: TemplateRow) -> anyhow::Result<Template> {
         },
         terms_days: u32::try_from(terms).unwrap_or(0),
         currency: Currency::parse(&currency)?,
-        rounding: super::business::rounding_from_text(&rounding),
+        // The rest of the pricing is read by `templates`.
+        pricing: Pricing {
+            rounding: super::business::rounding_from_text(&rounding),
+            ..Pricing::default()
+        },
         notes,
         auto_issue: auto != 0,
         paused: paused.is_some(),
@@ -217,26 +212,22 @@ fn template(row: TemplateRow) -> anyhow::Result<Template> {
 }
 
 async fn lines(conn: &mut SqliteConnection, id: i64) -> sqlx::Result<Vec<LineInput>> {
-    let rows: Vec<(String, i64, i64, i64, i64, String)> = sqlx::query_as(
-        "SELECT description, quantity_e4, unit_price_e4, discount_bp, tax_rate_bp, revenue_account
+    let rows: Vec<invoices::LineRow> = sqlx::query_as(
+        "SELECT description, quantity_e4, unit_price_e4, discount_bp, tax_rate_bp, revenue_account,
+            tax_category, tax_name, exemption_reason, unit
          FROM recurring_lines WHERE recurring_id = ? ORDER BY position",
     )
     .bind(id)
     .fetch_all(conn)
     .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(description, q, p, d, t, account)| LineInput {
-            description,
-            quantity: from_scaled(q, 4),
-            unit_price: from_scaled(p, 4),
-            discount_percent: from_scaled(d, 2),
-            tax_rate: from_scaled(t, 2),
-            revenue_account: AccountCode(account),
-            unit: String::new(),
-            tax: Default::default(),
-        })
-        .collect())
+    Ok(rows.into_iter().map(invoices::line_from_row).collect())
+}
+
+/// What one template's occurrence comes to, priced as its invoices will be.
+fn amount(t: &Template, lines: &[LineInput]) -> anyhow::Result<Money> {
+    document_totals(lines, t.currency, t.pricing)
+        .map(|totals| totals.gross)
+        .map_err(|e| anyhow!("recurring invoice {} can no longer be priced: {e}", t.id))
 }
 
 async fn templates(
@@ -248,9 +239,22 @@ async fn templates(
          WHERE ?1 IS NULL OR r.id = ?1 ORDER BY r.id"
     )))
     .bind(only)
-    .fetch_all(conn)
+    .fetch_all(&mut *conn)
     .await?;
-    rows.into_iter().map(template).collect()
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        let mut t = template(row)?;
+        let (rounding, entry, kind, e4): (String, String, String, i64) = sqlx::query_as(
+            "SELECT tax_rounding, price_entry, discount_kind, discount_e4
+             FROM recurring_invoices WHERE id = ?",
+        )
+        .bind(t.id)
+        .fetch_one(&mut *conn)
+        .await?;
+        t.pricing = super::pricing::from_columns(&rounding, &entry, &kind, e4);
+        out.push(t);
+    }
+    Ok(out)
 }
 
 /// The newest occurrence already made (or skipped by a pause) for a template.
@@ -264,12 +268,7 @@ async fn made_up_to(conn: &mut SqliteConnection, t: &Template) -> sqlx::Result<O
     Ok(last.max(skipped))
 }
 
-fn summary(
-    t: &Template,
-    lines: &[LineInput],
-    next: Option<NaiveDate>,
-    runs: i64,
-) -> RecurringSummary {
+fn summary(t: &Template, amount: Money, next: Option<NaiveDate>, runs: i64) -> RecurringSummary {
     RecurringSummary {
         id: t.id,
         name: t.name.clone(),
@@ -279,7 +278,7 @@ fn summary(
         start: t.schedule.start,
         end: t.schedule.end,
         next: if t.paused { None } else { next },
-        amount: invoice_totals(lines, t.currency, t.rounding).gross,
+        amount,
         terms_days: t.terms_days,
         auto_issue: t.auto_issue,
         paused: t.paused,
@@ -298,7 +297,12 @@ pub async fn list(conn: &mut SqliteConnection) -> anyhow::Result<Vec<RecurringSu
                 .bind(t.id)
                 .fetch_one(&mut *conn)
                 .await?;
-        out.push(summary(&t, &lines, t.schedule.next_after(after), runs));
+        out.push(summary(
+            &t,
+            amount(&t, &lines)?,
+            t.schedule.next_after(after),
+            runs,
+        ));
     }
     Ok(out)
 }
@@ -329,7 +333,12 @@ pub async fn get(conn: &mut SqliteConnection, id: i64) -> anyhow::Result<Option<
         })
         .collect();
     Ok(Some(RecurringDetail {
-        summary: summary(&t, &lines, t.schedule.next_after(after), runs.len() as i64),
+        summary: summary(
+            &t,
+            amount(&t, &lines)?,
+            t.schedule.next_after(after),
+            runs.len() as i64,
+        ),
         notes: t.notes.clone(),
         lines: lines.iter().map(|l| l.description.clone()).collect(),
         runs,
@@ -425,10 +434,7 @@ async fn make_one(
         issue_date: run_on,
         due_date: run_on + Days::new(u64::from(t.terms_days)),
         currency: t.currency,
-        pricing: crate::domain::Pricing {
-            rounding: t.rounding,
-            ..crate::domain::Pricing::default()
-        },
+        pricing: t.pricing,
         notes: t.notes.clone(),
         lines,
     };
@@ -487,7 +493,7 @@ pub async fn expected(
             continue;
         }
         let lines = lines(conn, t.id).await?;
-        let gross = invoice_totals(&lines, t.currency, t.rounding).gross;
+        let gross = amount(&t, &lines)?;
         let after = made_up_to(conn, &t).await?.max(from.pred_opt());
         for run_on in t.schedule.occurrences(after, until) {
             out.push((run_on + Days::new(u64::from(t.terms_days)), gross));
