@@ -460,3 +460,63 @@ async fn a_discounted_inclusive_invoice_credited_in_full_leaves_nothing_on_any_a
     assert_eq!(detail["totals"]["gross"]["amount"], "162.23");
     assert_eq!(detail["summary"]["open"]["amount"], "0.00");
 }
+
+#[tokio::test]
+async fn quotes_take_their_numbers_from_the_pattern_set_under_numbering() {
+    let app = TestApp::signed_in().await;
+    let customer = app.customer("Harbor Cafe").await;
+    let standard = rate_id(&app, "Standard").await;
+    let shown = app.ok("get_numbering", json!({})).await;
+    assert_eq!(shown["quote"], "QUO-{YYYY}-{NNNN}");
+
+    let clash = app
+        .call(
+            "save_numbering",
+            json!({"form": {"invoice": "INV-{YYYY}-{NNNN}", "credit_note": "CN-{YYYY}-{NNNN}",
+                "quote": "INV-{YYYY}-{NNNN}"}}),
+        )
+        .await
+        .unwrap_err();
+    let bad = app
+        .call(
+            "save_numbering",
+            json!({"form": {"invoice": "INV-{YYYY}-{NNNN}", "credit_note": "CN-{YYYY}-{NNNN}",
+                "quote": "Q"}}),
+        )
+        .await
+        .unwrap_err();
+    app.ok(
+        "save_numbering",
+        json!({"form": {"invoice": "INV-{YYYY}-{NNNN}", "credit_note": "CN-{YYYY}-{NNNN}",
+            "quote": "Offer {NNN}"}}),
+    )
+    .await;
+    // A client that does not send the quotes' pattern leaves it as it is.
+    app.ok(
+        "save_numbering",
+        json!({"form": {"invoice": "INV-{YYYY}-{NNNN}", "credit_note": "CN-{YYYY}-{NNNN}"}}),
+    )
+    .await;
+    let mut form = draft(
+        customer,
+        vec![line("Ticket", "1", "10", standard)],
+        false,
+        "none",
+        "",
+    );
+    form["form"]["due_date"] = json!("2099-12-31");
+    let quote = app.ok("save_quote", form).await.as_i64().unwrap();
+    let number = app.ok("send_quote", json!({"id": quote})).await;
+
+    assert_eq!(clash["Invalid"][0][0], "quote", "{clash}");
+    assert_eq!(bad["Invalid"][0][0], "quote", "{bad}");
+    assert_eq!(number, "Offer 001");
+    assert_eq!(
+        app.ok("get_numbering", json!({})).await["quote"],
+        "Offer {NNN}"
+    );
+    let audited: i64 = app
+        .scalar("SELECT COUNT(*) FROM audit_log WHERE after LIKE '%Offer {NNN}%'")
+        .await;
+    assert_eq!(audited, 1, "the change is in the audit log once");
+}

@@ -50,6 +50,9 @@ pub struct CreditNoteForm {
 pub struct NumberingForm {
     pub invoice: String,
     pub credit_note: String,
+    /// The quotes' pattern; left as it is when absent (clients from before quotes).
+    #[serde(default)]
+    pub quote: Option<String>,
 }
 
 #[cfg(feature = "ssr")]
@@ -208,10 +211,17 @@ pub async fn get_numbering() -> Result<NumberingForm, AppError> {
             .map_err(internal)?
             .as_str()
             .to_string(),
+        quote: Some(
+            get_pattern(&mut conn, DocumentKind::Quote)
+                .await
+                .map_err(internal)?
+                .as_str()
+                .to_string(),
+        ),
     })
 }
 
-/// Saves both patterns for documents numbered from now on. Only the owner may.
+/// Saves the patterns for documents numbered from now on. Only the owner may.
 #[server(endpoint = "save_numbering", input = Json)]
 pub async fn save_numbering(form: NumberingForm) -> Result<NumberingForm, AppError> {
     use super::context::{internal, require_owner};
@@ -219,10 +229,13 @@ pub async fn save_numbering(form: NumberingForm) -> Result<NumberingForm, AppErr
     use crate::store::numbering::{set_pattern, NumberingError};
     let (state, user) = require_owner().await?;
     let mut errors = super::FieldErrors::default();
-    for (field, text) in [
-        ("invoice", &form.invoice),
-        ("credit_note", &form.credit_note),
-    ] {
+    let quote = form.quote.as_ref();
+    let texts = [
+        ("invoice", Some(&form.invoice)),
+        ("credit_note", Some(&form.credit_note)),
+        ("quote", quote),
+    ];
+    for (field, text) in texts.into_iter().filter_map(|(f, t)| Some((f, t?))) {
         if let Err(e) = NumberPattern::parse(text) {
             errors.add(field, e.to_string());
         }
@@ -232,10 +245,15 @@ pub async fn save_numbering(form: NumberingForm) -> Result<NumberingForm, AppErr
         .await
         .map_err(internal)?;
     let fields = [
-        (DocumentKind::Invoice, "invoice", &form.invoice),
-        (DocumentKind::CreditNote, "credit_note", &form.credit_note),
+        (DocumentKind::Invoice, "invoice", Some(&form.invoice)),
+        (
+            DocumentKind::CreditNote,
+            "credit_note",
+            Some(&form.credit_note),
+        ),
+        (DocumentKind::Quote, "quote", quote),
     ];
-    for (kind, field, text) in fields {
+    for (kind, field, text) in fields.into_iter().filter_map(|(k, f, t)| Some((k, f, t?))) {
         match set_pattern(&mut tx, kind, text).await {
             Ok(_) => {}
             Err(NumberingError::Store(e)) => return Err(internal(e)),
@@ -249,5 +267,8 @@ pub async fn save_numbering(form: NumberingForm) -> Result<NumberingForm, AppErr
             .map_or_else(|_| form.invoice.clone(), |p| p.as_str().to_string()),
         credit_note: NumberPattern::parse(&form.credit_note)
             .map_or_else(|_| form.credit_note.clone(), |p| p.as_str().to_string()),
+        quote: quote.map(|q| {
+            NumberPattern::parse(q).map_or_else(|_| q.clone(), |p| p.as_str().to_string())
+        }),
     })
 }

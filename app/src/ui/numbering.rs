@@ -1,4 +1,5 @@
-//! Settings → Numbering: the patterns invoices and credit notes take their numbers from.
+//! Settings → Numbering: the patterns invoices, credit notes and quotes take their numbers
+//! from.
 //! Changing one numbers only documents issued afterwards.
 
 use crate::api::credit_notes::{get_numbering, save_numbering, NumberingForm};
@@ -30,6 +31,7 @@ pub fn NumberingPage() -> impl IntoView {
 fn NumberingFormView(form: NumberingForm) -> impl IntoView {
     let invoice = RwSignal::new(form.invoice);
     let credit_note = RwSignal::new(form.credit_note);
+    let quote = RwSignal::new(form.quote.unwrap_or_default());
     let errors = RwSignal::new(None::<AppError>);
     let saved = RwSignal::new(false);
     let action = Action::new(move |form: &NumberingForm| save_numbering(form.clone()));
@@ -37,6 +39,9 @@ fn NumberingFormView(form: NumberingForm) -> impl IntoView {
         Some(Ok(form)) => {
             invoice.set(form.invoice);
             credit_note.set(form.credit_note);
+            if let Some(pattern) = form.quote {
+                quote.set(pattern);
+            }
             saved.set(true);
         }
         Some(Err(e)) => errors.set(Some(e)),
@@ -49,6 +54,7 @@ fn NumberingFormView(form: NumberingForm) -> impl IntoView {
         action.dispatch(NumberingForm {
             invoice: invoice.get_untracked(),
             credit_note: credit_note.get_untracked(),
+            quote: Some(quote.get_untracked()),
         });
     };
     view! {
@@ -64,6 +70,8 @@ fn NumberingFormView(form: NumberingForm) -> impl IntoView {
                     hint="For example INV-{YYYY}-{NNNN} gives INV-2027-0001." />
                 <TextField id="credit_note" label="Credit notes" value=credit_note errors required=true
                     hint="For example CN-{YYYY}-{NNNN} gives CN-2027-0001." />
+                <TextField id="quote" label="Quotes" value=quote errors required=true
+                    hint="For example QUO-{YYYY}-{NNNN} gives QUO-2027-0001; a quote is numbered when sent." />
                 <FormError errors />
                 {move || saved.get().then(|| view! {
                     <p class="banner banner-success" role="status">"Saved. The next documents are numbered this way."</p>
