@@ -103,6 +103,11 @@ test('a quote is sent, converted into an invoice in one click, and the invoice l
   await expect(page.getByTestId('quote-status')).toContainText('sent');
   await expect(page.getByTestId('total')).toContainText('288.00');
   await page.screenshot({ path: testInfo.outputPath(`quote-${size}.png`), fullPage: true });
+  const [pdf] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('link', { name: 'PDF', exact: true }).click(),
+  ]);
+  expect(pdf.suggestedFilename()).toMatch(/^QUO-\d{4}-\d{4}\.pdf$/);
   await ready(page);
   await page.getByRole('button', { name: 'Convert to invoice' }).click();
 

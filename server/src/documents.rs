@@ -30,6 +30,7 @@ pub fn routes(state: AppState) -> Router {
         .route("/receipts/{id}", get(receipts::download))
         .route("/invoices/{id}/pdf", get(invoice))
         .route("/invoices/{id}/ubl", get(einvoice))
+        .route("/quotes/{id}/pdf", get(quote))
         .route("/credit-notes/{id}/ubl", get(credit_note_einvoice))
         .route("/settings/logo", get(logo::download).post(logo::upload))
         .with_state(state)
@@ -183,6 +184,27 @@ async fn invoice(
     pdf_download(pdf, &name)
 }
 
+/// GET /quotes/:id/pdf: the quote as a PDF download, named after its number.
+async fn quote(State(state): State<AppState>, Path(id): Path<i64>, headers: HeaderMap) -> Response {
+    if signed_in(&state, &headers).await.is_none() {
+        return unsigned(&headers, &format!("/quotes/{id}"));
+    }
+    let document = match app::api::documents::load_quote_document(&state, id).await {
+        Ok(document) => document,
+        Err(e) => return app_error(e),
+    };
+    let logo = match business_logo(&state, document.business.has_logo).await {
+        Ok(logo) => logo,
+        Err(e) => return app_error(e),
+    };
+    let pdf = invoice_pdf::render(&invoice_pdf::Printable::quote(&document, logo.as_ref()));
+    let name = match &document.detail.summary.number {
+        Some(number) => format!("{}.pdf", file_part(number)),
+        None => format!("quote-draft-{id}.pdf"),
+    };
+    pdf_download(pdf, &name)
+}
+
 /// GET /invoices/:id/ubl: the issued invoice as a UBL e-invoice download.
 async fn einvoice(
     State(state): State<AppState>,
@@ -242,21 +264,28 @@ pub async fn render_invoice(
     id: InvoiceId,
 ) -> Result<(Vec<u8>, Option<String>), AppError> {
     let document = app::api::documents::load_invoice_document(state, id).await?;
-    let logo = if document.business.has_logo {
-        let mut conn = state
-            .pool
-            .acquire()
-            .await
-            .map_err(app::api::context::internal)?;
-        app::store::business::get_logo(&mut conn)
-            .await
-            .map_err(app::api::context::internal)?
-    } else {
-        None
-    };
+    let logo = business_logo(state, document.business.has_logo).await?;
     let printable = invoice_pdf::Printable::invoice(&document, logo.as_ref());
     let pdf = invoice_pdf::render(&printable);
     Ok((pdf, document.detail.summary.number.clone()))
+}
+
+/// The business's logo for a printed document, when it has one.
+async fn business_logo(
+    state: &AppState,
+    has_logo: bool,
+) -> Result<Option<app::store::business::Logo>, AppError> {
+    if !has_logo {
+        return Ok(None);
+    }
+    let mut conn = state
+        .pool
+        .acquire()
+        .await
+        .map_err(app::api::context::internal)?;
+    app::store::business::get_logo(&mut conn)
+        .await
+        .map_err(app::api::context::internal)
 }
 
 /// A PDF sent as a download called `name`.

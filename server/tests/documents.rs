@@ -597,3 +597,93 @@ async fn a_credit_note_downloads_as_a_ubl_credit_note_for_its_invoice_that_keeps
         .unwrap();
     assert_eq!(missing.status(), 404);
 }
+
+#[tokio::test]
+async fn a_sent_quote_prints_its_number_validity_and_totals_with_nothing_to_pay() {
+    let app = TestApp::signed_in().await;
+    app.ok("save_settings", settings(1, json!({}))).await;
+    let customer = app.customer("Café Zürich – Łódź GmbH").await;
+    let lines = [
+        ("Workshop day", "2", "650.00", "20"),
+        ("Printed guide", "10", "12.40", "5"),
+    ]
+    .map(|(description, quantity, price, rate)| {
+        json!({"description": description, "quantity": quantity, "unit_price": price,
+                "discount_percent": "0", "tax_rate": rate, "revenue_account": "4000"})
+    });
+    let form = json!({"id": null, "customer_id": customer, "issue_date": "2026-03-02",
+        "due_date": "2099-03-31", "currency": "GBP", "notes": "Prices hold for thirty days.",
+        "lines": lines});
+    let id = app
+        .ok("save_quote", json!({"form": form}))
+        .await
+        .as_i64()
+        .unwrap();
+    let draft = app
+        .client
+        .get(format!("http://{}/quotes/{id}/pdf", app.addr))
+        .send()
+        .await
+        .unwrap();
+    let number = app.ok("send_quote", json!({"id": id})).await;
+    let number = number.as_str().unwrap();
+    let screen = app.ok("get_quote", json!({"id": id})).await;
+
+    let response = app
+        .client
+        .get(format!("http://{}/quotes/{id}/pdf", app.addr))
+        .send()
+        .await
+        .unwrap();
+    let stranger = reqwest::Client::new()
+        .get(format!("http://{}/quotes/{id}/pdf", app.addr))
+        .send()
+        .await
+        .unwrap();
+    let missing = app
+        .client
+        .get(format!("http://{}/quotes/{}/pdf", app.addr, id + 1000))
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(stranger.status(), 401);
+    assert_eq!(missing.status(), 404);
+    assert_eq!(
+        draft.headers()["content-disposition"],
+        format!("attachment; filename=\"quote-draft-{id}.pdf\"").as_str()
+    );
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        response.headers()["content-disposition"],
+        format!("attachment; filename=\"{number}.pdf\"").as_str()
+    );
+    let pdf = response.bytes().await.unwrap();
+    keep_for_review(&pdf, "quote.pdf");
+    let Some(text) = pdftotext(&pdf) else {
+        eprintln!("skipped: pdftotext is not installed (Debian package poppler-utils)");
+        return;
+    };
+    // 1300.00 at 20% and 124.00 at 5%: tax 260.00 + 6.20.
+    assert_eq!(screen["totals"]["gross"]["amount"], "1690.20");
+    for expected in [
+        "QUOTE",
+        number,
+        "QUOTE FOR",
+        "Café Zürich – Łódź GmbH",
+        "Valid until",
+        "31 March 2099",
+        "Workshop day",
+        "Tax 20% on 1,300.00",
+        "Tax 5% on 124.00",
+        "1,690.20",
+        "Prices hold for thirty days.",
+    ] {
+        assert!(
+            text.contains(expected),
+            "{expected:?} missing from:\n{text}"
+        );
+    }
+    assert!(!text.contains("Amount due"), "a quote asks for nothing yet");
+    assert!(!text.contains("Due date"));
+}

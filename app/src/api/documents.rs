@@ -46,6 +46,42 @@ pub async fn load_invoice_document(
     })
 }
 
+/// A quote as it prints: its lines and totals, the customer's current details (a quote
+/// keeps no billed copy of them) and the business's.
+#[cfg(feature = "ssr")]
+pub struct QuoteDocument {
+    pub detail: super::quotes::QuoteDetail,
+    pub customer: super::types::Customer,
+    pub business: BusinessProfile,
+}
+
+/// The quote `id` ready to print, for anyone signed in: the server's quote PDF uses it.
+#[cfg(feature = "ssr")]
+pub async fn load_quote_document(
+    state: &super::context::AppState,
+    id: i64,
+) -> Result<QuoteDocument, AppError> {
+    use super::context::{business, internal};
+    let today = business(state).await?.today();
+    let mut conn = state.pool.acquire().await.map_err(internal)?;
+    let detail = crate::store::quotes::get_quote(&mut conn, id, today)
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::NotFound("The quote".into()))?;
+    let customer = crate::store::customers::get_customer(&mut conn, detail.summary.customer_id)
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::NotFound("The quote's customer".into()))?;
+    let business = crate::store::business::get_profile(&mut conn)
+        .await
+        .map_err(internal)?;
+    Ok(QuoteDocument {
+        detail,
+        customer,
+        business,
+    })
+}
+
 /// An issued invoice as a UBL 2.1 e-invoice (Peppol BIS Billing 3.0), with its number, for
 /// anyone signed in. Its figures are the ones the screen, the PDF and the books show.
 #[cfg(feature = "ssr")]

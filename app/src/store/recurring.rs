@@ -3,7 +3,7 @@
 //! transaction as the invoice).
 
 use super::invoices::{self, Draft, InvoiceError};
-use super::{from_scaled, to_scaled};
+use super::to_scaled;
 use crate::api::types::{RecurringDetail, RecurringRun, RecurringSummary};
 use crate::domain::recurrence::{Frequency, Schedule};
 use crate::domain::{document_totals, Currency, CustomerId, InvoiceId, LineInput, Money, Pricing};

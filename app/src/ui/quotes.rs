@@ -173,6 +173,7 @@ fn QuoteView(detail: QuoteDetail) -> impl IntoView {
         <PageHeader title=title.clone()>
             <A href="/quotes" attr:class="button ghost">"All quotes"</A>
             <A href=format!("/quotes/{}/print", s.id) attr:class="button secondary">"Print"</A>
+            <a href=format!("/quotes/{}/pdf", s.id) class="button secondary" rel="external" download>"PDF"</a>
         </PageHeader>
         <QuoteActions detail=detail.clone() />
         <article class="panel document">

@@ -1,10 +1,10 @@
 //! The PDF layout of a sales document: the business (logo, address, tax and company numbers)
 //! and the customer at the top, the lines, the tax of each rate, the totals and what is due,
-//! how to pay, and a footer on every page. An invoice fills it today; a credit note can fill
-//! the same `Printable` with its own title, number label and no amount due.
+//! how to pay, and a footer on every page. Invoices and quotes fill it; a quote has its own
+//! title, a valid-until day instead of a due date, and nothing to pay.
 
 use crate::pdf::{line_height, wrap, Color, Document, Font, Image};
-use app::api::documents::InvoiceDocument;
+use app::api::documents::{InvoiceDocument, QuoteDocument};
 use app::api::types::InvoiceLineView;
 use app::domain::money::group_thousands;
 use app::domain::profile::{group_iban, BusinessProfile};
@@ -49,6 +49,10 @@ pub struct Printable<'a> {
     pub number: Option<&'a str>,
     pub issue_date: NaiveDate,
     pub due_date: Option<NaiveDate>,
+    /// What the second date is: "Due date", "Valid until".
+    pub due_label: &'a str,
+    /// Above the customer's address: "BILL TO", "QUOTE FOR".
+    pub to_label: &'a str,
     /// A line under the dates, such as the invoice a credit note corrects.
     pub reference: Option<String>,
     /// Printed across the totals when the document no longer counts (void).
@@ -77,6 +81,8 @@ impl<'a> Printable<'a> {
             number: d.summary.number.as_deref(),
             issue_date: d.summary.issue_date,
             due_date: Some(d.summary.due_date),
+            due_label: "Due date",
+            to_label: "BILL TO",
             reference: None,
             cancelled: (status == InvoiceStatus::Void).then_some("VOID"),
             business: &doc.business,
@@ -95,6 +101,45 @@ impl<'a> Printable<'a> {
                 paid: d.paid,
                 due: d.summary.open,
             }),
+            notes: &d.notes,
+        }
+    }
+
+    /// A quote as it prints: no number while a draft, marked when declined or expired, and
+    /// no amount due or payment instructions.
+    pub fn quote(doc: &'a QuoteDocument, logo: Option<&'a Logo>) -> Printable<'a> {
+        use app::domain::quotes::QuoteStatus;
+        let d = &doc.detail;
+        Printable {
+            title: "Quote",
+            number_label: "Quote number",
+            number: d.summary.number.as_deref(),
+            issue_date: d.summary.issue_date,
+            due_date: Some(d.summary.valid_until),
+            due_label: "Valid until",
+            to_label: "QUOTE FOR",
+            reference: d
+                .invoice_number
+                .as_ref()
+                .map(|n| format!("Accepted and invoiced as {n}")),
+            cancelled: match d.summary.status {
+                QuoteStatus::Declined => Some("DECLINED"),
+                QuoteStatus::Expired => Some("EXPIRED"),
+                _ => None,
+            },
+            business: &doc.business,
+            logo,
+            customer: Party {
+                name: &doc.customer.name,
+                address: &doc.customer.billing_address,
+                email: &doc.customer.email,
+                tax_id: &doc.customer.tax_id,
+            },
+            currency: d.currency,
+            lines: &d.lines,
+            totals: &d.totals,
+            prices_include_tax: d.pricing.entry == app::domain::PriceEntry::TaxInclusive,
+            settlement: None,
             notes: &d.notes,
         }
     }
@@ -211,11 +256,11 @@ fn parties(doc: &mut Document, p: &Printable) {
         to.push((Font::Regular, format!("VAT no. {}", c.tax_id)));
     }
     let from_end = block(doc, left, column - 12.0, start, "FROM", &from);
-    let to_end = block(doc, left + column, column - 12.0, start, "BILL TO", &to);
+    let to_end = block(doc, left + column, column - 12.0, start, p.to_label, &to);
     let mut meta = vec![(p.number_label, p.number.unwrap_or("—").to_string())];
     meta.push(("Issue date", day(p.issue_date)));
     if let Some(due) = p.due_date {
-        meta.push(("Due date", day(due)));
+        meta.push((p.due_label, day(due)));
     }
     meta.push(("Currency", p.currency.code().to_string()));
     let mut y = start;
