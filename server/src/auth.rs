@@ -51,10 +51,14 @@ pub async fn require_session(
     request: Request,
     next: Next,
 ) -> Response {
-    let path = request.uri().path();
     if let Some(refusal) = cross_site_refusal(&request) {
         return refusal;
     }
+    if let Some(refusal) = crate::limits::announced_too_large(&request) {
+        return refusal;
+    }
+    let request = crate::limits::limit_body(request);
+    let path = request.uri().path();
     let guarded = path.starts_with("/api/") && !PUBLIC_FUNCTIONS.contains(&path);
     if guarded && !has_session(&state, request.headers()).await {
         let body = serde_json::to_string(&AppError::Unauthorised).unwrap_or_default();

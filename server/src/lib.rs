@@ -13,6 +13,7 @@ pub mod commands;
 pub mod documents;
 pub mod downloads;
 pub mod events;
+pub mod limits;
 pub mod pdf;
 pub mod reporting;
 pub mod scheduler;

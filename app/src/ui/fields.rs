@@ -165,3 +165,18 @@ fn sentence(message: &str) -> String {
         first.to_uppercase().chain(chars).collect()
     })
 }
+
+/// Text to place inside a `<textarea>` or the page's `<title>`. Leptos writes both into the
+/// server-rendered page without escaping them, so a note or a customer's name holding
+/// `</textarea>` or `</title>` would close the element and the rest would be read as markup.
+/// On the server the text is escaped here (the browser decodes it back); in the browser it
+/// is set as plain text, never parsed.
+pub fn rcdata_text(text: &str) -> String {
+    if cfg!(feature = "ssr") {
+        text.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    } else {
+        text.to_string()
+    }
+}

@@ -91,7 +91,11 @@ pub fn App() -> impl IntoView {
     Effect::new(|_| browser::register_service_worker());
     view! {
         <Stylesheet id="leptos" href="/pkg/settle.css" />
-        <Title formatter=|page: String| if page.is_empty() { "Settle".to_string() } else { format!("{page} · Settle") } />
+        <Title formatter=|page: String| if page.is_empty() {
+            "Settle".to_string()
+        } else {
+            format!("{} · Settle", crate::ui::fields::rcdata_text(&page))
+        } />
         <Router>
             <Routes fallback=|| view! { <components::NotFound what="This page" /> }>
                 <Route path=path!("/login") view=auth::LoginPage />

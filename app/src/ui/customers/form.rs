@@ -63,7 +63,7 @@ pub fn CustomerForm(
                 <div class="field">
                     <label for="billing_address">"Billing address"</label>
                     <textarea id="billing_address" rows="3" bind:value=billing_address>
-                        {initial.billing_address}
+                        {crate::ui::fields::rcdata_text(&initial.billing_address)}
                     </textarea>
                 </div>
                 <div class="field-row">
@@ -77,7 +77,7 @@ pub fn CustomerForm(
                 <CurrencySelect value=currency base=base_currency errors />
                 <div class="field">
                     <label for="notes">"Notes"</label>
-                    <textarea id="notes" rows="2" bind:value=notes>{initial.notes}</textarea>
+                    <textarea id="notes" rows="2" bind:value=notes>{crate::ui::fields::rcdata_text(&initial.notes)}</textarea>
                 </div>
                 <FormError errors />
                 {move || saved.get().then(|| view! {

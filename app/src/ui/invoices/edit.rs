@@ -308,7 +308,7 @@ pub fn DraftEditor(
                         <div class="field notes">
                             <label for="notes">"Notes"</label>
                             <textarea id="notes" rows="3" bind:value=notes placeholder="Payment details, thanks, purchase order…">
-                                {initial.notes.clone()}
+                                {crate::ui::fields::rcdata_text(&initial.notes)}
                             </textarea>
                         </div>
                         <div class="pricing-column">

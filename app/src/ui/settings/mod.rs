@@ -74,7 +74,7 @@ pub(crate) fn TextArea(
             <label for=id>{label}</label>
             <textarea id=id name=id rows=rows bind:value=value
                 aria-invalid=move || error.with(Option::is_some).then_some("true")
-            >{initial}</textarea>
+            >{crate::ui::fields::rcdata_text(&initial)}</textarea>
             {hint.map(|h| view! { <p class="hint">{h}</p> })}
             <FieldError id=format!("{id}-error") error />
         </div>
