@@ -7,6 +7,7 @@ import { test, expect } from '@playwright/test';
 import { call, signIn, uniqueSuffix } from './support';
 
 test('markup in names, addresses, notes and lines is shown as text and never runs', async ({ page }, testInfo) => {
+  test.setTimeout(120_000);
   const dialogs: string[] = [];
   page.on('dialog', async (dialog) => {
     dialogs.push(dialog.message());
@@ -31,8 +32,10 @@ test('markup in names, addresses, notes and lines is shown as text and never run
   for (const path of [`/customers/${customer}`, '/customers', `/invoices/${invoice}`,
     `/invoices/${invoice}/edit`, `/invoices/${invoice}/print`, '/invoices']) {
     await page.goto(path);
-    await expect(page.locator('html')).toHaveAttribute('data-live', 'connected', { timeout: 15_000 });
-    await expect(page.getByText(/alert\('(name|line)'\)|Bold work/).first()).toBeVisible();
+    if (!path.endsWith('/print')) {
+      await expect(page.locator('html')).toHaveAttribute('data-live', 'connected', { timeout: 15_000 });
+    }
+    await expect(page.locator('body')).toContainText(/alert\('(name|line)'\)|Bold work/);
     await page.screenshot({ path: testInfo.outputPath(`hostile${path.replace(/\//g, '-')}.png`), fullPage: true });
   }
   await page.goto(`/customers/${customer}`);
