@@ -383,3 +383,84 @@ async fn a_new_pattern_numbers_only_what_is_issued_after_it() {
     assert_eq!(after, before);
     assert_eq!(problems(&app).await, Vec::<String>::new());
 }
+
+#[tokio::test]
+async fn a_customer_with_documents_is_archived_not_deleted_and_one_without_is_deleted() {
+    let app = TestApp::signed_in().await;
+    let (customer, _) = hundred_and_twenty(&app).await;
+    let spare = app.customer("Never Billed Ltd").await;
+
+    let refused = app
+        .call("delete_customer", json!({"id": customer}))
+        .await
+        .unwrap_err();
+    app.ok(
+        "archive_customer",
+        json!({"id": customer, "archived": true}),
+    )
+    .await;
+    let listed = app
+        .ok("list_customers", json!({"search": "", "page": 1}))
+        .await;
+    let archived = app.ok("list_archived_customers", json!({"page": 1})).await;
+    let shown = app.ok("get_customer", json!({"id": customer})).await;
+    let new_draft = app
+        .call(
+            "save_draft",
+            json!({"form": {"id": null, "customer_id": customer, "issue_date": "2026-03-02",
+                "due_date": "2026-03-16", "currency": "GBP", "notes": "", "lines": [
+                {"description": "More", "quantity": "1", "unit_price": "10.00", "discount_percent": "0",
+                 "tax_rate": "20", "revenue_account": "4000"}]}}),
+        )
+        .await
+        .unwrap_err();
+    let invoices_kept = app
+        .scalar("SELECT COUNT(*) FROM invoices WHERE customer_id = 1")
+        .await;
+    app.ok("delete_customer", json!({"id": spare})).await;
+    app.ok(
+        "archive_customer",
+        json!({"id": customer, "archived": false}),
+    )
+    .await;
+    let actions: Vec<String> = sqlx::query_scalar(
+        "SELECT action FROM audit_log WHERE entity_kind = 'customer' AND entity_id IN (?, ?) ORDER BY id",
+    )
+    .bind(customer)
+    .bind(spare)
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+
+    assert!(
+        refused.to_string().contains("archive"),
+        "refusal says what to do: {refused}"
+    );
+    assert!(refused.to_string().contains("1 invoice"), "{refused}");
+    let names = |page: &serde_json::Value| -> Vec<String> {
+        page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["name"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(names(&listed), vec!["Never Billed Ltd".to_string()]);
+    assert_eq!(
+        names(&archived),
+        vec![shown["name"].as_str().unwrap().to_string()]
+    );
+    assert_eq!(shown["archived"], true);
+    assert_eq!(new_draft["Invalid"][0][0], "customer_id", "{new_draft}");
+    assert_eq!(invoices_kept, 1);
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM customers").await,
+        1,
+        "the spare customer is gone"
+    );
+    assert_eq!(
+        actions,
+        vec!["created", "created", "archived", "deleted", "restored"]
+    );
+    assert_eq!(problems(&app).await, Vec::<String>::new());
+}

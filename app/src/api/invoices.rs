@@ -127,8 +127,13 @@ pub(crate) async fn parse_draft(
             .map_err(internal)?,
         None => None,
     };
-    if customer.is_none() {
-        errors.add("customer_id", "choose a customer");
+    match &customer {
+        None => errors.add("customer_id", "choose a customer"),
+        Some(c) if c.archived => errors.add(
+            "customer_id",
+            format!("{} is archived; restore them on their page first", c.name),
+        ),
+        Some(_) => {}
     }
     let issue_date = parse::date(&mut errors, "issue_date", &form.issue_date);
     let due_date = parse::date(&mut errors, "due_date", &form.due_date);

@@ -12,6 +12,7 @@ pub mod books;
 #[cfg(feature = "ssr")]
 pub mod context;
 pub mod credit_notes;
+pub mod customer_archive;
 pub mod customers;
 pub mod documents;
 pub mod email;

@@ -99,6 +99,7 @@ pub async fn create_recurring(form: RecurringForm) -> Result<i64, AppError> {
             "the invoice has no lines to repeat",
         ));
     }
+    super::customer_archive::refuse_if_archived(&mut tx, customer, "invoice_id").await?;
     let id = crate::store::recurring::create(
         &mut tx,
         &NewRecurring {

@@ -56,6 +56,9 @@ pub struct Customer {
     pub open_balance: Money,
     /// Money the customer has paid beyond what they owed.
     pub credit: Money,
+    /// Archived: kept with their documents, left out of lists and new documents.
+    #[serde(default)]
+    pub archived: bool,
 }
 
 impl Customer {

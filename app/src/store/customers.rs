@@ -18,7 +18,7 @@ pub struct NewCustomer {
     pub notes: String,
 }
 
-type CustomerRow = (
+pub(super) type CustomerRow = (
     i64,
     String,
     String,
@@ -30,17 +30,31 @@ type CustomerRow = (
     String,
     i64,
     i64,
+    bool,
 );
 
-const SELECT: &str = "SELECT c.id, c.name, c.email, c.billing_address, c.tax_id, c.payment_reference,
+pub(super) const SELECT: &str = "SELECT c.id, c.name, c.email, c.billing_address, c.tax_id, c.payment_reference,
         c.currency, c.payment_terms_days, c.notes,
         COALESCE((SELECT SUM(amount_minor) FROM postings WHERE customer_id = c.id AND account_code = ?1), 0),
-        COALESCE((SELECT -SUM(amount_minor) FROM postings WHERE customer_id = c.id AND account_code = ?2), 0)
+        COALESCE((SELECT -SUM(amount_minor) FROM postings WHERE customer_id = c.id AND account_code = ?2), 0),
+        c.archived_at IS NOT NULL
     FROM customers c";
 
-fn to_customer(row: CustomerRow) -> anyhow::Result<Customer> {
-    let (id, name, email, billing_address, tax_id, reference, currency, terms, notes, open, credit) =
-        row;
+pub(super) fn to_customer(row: CustomerRow) -> anyhow::Result<Customer> {
+    let (
+        id,
+        name,
+        email,
+        billing_address,
+        tax_id,
+        reference,
+        currency,
+        terms,
+        notes,
+        open,
+        credit,
+        archived,
+    ) = row;
     let currency = Currency::parse(&currency)?;
     Ok(Customer {
         id: CustomerId(id),
@@ -54,6 +68,7 @@ fn to_customer(row: CustomerRow) -> anyhow::Result<Customer> {
         notes,
         open_balance: Money::from_minor(open, currency),
         credit: Money::from_minor(credit, currency),
+        archived,
     })
 }
 
@@ -71,7 +86,8 @@ pub async fn get_customer(
     row.map(to_customer).transpose()
 }
 
-/// Customers whose name or email contains `search`, by name, one page at a time.
+/// Customers (not archived) whose name or email contains `search`, by name, one page at a
+/// time.
 pub async fn list_customers(
     conn: &mut SqliteConnection,
     search: &str,
@@ -79,13 +95,16 @@ pub async fn list_customers(
     per_page: u32,
 ) -> anyhow::Result<Page<Customer>> {
     let pattern = super::like_pattern(search);
-    let total: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM customers WHERE name LIKE ?1 ESCAPE '\\' OR email LIKE ?1 ESCAPE '\\'")
-            .bind(&pattern)
-            .fetch_one(&mut *conn)
-            .await?;
+    let total: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM customers
+         WHERE (name LIKE ?1 ESCAPE '\\' OR email LIKE ?1 ESCAPE '\\') AND archived_at IS NULL",
+    )
+    .bind(&pattern)
+    .fetch_one(&mut *conn)
+    .await?;
     let rows: Vec<CustomerRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "{SELECT} WHERE c.name LIKE ?3 ESCAPE '\\' OR c.email LIKE ?3 ESCAPE '\\' ORDER BY c.name COLLATE NOCASE, c.id LIMIT ?4 OFFSET ?5"
+        "{SELECT} WHERE (c.name LIKE ?3 ESCAPE '\\' OR c.email LIKE ?3 ESCAPE '\\')
+            AND c.archived_at IS NULL ORDER BY c.name COLLATE NOCASE, c.id LIMIT ?4 OFFSET ?5"
     )))
     .bind(accounts::RECEIVABLES)
     .bind(accounts::CUSTOMER_CREDITS)

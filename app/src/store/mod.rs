@@ -15,6 +15,7 @@ mod check_corrections;
 mod check_totals;
 pub mod corrections;
 pub mod credit_notes;
+pub mod customer_archive;
 pub mod customers;
 pub mod dashboard;
 pub mod demo;

@@ -1,5 +1,7 @@
-//! The customer list: search, pages, and a table that becomes cards on phones.
+//! The customer list: search, pages, and a table that becomes cards on phones; archived
+//! customers on a list of their own (`?archived=1`).
 
+use crate::api::customer_archive::list_archived_customers;
 use crate::api::customers::list_customers;
 use crate::api::types::{Customer, Page};
 use crate::ui::components::{
@@ -24,9 +26,16 @@ pub fn CustomersPage() -> impl IntoView {
             .and_then(|p| p.parse().ok())
             .unwrap_or(1u32)
     });
+    let archived = Memo::new(move |_| query.read().get("archived").as_deref() == Some("1"));
     let customers = Resource::new(
-        move || (live.get(), search.get(), page.get()),
-        |(_, search, page)| list_customers(search, page),
+        move || (live.get(), search.get(), page.get(), archived.get()),
+        |(_, search, page, archived)| async move {
+            if archived {
+                list_archived_customers(page).await
+            } else {
+                list_customers(search, page).await
+            }
+        },
     );
     let navigate = use_navigate();
     let on_search = move |ev: leptos::ev::Event| {
@@ -46,11 +55,23 @@ pub fn CustomersPage() -> impl IntoView {
         );
     };
     view! {
-        <Title text="Customers" />
-        <PageHeader title="Customers">
-            <A href="/customers/new" attr:class="button primary">"New customer"</A>
-        </PageHeader>
-        <div class="toolbar">
+        {move || {
+            let archived = archived.get();
+            let title = if archived { "Archived customers" } else { "Customers" };
+            let other = if archived {
+                view! { <A href="/customers" attr:class="button secondary">"Active customers"</A> }.into_any()
+            } else {
+                view! { <A href="/customers?archived=1" attr:class="button secondary">"Archived"</A> }.into_any()
+            };
+            view! {
+                <Title text=title />
+                <PageHeader title=title>
+                    {other}
+                    <A href="/customers/new" attr:class="button primary">"New customer"</A>
+                </PageHeader>
+            }
+        }}
+        <div class="toolbar" class:hidden=move || archived.get()>
             <div class="field search">
                 <label for="customer-search" class="sr-only">"Search customers"</label>
                 <input id="customer-search" type="search" placeholder="Search by name or email"
@@ -60,7 +81,9 @@ pub fn CustomersPage() -> impl IntoView {
         <Transition fallback=Loading>
             {move || Suspend::new(async move {
                 match customers.await {
-                    Ok(page) => view! { <CustomerTable page search=search.get_untracked() /> }.into_any(),
+                    Ok(page) => view! {
+                        <CustomerTable page search=search.get_untracked() archived=archived.get_untracked() />
+                    }.into_any(),
                     Err(e) => load_error(e),
                 }
             })}
@@ -69,9 +92,11 @@ pub fn CustomersPage() -> impl IntoView {
 }
 
 #[component]
-fn CustomerTable(page: Page<Customer>, search: String) -> impl IntoView {
+fn CustomerTable(page: Page<Customer>, search: String, archived: bool) -> impl IntoView {
     if page.items.is_empty() {
-        return if search.is_empty() {
+        return if archived {
+            view! { <EmptyState title="No archived customers" text="Customers you archive are kept here with their documents." /> }.into_any()
+        } else if search.is_empty() {
             view! {
                 <EmptyState title="No customers yet"
                     text="Add the people and businesses you invoice. Their payment terms set each invoice's due date.">
@@ -112,7 +137,9 @@ fn CustomerTable(page: Page<Customer>, search: String) -> impl IntoView {
                 </tbody>
             </table>
         </div>
-        <Pager page=page.page pages total=page.total href=move |n| page_link(&q, n) />
+        <Pager page=page.page pages total=page.total href=move |n| {
+            if archived { format!("/customers?archived=1&page={n}") } else { page_link(&q, n) }
+        } />
     }
     .into_any()
 }

@@ -1,5 +1,6 @@
 //! Customers: the list, adding one, one customer's page and their statement.
 
+mod archive;
 mod form;
 mod list;
 mod refund_credit;

@@ -1,5 +1,6 @@
 //! One customer: what they owe, their invoices, and their details to edit.
 
+use super::archive::CustomerArchive;
 use super::form::CustomerForm;
 use super::refund_credit::RefundCredit;
 use crate::api::customers::get_customer;
@@ -71,6 +72,14 @@ pub fn CustomerPage() -> impl IntoView {
                 </Suspense>
             </section>
         </div>
+        <Transition fallback=Loading>
+            {move || Suspend::new(async move {
+                match customer.await {
+                    Ok(c) => view! { <CustomerArchive customer=c /> }.into_any(),
+                    Err(_) => ().into_any(),
+                }
+            })}
+        </Transition>
     }
 }
 
@@ -86,8 +95,15 @@ fn Summary(customer: Customer) -> impl IntoView {
         <PageHeader title=customer.name.clone()>
             <A href=format!("/customers/{id}/statement") attr:class="button secondary">"Statement"</A>
             <A href=format!("/payments/new?customer={id}") attr:class="button secondary">"Record payment"</A>
-            <A href=format!("/invoices/new?customer={id}") attr:class="button primary">"New invoice"</A>
+            {(!customer.archived).then(|| view! {
+                <A href=format!("/invoices/new?customer={id}") attr:class="button primary">"New invoice"</A>
+            })}
         </PageHeader>
+        {customer.archived.then(|| view! {
+            <p class="banner banner-warn" role="status" data-testid="customer-archived">
+                "Archived. Their documents are kept; restore them at the foot of this page to bill them again."
+            </p>
+        })}
         <div class="stat-strip">
             <div class="stat">
                 <span class="stat-label">"Open balance"</span>
