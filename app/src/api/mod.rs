@@ -2,6 +2,7 @@
 //! domain types, runs one store transaction, publishes a change and maps errors.
 
 pub mod accounts;
+pub mod api_tokens;
 pub mod analysis;
 pub mod audit;
 pub mod auth;

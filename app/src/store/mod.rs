@@ -2,6 +2,7 @@
 //! transaction; rows become domain types here and nowhere else.
 
 pub mod accounts;
+pub mod api_tokens;
 pub mod analysis;
 pub mod audit;
 pub mod bank_accounts;
