@@ -60,6 +60,19 @@ fn token_of((id, name, scope, created_at, last_used_at, revoked_at): TokenRow) -
     }
 }
 
+/// The user with `email` who would own a token, and whether they are disabled.
+pub async fn owner_by_email(
+    conn: &mut SqliteConnection,
+    email: &str,
+) -> sqlx::Result<Option<(User, bool)>> {
+    let row: Option<(i64, String, String, Option<String>)> =
+        sqlx::query_as("SELECT id, email, role, disabled_at FROM users WHERE email = ?")
+            .bind(email.trim())
+            .fetch_optional(conn)
+            .await?;
+    Ok(row.map(|(id, email, role, disabled)| (User { id, email, role }, disabled.is_some())))
+}
+
 /// A user's tokens, newest first, revoked ones included.
 pub async fn list(conn: &mut SqliteConnection, user_id: i64) -> sqlx::Result<Vec<ApiToken>> {
     let rows: Vec<TokenRow> = sqlx::query_as(

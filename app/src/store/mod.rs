@@ -32,6 +32,7 @@ pub mod invoices;
 pub mod items;
 pub mod journal;
 pub mod ledger;
+pub mod listing;
 pub mod numbering;
 pub mod payment_changes;
 pub mod payment_detail;
