@@ -161,9 +161,15 @@ pub async fn create_token(
     if scope == TokenScope::Write && role == "viewer" {
         bail!("{email} is a viewer and can only read; make a read token");
     }
-    let made = make_token(&pool, &store::audit::Actor::CommandLine, user_id, name, scope)
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let made = make_token(
+        &pool,
+        &store::audit::Actor::CommandLine,
+        user_id,
+        name,
+        scope,
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
     eprintln!(
         "Made {} token {} for {email} ({role}); keep it secret, it is not shown again:",
         scope.key(),

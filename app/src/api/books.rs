@@ -159,7 +159,13 @@ pub async fn load_balance_sheet(
         currency,
         period,
         basis,
-    } = report_request(state, if from.trim().is_empty() { to } else { from }, to, basis).await?;
+    } = report_request(
+        state,
+        if from.trim().is_empty() { to } else { from },
+        to,
+        basis,
+    )
+    .await?;
     // A balance sheet compares with the close of the previous year.
     let compared_with = compare.then(|| {
         chrono::NaiveDate::from_ymd_opt(chrono::Datelike::year(&period.to) - 1, 12, 31)

@@ -2,8 +2,8 @@
 //! domain types, runs one store transaction, publishes a change and maps errors.
 
 pub mod accounts;
-pub mod api_tokens;
 pub mod analysis;
+pub mod api_tokens;
 pub mod audit;
 pub mod auth;
 pub mod bank;

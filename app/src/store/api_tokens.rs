@@ -126,8 +126,8 @@ pub async fn token_user(
 /// Stamps the token as used now, at most once a minute, so reads do not each cost a write.
 pub async fn mark_used(conn: &mut SqliteConnection, token_id: i64) -> sqlx::Result<()> {
     let now = chrono::Utc::now();
-    let stale = (now - chrono::Duration::minutes(1))
-        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    let stale =
+        (now - chrono::Duration::minutes(1)).to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
     sqlx::query(
         "UPDATE api_tokens SET last_used_at = ?
          WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)",

@@ -126,7 +126,10 @@ pub const AUDITED: &[&str] = &[
 /// The tables the log leaves out, each with the reason. A test fails when a table is in
 /// neither list, so a new table gets a decision.
 pub const NOT_AUDITED: &[(&str, &str)] = &[
-    ("api_requests", "idempotency answers of the HTTP API, not changes"),
+    (
+        "api_requests",
+        "idempotency answers of the HTTP API, not changes",
+    ),
     ("audit_actor", "the log's own plumbing"),
     ("audit_log", "the log itself, append-only"),
     (

@@ -2,8 +2,8 @@
 //! transaction; rows become domain types here and nowhere else.
 
 pub mod accounts;
-pub mod api_tokens;
 pub mod analysis;
+pub mod api_tokens;
 pub mod audit;
 pub mod bank_accounts;
 pub mod bank_import;

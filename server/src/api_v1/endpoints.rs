@@ -33,11 +33,17 @@ pub struct Endpoint {
 
 const PAGE: &[(&str, &str)] = &[
     ("limit", "rows per page, 1 to 100 (default 25)"),
-    ("cursor", "the next_cursor of the page before; empty for the first page"),
+    (
+        "cursor",
+        "the next_cursor of the page before; empty for the first page",
+    ),
 ];
 
 const PERIOD: &[(&str, &str)] = &[
-    ("from", "first day, YYYY-MM-DD (default: 1 January of this year)"),
+    (
+        "from",
+        "first day, YYYY-MM-DD (default: 1 January of this year)",
+    ),
     ("to", "last day, YYYY-MM-DD (default: today)"),
     ("basis", "accrual (default) or cash"),
 ];

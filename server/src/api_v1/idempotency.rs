@@ -69,7 +69,9 @@ pub async fn once_per_key(
     let Some(key) = key else {
         // Without a key each request is new; the shared functions still need one of their own.
         parts.extensions.insert(RequestKey(random_key()));
-        return next.run(Request::from_parts(parts, Body::from(bytes))).await;
+        return next
+            .run(Request::from_parts(parts, Body::from(bytes)))
+            .await;
     };
     parts
         .extensions

@@ -68,7 +68,11 @@ pub fn may_write(scope: TokenScope, role: &str) -> bool {
 /// A request body as JSON of type `T`; refuses other content types and names what is wrong.
 pub fn json_body<T: DeserializeOwned>(headers: &HeaderMap, body: &[u8]) -> Result<T, ApiError> {
     // An empty body is an empty object: routes whose fields all have defaults need none.
-    let body = if body.is_empty() { b"{}".as_slice() } else { body };
+    let body = if body.is_empty() {
+        b"{}".as_slice()
+    } else {
+        body
+    };
     let json = body == b"{}"
         || headers
             .get(header::CONTENT_TYPE)

@@ -52,10 +52,12 @@ fn operation(endpoint: &Endpoint) -> Value {
     }
     let writes = endpoint.method == "POST";
     if writes {
-        parameters.push(json!({"name": "Idempotency-Key", "in": "header", "required": false,
+        parameters.push(
+            json!({"name": "Idempotency-Key", "in": "header", "required": false,
             "description": "1 to 64 characters; per token. A retry with the same key and body \
                 returns the first answer; another body with it is refused with 422.",
-            "schema": {"type": "string", "maxLength": 64}}));
+            "schema": {"type": "string", "maxLength": 64}}),
+        );
     }
     let mut responses = Map::new();
     responses.insert(
@@ -97,13 +99,13 @@ fn success(reply: Reply, status: u16) -> Value {
         Reply::Json(name) => json!({"description": description,
             "content": {"application/json": {"schema": reference(name)}}}),
         Reply::Page(name) => json!({"description": description,
-            "content": {"application/json": {"schema": {
-                "type": "object", "required": ["data", "next_cursor"],
-                "properties": {
-                    "data": {"type": "array", "items": reference(name)},
-                    "next_cursor": {"type": ["string", "null"],
-                        "description": "pass as ?cursor= for the next page; null on the last"}
-                }}}}}),
+        "content": {"application/json": {"schema": {
+            "type": "object", "required": ["data", "next_cursor"],
+            "properties": {
+                "data": {"type": "array", "items": reference(name)},
+                "next_cursor": {"type": ["string", "null"],
+                    "description": "pass as ?cursor= for the next page; null on the last"}
+            }}}}}),
         Reply::Pdf => json!({"description": description,
             "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}}),
         Reply::Xml => json!({"description": description,

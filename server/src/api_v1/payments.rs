@@ -5,11 +5,11 @@
 use super::idempotency::RequestKey;
 use super::sales::{created, page_ids, path_id, Reply};
 use super::{json_body, page_of, ApiError, Caller, ListPage, PageQuery};
+use app::api::context::AppState;
 use app::api::types::{
     ChangeReceipt, CreditForm, PaymentDetail, PaymentForm, PaymentMethod, ReversalForm,
     ReversalKind,
 };
-use app::api::context::AppState;
 use app::domain::{CustomerId, InvoiceId, PaymentId};
 use app::store::listing::Listed;
 use axum::body::Bytes;
@@ -136,7 +136,11 @@ pub async fn allocate_payment(
     let payment = app::api::payments::load_payment(&state, PaymentId(path_id(&id)?)).await?;
     let input: CreditAllocationInput = json_body(&headers, &body)?;
     let Some(invoice) = input.invoice_id else {
-        return Err(ApiError::field(422, "invoice_id", "choose the invoice to pay"));
+        return Err(ApiError::field(
+            422,
+            "invoice_id",
+            "choose the invoice to pay",
+        ));
     };
     let form = CreditForm {
         customer_id: payment.customer_id,

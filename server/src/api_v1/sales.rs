@@ -79,9 +79,21 @@ pub struct CustomerInput {
     pub payment_reference: String,
     /// Empty: the business's currency.
     pub currency: String,
-    /// Empty: the business's default terms.
+    /// Absent: 30 days, as the app's form starts.
     pub payment_terms_days: Option<u32>,
     pub notes: String,
+}
+
+/// The terms a new customer gets when none are sent, as the app's form starts.
+const DEFAULT_TERMS_DAYS: u32 = 30;
+
+/// A currency code as sent, or the business's own when none is.
+fn or_base(code: String, base: app::domain::Currency) -> String {
+    if code.trim().is_empty() {
+        base.code().to_string()
+    } else {
+        code
+    }
 }
 
 pub async fn create_customer(
@@ -91,17 +103,18 @@ pub async fn create_customer(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let input: CustomerInput = json_body(&headers, &body)?;
+    let base = app::api::context::business(&state).await?.base_currency;
     let form = CustomerForm {
         name: input.name,
         email: input.email,
         billing_address: input.billing_address,
         tax_id: input.tax_id,
         payment_reference: input.payment_reference,
-        currency: input.currency,
+        currency: or_base(input.currency, base),
         payment_terms_days: input
             .payment_terms_days
-            .map(|d| d.to_string())
-            .unwrap_or_default(),
+            .unwrap_or(DEFAULT_TERMS_DAYS)
+            .to_string(),
         notes: input.notes,
     };
     let id = app::api::customers::save_customer_as(&state, &caller.user, None, form).await?;
@@ -152,7 +165,10 @@ pub async fn create_item(
         description: input.description,
         unit: input.unit,
         unit_price: input.unit_price,
-        tax_rate_id: input.tax_rate_id.map(|id| id.to_string()).unwrap_or_default(),
+        tax_rate_id: input
+            .tax_rate_id
+            .map(|id| id.to_string())
+            .unwrap_or_default(),
         revenue_account: input.revenue_account,
     };
     let item = app::api::items::save_item_as(&state, &caller.user, None, form).await?;
@@ -220,12 +236,13 @@ pub async fn create_invoice(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let input: InvoiceInput = json_body(&headers, &body)?;
+    let base = app::api::context::business(&state).await?.base_currency;
     let form = DraftForm {
         id: None,
         customer_id: input.customer_id.map(CustomerId),
         issue_date: input.issue_date,
         due_date: input.due_date,
-        currency: input.currency,
+        currency: or_base(input.currency, base),
         notes: input.notes,
         prices_include_tax: input.prices_include_tax,
         discount_kind: input.discount_kind,
@@ -240,7 +257,10 @@ pub async fn create_invoice(
                 discount_percent: line.discount_percent,
                 tax_rate: line.tax_rate,
                 revenue_account: line.revenue_account,
-                tax_rate_id: line.tax_rate_id.map(|id| id.to_string()).unwrap_or_default(),
+                tax_rate_id: line
+                    .tax_rate_id
+                    .map(|id| id.to_string())
+                    .unwrap_or_default(),
                 tax_name: String::new(),
                 unit: line.unit,
             })
@@ -291,7 +311,10 @@ pub async fn credit_invoice(
     let id = InvoiceId(path_id(&id)?);
     let input: CreditNoteInput = json_body(&headers, &body)?;
     let date = match input.date.trim() {
-        "" => app::api::context::business(&state).await?.today().to_string(),
+        "" => app::api::context::business(&state)
+            .await?
+            .today()
+            .to_string(),
         typed => typed.to_string(),
     };
     let form = CreditNoteForm {
