@@ -341,6 +341,7 @@ async fn no_route_answers_without_a_live_token_of_the_right_scope_and_role() {
                 endpoint.method
             );
             assert_eq!(answer.body["error"]["code"], "unauthorised");
+            assert!(answer.headers.contains_key("www-authenticate"));
         }
         // The signed-in browser's cookie does not reach the API.
         let cookie = app

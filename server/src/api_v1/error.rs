@@ -117,6 +117,13 @@ impl IntoResponse for ApiError {
                     .collect(),
             },
         };
-        (status, Json(body)).into_response()
+        let mut response = (status, Json(body)).into_response();
+        if status == StatusCode::UNAUTHORIZED {
+            response.headers_mut().insert(
+                axum::http::header::WWW_AUTHENTICATE,
+                axum::http::HeaderValue::from_static("Bearer realm=\"settle\""),
+            );
+        }
+        response
     }
 }
