@@ -9,7 +9,7 @@ const PAGES = ['/', '/customers', '/customers/new', '/invoices', '/invoices/new'
   '/payments/new', '/expenses', '/expenses/new', '/books', '/books/profit-loss',
   '/books/balance-sheet', '/books/ledger', '/books/journal', '/books/cash-flow', '/books/accounts',
   '/books/aging', '/books/tax', '/recurring', '/credit-notes', '/settings', '/audit', '/settings/numbering',
-  '/account', '/people', '/bank', '/settings/bank-accounts', '/settings/tax-rates', '/items', '/quotes', '/quotes/new', '/recurring/new', '/books/tax/documents?side=output&rate=20'];
+  '/account', '/people', '/bank', '/settings/bank-accounts', '/settings/tax-rates', '/settings/api-tokens', '/items', '/quotes', '/quotes/new', '/recurring/new', '/books/tax/documents?side=output&rate=20'];
 
 async function serious(page: Page): Promise<string[]> {
   const results = await new AxeBuilder({ page })

@@ -6,7 +6,7 @@ import { signIn } from './support';
 
 const PAGES = ['/', '/customers', '/invoices', '/invoices/new', '/payments', '/payments/new',
   '/expenses', '/books', '/books/profit-loss', '/books/cash-flow', '/books/accounts',
-  '/books/aging', '/books/tax', '/recurring', '/recurring/new', '/books/tax/documents?side=output&rate=20', '/credit-notes', '/settings', '/audit', '/settings/numbering', '/settings/bank-accounts', '/settings/tax-rates', '/items', '/quotes', '/quotes/new', '/account', '/people', '/bank'];
+  '/books/aging', '/books/tax', '/recurring', '/recurring/new', '/books/tax/documents?side=output&rate=20', '/credit-notes', '/settings', '/audit', '/settings/numbering', '/settings/bank-accounts', '/settings/tax-rates', '/settings/api-tokens', '/items', '/quotes', '/quotes/new', '/account', '/people', '/bank'];
 
 test('no page breaks its own Content-Security-Policy', async ({ page }) => {
   test.setTimeout(240_000);

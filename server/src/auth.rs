@@ -51,6 +51,12 @@ pub async fn require_session(
     request: Request,
     next: Next,
 ) -> Response {
+    let path = request.uri().path();
+    // The HTTP API takes only Bearer tokens, never the session cookie, so a page on another
+    // site cannot make a browser call it: it needs neither this gate nor the CSRF checks.
+    if path == crate::api_v1::PREFIX || path.starts_with(&format!("{}/", crate::api_v1::PREFIX)) {
+        return next.run(request).await;
+    }
     if let Some(refusal) = cross_site_refusal(&request) {
         return refusal;
     }

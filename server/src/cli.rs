@@ -1,4 +1,5 @@
-//! The command line: `serve` (the default), `demo`, `check`, `user add`, `report`, `export`,
+//! The command line: `serve` (the default), `demo`, `check`, `user add`, `token create`,
+//! `report`, `export`,
 //! `backup`, `restore`, `import`.
 
 use crate::reporting::{OutputFormat, ReportKind};
@@ -47,6 +48,9 @@ pub enum Command {
     /// Manage user accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// Manage personal API tokens for the HTTP API (/api/v1).
+    #[command(subcommand)]
+    Token(TokenCommand),
     /// Print a statement: trial balance, profit and loss or balance sheet.
     Report {
         #[arg(long, env = "SETTLE_DB", default_value = "settle.sqlite")]
@@ -154,6 +158,23 @@ pub enum UserCommand {
     },
 }
 
+#[derive(Subcommand, Debug)]
+pub enum TokenCommand {
+    /// Make a token for a user and print it (it is shown only this once).
+    Create {
+        #[arg(long, env = "SETTLE_DB", default_value = "settle.sqlite")]
+        db: PathBuf,
+        #[arg(long)]
+        email: String,
+        /// read: GET only; write: also changes, if the user is the owner or a bookkeeper.
+        #[arg(long, value_parser = ["read", "write"])]
+        scope: String,
+        /// What will use the token, to recognise it in the list later.
+        #[arg(long, default_value = "command line")]
+        name: String,
+    },
+}
+
 #[derive(Args, Debug, Clone)]
 pub struct ServeArgs {
     /// The SQLite database file; created and migrated on first start.
@@ -206,6 +227,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             email,
             password_stdin,
         })) => crate::commands::reset_password(&db, &email, password_stdin).await,
+        Some(Command::Token(TokenCommand::Create {
+            db,
+            email,
+            scope,
+            name,
+        })) => crate::commands::create_token(&db, &email, &scope, &name).await,
         Some(Command::Report {
             db,
             report,

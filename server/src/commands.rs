@@ -136,6 +136,49 @@ pub async fn add_user(
     Ok(ExitCode::SUCCESS)
 }
 
+/// Makes an API token for the user with `email` and prints its secret.
+pub async fn create_token(
+    db: &Path,
+    email: &str,
+    scope: &str,
+    name: &str,
+) -> anyhow::Result<ExitCode> {
+    use app::api::api_tokens::{make_token, TokenScope};
+    let Some(scope) = TokenScope::parse(scope) else {
+        bail!("the scope is read or write");
+    };
+    let pool = crate::backup::open_existing(db).await?;
+    let mut conn = pool.acquire().await?;
+    let owner = store::api_tokens::owner_by_email(&mut conn, email).await?;
+    drop(conn);
+    let Some((user, disabled)) = owner else {
+        bail!("no user has the email {email}");
+    };
+    let (user_id, role) = (user.id, user.role);
+    if disabled {
+        bail!("{email} is disabled; their tokens would not work");
+    }
+    if scope == TokenScope::Write && role == "viewer" {
+        bail!("{email} is a viewer and can only read; make a read token");
+    }
+    let made = make_token(
+        &pool,
+        &store::audit::Actor::CommandLine,
+        user_id,
+        name,
+        scope,
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
+    eprintln!(
+        "Made {} token {} for {email} ({role}); keep it secret, it is not shown again:",
+        scope.key(),
+        made.token.id
+    );
+    println!("{}", made.secret);
+    Ok(ExitCode::SUCCESS)
+}
+
 pub async fn backup(db: &Path, out: &Path) -> anyhow::Result<ExitCode> {
     let started = std::time::Instant::now();
     let pool = crate::backup::open_existing(db).await?;

@@ -3,6 +3,7 @@
 
 #![recursion_limit = "512"]
 
+pub mod api_v1;
 pub mod assets;
 pub mod auth;
 pub mod backup;

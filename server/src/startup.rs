@@ -61,6 +61,7 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
         .merge(service)
         .merge(crate::documents::routes(state.clone()))
         .merge(crate::shared_invoice::routes(state.clone()))
+        .merge(crate::api_v1::routes(state.clone()))
         .fallback(move |request: Request<Body>| async move {
             if let Some(asset) = crate::assets::asset_response(request.uri(), request.headers()) {
                 return asset;

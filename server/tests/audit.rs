@@ -525,6 +525,7 @@ async fn every_column_of_an_audited_table_is_recorded() {
             (table, column),
             ("users", "password_hash")
                 | ("invitations", "token_hash")
+                | ("api_tokens", "token_hash" | "last_used_at")
                 | ("bank_lines", "fingerprint")
                 | ("invoice_links", "token")
                 | ("bank_statements", "sha256")

@@ -7,9 +7,16 @@ use server_fn::codec::Json;
 
 #[server(endpoint = "list_accounts", input = Json)]
 pub async fn list_accounts() -> Result<Vec<AccountRow>, AppError> {
-    use super::context::{business, internal, require_user};
+    use super::context::require_user;
     let (state, _) = require_user().await?;
-    let settings = business(&state).await?;
+    load_accounts(&state).await
+}
+
+/// The chart of accounts with each account's balance as of today (server function and API).
+#[cfg(feature = "ssr")]
+pub async fn load_accounts(state: &super::context::AppState) -> Result<Vec<AccountRow>, AppError> {
+    use super::context::{business, internal};
+    let settings = business(state).await?;
     let mut conn = state.pool.acquire().await.map_err(internal)?;
     crate::store::accounts::list_accounts(&mut conn, settings.base_currency, settings.today())
         .await

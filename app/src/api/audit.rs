@@ -71,6 +71,7 @@ pub const KINDS: &[(&str, &str)] = &[
     ("numbering", "Numbering"),
     ("user", "User"),
     ("invitation", "Invitation"),
+    ("api_token", "API token"),
 ];
 
 /// The name people use for a kind of thing.

@@ -42,28 +42,30 @@ fn basis(errors: &mut super::FieldErrors, text: &str) -> crate::domain::Basis {
     })
 }
 
-/// What every period report needs: the signed-in user's state, the business, and the period
-/// and basis parsed from what was typed (each problem named by its field).
+/// What every period report needs: the business's currency, and the period and basis parsed
+/// from what was typed (each problem named by its field).
 #[cfg(feature = "ssr")]
 struct ReportRequest {
-    state: super::context::AppState,
     currency: crate::domain::Currency,
     period: crate::domain::Period,
     basis: crate::domain::Basis,
 }
 
 #[cfg(feature = "ssr")]
-async fn report_request(from: &str, to: &str, basis: &str) -> Result<ReportRequest, AppError> {
-    use super::context::{business, require_user};
-    let (state, _) = require_user().await?;
-    let settings = business(&state).await?;
+async fn report_request(
+    state: &super::context::AppState,
+    from: &str,
+    to: &str,
+    basis: &str,
+) -> Result<ReportRequest, AppError> {
+    use super::context::business;
+    let settings = business(state).await?;
     let mut errors = super::FieldErrors::default();
     let period = period(&mut errors, from, to, settings.today());
     let basis = self::basis(&mut errors, basis);
     errors.into_result()?;
     let period = period.ok_or_else(|| AppError::invalid("from", "check the dates"))?;
     Ok(ReportRequest {
-        state,
         currency: settings.base_currency,
         period,
         basis,
@@ -78,13 +80,27 @@ pub async fn get_profit_loss(
     basis: String,
     compare: bool,
 ) -> Result<ProfitAndLoss, AppError> {
+    use super::context::require_user;
+    let (state, _) = require_user().await?;
+    load_profit_loss(&state, &from, &to, &basis, compare).await
+}
+
+/// Profit and loss for a period as typed (empty: this year so far) on "accrual" or "cash"
+/// (server function and HTTP API).
+#[cfg(feature = "ssr")]
+pub async fn load_profit_loss(
+    state: &super::context::AppState,
+    from: &str,
+    to: &str,
+    basis: &str,
+    compare: bool,
+) -> Result<ProfitAndLoss, AppError> {
     use super::context::internal;
     let ReportRequest {
-        state,
         currency,
         period,
         basis,
-    } = report_request(&from, &to, &basis).await?;
+    } = report_request(state, from, to, basis).await?;
     let mut conn = state.pool.acquire().await.map_err(internal)?;
     crate::store::reports::profit_loss(&mut conn, currency, basis, period, compare)
         .await
@@ -123,16 +139,31 @@ pub async fn get_balance_sheet(
     basis: String,
     compare: bool,
 ) -> Result<BalanceSheet, AppError> {
+    use super::context::require_user;
+    let (state, _) = require_user().await?;
+    load_balance_sheet(&state, &from, &to, &basis, compare).await
+}
+
+/// The balance sheet at the end of a period as typed (empty `to`: today), on "accrual" or
+/// "cash" (server function and HTTP API).
+#[cfg(feature = "ssr")]
+pub async fn load_balance_sheet(
+    state: &super::context::AppState,
+    from: &str,
+    to: &str,
+    basis: &str,
+    compare: bool,
+) -> Result<BalanceSheet, AppError> {
     use super::context::internal;
     let ReportRequest {
-        state,
         currency,
         period,
         basis,
     } = report_request(
-        if from.trim().is_empty() { &to } else { &from },
-        &to,
-        &basis,
+        state,
+        if from.trim().is_empty() { to } else { from },
+        to,
+        basis,
     )
     .await?;
     // A balance sheet compares with the close of the previous year.
@@ -149,16 +180,28 @@ pub async fn get_balance_sheet(
 /// The trial balance as of a day (empty: today) on either basis.
 #[server(endpoint = "get_trial_balance", input = Json)]
 pub async fn get_trial_balance(as_of: String, basis: String) -> Result<TrialBalance, AppError> {
-    use super::context::{business, internal, require_user};
+    use super::context::require_user;
     let (state, _) = require_user().await?;
-    let settings = business(&state).await?;
+    load_trial_balance(&state, &as_of, &basis).await
+}
+
+/// The trial balance as of a day as typed (empty: today) on "accrual" or "cash" (server
+/// function and HTTP API).
+#[cfg(feature = "ssr")]
+pub async fn load_trial_balance(
+    state: &super::context::AppState,
+    as_of: &str,
+    basis: &str,
+) -> Result<TrialBalance, AppError> {
+    use super::context::{business, internal};
+    let settings = business(state).await?;
     let mut errors = super::FieldErrors::default();
     let as_of = if as_of.trim().is_empty() {
         Some(settings.today())
     } else {
-        super::parse::date(&mut errors, "as_of", &as_of)
+        super::parse::date(&mut errors, "as_of", as_of)
     };
-    let basis = self::basis(&mut errors, &basis);
+    let basis = self::basis(&mut errors, basis);
     errors.into_result()?;
     let as_of = as_of.unwrap_or_else(|| settings.today());
     let mut conn = state.pool.acquire().await.map_err(internal)?;
@@ -174,13 +217,13 @@ pub async fn get_general_ledger(
     to: String,
     basis: String,
 ) -> Result<super::types::LedgerSummary, AppError> {
-    use super::context::internal;
+    use super::context::{internal, require_user};
+    let (state, _) = require_user().await?;
     let ReportRequest {
-        state,
         currency,
         period,
         basis,
-    } = report_request(&from, &to, &basis).await?;
+    } = report_request(&state, &from, &to, &basis).await?;
     let mut conn = state.pool.acquire().await.map_err(internal)?;
     crate::store::reports::general_ledger(&mut conn, currency, basis, period)
         .await
@@ -196,13 +239,13 @@ pub async fn get_register(
     basis: String,
     page: i64,
 ) -> Result<Register, AppError> {
-    use super::context::internal;
+    use super::context::{internal, require_user};
+    let (state, _) = require_user().await?;
     let ReportRequest {
-        state,
         currency,
         period,
         basis,
-    } = report_request(&from, &to, &basis).await?;
+    } = report_request(&state, &from, &to, &basis).await?;
     let mut conn = state.pool.acquire().await.map_err(internal)?;
     crate::store::reports::register(&mut conn, currency, basis, code.trim(), period, page)
         .await
@@ -233,9 +276,19 @@ pub async fn list_journal(page: u32) -> Result<Page<JournalEntryView>, AppError>
 /// Any journal entry with its postings.
 #[server(endpoint = "get_journal_entry", input = Json)]
 pub async fn get_journal_entry(id: i64) -> Result<JournalEntryView, AppError> {
-    use super::context::{business, internal, require_user};
+    use super::context::require_user;
     let (state, _) = require_user().await?;
-    let currency = business(&state).await?.base_currency;
+    load_journal_entry(&state, id).await
+}
+
+/// Any journal entry with its postings (server function and HTTP API).
+#[cfg(feature = "ssr")]
+pub async fn load_journal_entry(
+    state: &super::context::AppState,
+    id: i64,
+) -> Result<JournalEntryView, AppError> {
+    use super::context::{business, internal};
+    let currency = business(state).await?.base_currency;
     let mut conn = state.pool.acquire().await.map_err(internal)?;
     crate::store::journal::get_journal_entry(&mut conn, currency, id)
         .await

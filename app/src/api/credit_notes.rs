@@ -71,11 +71,22 @@ fn credit_error(e: crate::store::credit_notes::CreditNoteError) -> AppError {
 /// part, numbered from the credit-note series. Once per idempotency key.
 #[server(endpoint = "create_credit_note", input = Json)]
 pub async fn create_credit_note(form: CreditNoteForm) -> Result<CreditNoteId, AppError> {
-    use super::context::{business, internal, require_writer};
+    use super::context::require_writer;
+    let (state, user) = require_writer().await?;
+    create_credit_note_as(&state, &user, form).await
+}
+
+/// Issues a credit note as `user`, who may change the books (server function and HTTP API).
+#[cfg(feature = "ssr")]
+pub async fn create_credit_note_as(
+    state: &super::context::AppState,
+    user: &crate::store::users::User,
+    form: CreditNoteForm,
+) -> Result<CreditNoteId, AppError> {
+    use super::context::{business, internal};
     use super::{parse, FieldErrors};
     use crate::store::credit_notes::{create_credit_note, invoice_figures, NewCreditNote};
-    let (state, user) = require_writer().await?;
-    let settings = business(&state).await?;
+    let settings = business(state).await?;
     let invoice = form
         .invoice_id
         .ok_or_else(|| AppError::invalid("invoice_id", "choose the invoice to credit"))?;
@@ -106,7 +117,7 @@ pub async fn create_credit_note(form: CreditNoteForm) -> Result<CreditNoteId, Ap
     let Some(date) = date else {
         return Err(AppError::invalid("date", "check the form"));
     };
-    let mut tx = crate::store::begin_write(&state.pool, &super::context::actor(&user))
+    let mut tx = crate::store::begin_write(&state.pool, &super::context::actor(user))
         .await
         .map_err(internal)?;
     let amount = match amount {

@@ -21,8 +21,18 @@ pub async fn list_customers(search: String, page: u32) -> Result<Page<Customer>,
 
 #[server(endpoint = "get_customer", input = Json)]
 pub async fn get_customer(id: CustomerId) -> Result<Customer, AppError> {
-    use super::context::{internal, require_user};
+    use super::context::require_user;
     let (state, _) = require_user().await?;
+    load_customer(&state, id).await
+}
+
+/// One customer with their open balance and credit (server function and HTTP API).
+#[cfg(feature = "ssr")]
+pub async fn load_customer(
+    state: &super::context::AppState,
+    id: CustomerId,
+) -> Result<Customer, AppError> {
+    use super::context::internal;
     let mut conn = state.pool.acquire().await.map_err(internal)?;
     crate::store::customers::get_customer(&mut conn, id)
         .await
@@ -36,11 +46,24 @@ pub async fn save_customer(
     id: Option<CustomerId>,
     form: CustomerForm,
 ) -> Result<CustomerId, AppError> {
-    use super::context::{business, internal, require_writer};
+    use super::context::require_writer;
+    let (state, user) = require_writer().await?;
+    save_customer_as(&state, &user, id, form).await
+}
+
+/// Creates a customer (`id` is `None`) or updates one, as `user`, who may change the books:
+/// the server function and the HTTP API both come here.
+#[cfg(feature = "ssr")]
+pub async fn save_customer_as(
+    state: &super::context::AppState,
+    user: &crate::store::users::User,
+    id: Option<CustomerId>,
+    form: CustomerForm,
+) -> Result<CustomerId, AppError> {
+    use super::context::{business, internal};
     use super::FieldErrors;
     use crate::store::customers::{create_customer, update_customer, NewCustomer};
-    let (state, user) = require_writer().await?;
-    let base = business(&state).await?.base_currency;
+    let base = business(state).await?.base_currency;
     let mut errors = FieldErrors::default();
     let parsed = super::parse::customer(&mut errors, &form, base);
     errors.into_result()?;
@@ -57,7 +80,7 @@ pub async fn save_customer(
         payment_terms_days,
         notes: form.notes.trim().to_string(),
     };
-    let mut tx = crate::store::begin_write(&state.pool, &super::context::actor(&user))
+    let mut tx = crate::store::begin_write(&state.pool, &super::context::actor(user))
         .await
         .map_err(internal)?;
     if let Some(other) =

@@ -51,9 +51,20 @@ pub async fn list_invoices(
 
 #[server(endpoint = "get_invoice", input = Json)]
 pub async fn get_invoice(id: InvoiceId) -> Result<InvoiceDetail, AppError> {
-    use super::context::{business, internal, require_user};
+    use super::context::require_user;
     let (state, _) = require_user().await?;
-    let today = business(&state).await?.today();
+    load_invoice(&state, id).await
+}
+
+/// One invoice with its lines, totals, status as of today and payments (server function and
+/// HTTP API).
+#[cfg(feature = "ssr")]
+pub async fn load_invoice(
+    state: &super::context::AppState,
+    id: InvoiceId,
+) -> Result<InvoiceDetail, AppError> {
+    use super::context::{business, internal};
+    let today = business(state).await?.today();
     let mut conn = state.pool.acquire().await.map_err(internal)?;
     crate::store::invoices::get_invoice(&mut conn, id, today)
         .await
@@ -87,10 +98,21 @@ pub async fn get_document_defaults() -> Result<DocumentDefaults, AppError> {
 /// Saves a draft (new or existing) and returns its id. Nothing is posted.
 #[server(endpoint = "save_draft", input = Json)]
 pub async fn save_draft(form: DraftForm) -> Result<InvoiceId, AppError> {
-    use super::context::{business, internal, require_writer};
+    use super::context::require_writer;
     let (state, user) = require_writer().await?;
-    let settings = business(&state).await?;
-    let mut tx = crate::store::begin_write(&state.pool, &super::context::actor(&user))
+    save_draft_as(&state, &user, form).await
+}
+
+/// Saves a draft as `user`, who may change the books (server function and HTTP API).
+#[cfg(feature = "ssr")]
+pub async fn save_draft_as(
+    state: &super::context::AppState,
+    user: &crate::store::users::User,
+    form: DraftForm,
+) -> Result<InvoiceId, AppError> {
+    use super::context::{business, internal};
+    let settings = business(state).await?;
+    let mut tx = crate::store::begin_write(&state.pool, &super::context::actor(user))
         .await
         .map_err(internal)?;
     let draft = parse_draft(&mut tx, &form, &settings, "due date").await?;
@@ -193,9 +215,20 @@ pub(crate) async fn parse_draft(
 /// Issues a draft: assigns its number and posts it. Returns the number.
 #[server(endpoint = "issue_invoice", input = Json)]
 pub async fn issue_invoice(id: InvoiceId) -> Result<String, AppError> {
-    use super::context::{internal, require_writer};
+    use super::context::require_writer;
     let (state, user) = require_writer().await?;
-    let mut tx = crate::store::begin_write(&state.pool, &super::context::actor(&user))
+    issue_invoice_as(&state, &user, id).await
+}
+
+/// Issues a draft as `user`, who may change the books (server function and HTTP API).
+#[cfg(feature = "ssr")]
+pub async fn issue_invoice_as(
+    state: &super::context::AppState,
+    user: &crate::store::users::User,
+    id: InvoiceId,
+) -> Result<String, AppError> {
+    use super::context::internal;
+    let mut tx = crate::store::begin_write(&state.pool, &super::context::actor(user))
         .await
         .map_err(internal)?;
     let number = crate::store::invoices::issue_invoice(&mut tx, id, chrono::Utc::now())
@@ -210,10 +243,21 @@ pub async fn issue_invoice(id: InvoiceId) -> Result<String, AppError> {
 /// Voids an issued invoice without payments, posting the reversal today.
 #[server(endpoint = "void_invoice", input = Json)]
 pub async fn void_invoice(id: InvoiceId) -> Result<(), AppError> {
-    use super::context::{business, internal, require_writer};
+    use super::context::require_writer;
     let (state, user) = require_writer().await?;
-    let today = business(&state).await?.today();
-    let mut tx = crate::store::begin_write(&state.pool, &super::context::actor(&user))
+    void_invoice_as(&state, &user, id).await
+}
+
+/// Voids an issued invoice as `user`, who may change the books (server function and API).
+#[cfg(feature = "ssr")]
+pub async fn void_invoice_as(
+    state: &super::context::AppState,
+    user: &crate::store::users::User,
+    id: InvoiceId,
+) -> Result<(), AppError> {
+    use super::context::{business, internal};
+    let today = business(state).await?.today();
+    let mut tx = crate::store::begin_write(&state.pool, &super::context::actor(user))
         .await
         .map_err(internal)?;
     crate::store::invoices::void_invoice(&mut tx, id, today)

@@ -54,12 +54,24 @@ pub async fn list_items(search: String, with_archived: bool) -> Result<Vec<Item>
 /// Creates an item, or changes the one `id` names.
 #[server(endpoint = "save_item", input = Json)]
 pub async fn save_item(id: Option<i64>, form: ItemForm) -> Result<Item, AppError> {
-    use super::context::{internal, require_writer};
+    use super::context::require_writer;
+    let (state, user) = require_writer().await?;
+    save_item_as(&state, &user, id, form).await
+}
+
+/// Creates or changes an item as `user`, who may change the books (server function and API).
+#[cfg(feature = "ssr")]
+pub async fn save_item_as(
+    state: &super::context::AppState,
+    user: &crate::store::users::User,
+    id: Option<i64>,
+    form: ItemForm,
+) -> Result<Item, AppError> {
+    use super::context::internal;
     use super::FieldErrors;
     use crate::domain::items::validate_item;
     use crate::domain::money::parse_decimal;
     use crate::store::items::ItemInput;
-    let (state, user) = require_writer().await?;
     let mut errors = FieldErrors::default();
     let price = match parse_decimal(&form.unit_price, 4) {
         Ok(p) => Some(p),
@@ -93,7 +105,7 @@ pub async fn save_item(id: Option<i64>, form: ItemForm) -> Result<Item, AppError
         tax_rate_id,
         revenue_account: form.revenue_account,
     };
-    let mut tx = crate::store::begin_write(&state.pool, &super::context::actor(&user))
+    let mut tx = crate::store::begin_write(&state.pool, &super::context::actor(user))
         .await
         .map_err(internal)?;
     let item = crate::store::items::save(&mut tx, id, &input)

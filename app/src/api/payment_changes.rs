@@ -47,12 +47,24 @@ fn checked_key(key: &str) -> Result<String, AppError> {
 /// back on the chosen day (by default the payment's own) and its invoices reopen.
 #[server(endpoint = "reverse_payment", input = Json)]
 pub async fn reverse_payment(form: ReversalForm) -> Result<ChangeReceipt, AppError> {
-    use super::context::{internal, require_writer};
-    use crate::store::payment_changes::{reverse_payment, Reversal};
+    use super::context::require_writer;
     let (state, user) = require_writer().await?;
+    reverse_payment_as(&state, &user, form).await
+}
+
+/// Reverses or refunds a payment as `user`, who may change the books (server function and
+/// HTTP API).
+#[cfg(feature = "ssr")]
+pub async fn reverse_payment_as(
+    state: &super::context::AppState,
+    user: &crate::store::users::User,
+    form: ReversalForm,
+) -> Result<ChangeReceipt, AppError> {
+    use super::context::internal;
+    use crate::store::payment_changes::{reverse_payment, Reversal};
     let key = checked_key(&form.idempotency_key)?;
-    let today = super::context::business(&state).await?.today();
-    let mut tx = crate::store::begin_write(&state.pool, &super::context::actor(&user))
+    let today = super::context::business(state).await?.today();
+    let mut tx = crate::store::begin_write(&state.pool, &super::context::actor(user))
         .await
         .map_err(internal)?;
     let date = match form.date.trim() {
@@ -100,12 +112,24 @@ pub async fn reverse_payment(form: ReversalForm) -> Result<ChangeReceipt, AppErr
 /// account (`invoice_id` empty).
 #[server(endpoint = "use_credit", input = Json)]
 pub async fn use_credit(form: CreditForm) -> Result<ChangeReceipt, AppError> {
-    use super::context::{business, internal, require_writer};
+    use super::context::require_writer;
+    let (state, user) = require_writer().await?;
+    use_credit_as(&state, &user, form).await
+}
+
+/// Applies or refunds customer credit as `user`, who may change the books (server function
+/// and HTTP API).
+#[cfg(feature = "ssr")]
+pub async fn use_credit_as(
+    state: &super::context::AppState,
+    user: &crate::store::users::User,
+    form: CreditForm,
+) -> Result<ChangeReceipt, AppError> {
+    use super::context::{business, internal};
     use crate::store::payment_changes::{
         apply_credit, refund_credit, CreditApplication, CreditRefund,
     };
-    let (state, user) = require_writer().await?;
-    let settings = business(&state).await?;
+    let settings = business(state).await?;
     let key = checked_key(&form.idempotency_key)?;
     let mut errors = super::FieldErrors::default();
     let amount = super::parse::money(&mut errors, "amount", &form.amount, settings.base_currency);
@@ -120,7 +144,7 @@ pub async fn use_credit(form: CreditForm) -> Result<ChangeReceipt, AppError> {
     let (Some(amount), Some(date)) = (amount, date) else {
         return Err(AppError::invalid("amount", "check the form"));
     };
-    let mut tx = crate::store::begin_write(&state.pool, &super::context::actor(&user))
+    let mut tx = crate::store::begin_write(&state.pool, &super::context::actor(user))
         .await
         .map_err(internal)?;
     let receipt = match form.invoice_id {

@@ -9,13 +9,24 @@ use server_fn::codec::Json;
 /// Records a payment once per idempotency key, allocates it and posts it, in one transaction.
 #[server(endpoint = "record_payment", input = Json)]
 pub async fn record_payment(form: PaymentForm) -> Result<PaymentReceipt, AppError> {
-    use super::context::{business, internal, require_writer};
+    use super::context::require_writer;
+    let (state, user) = require_writer().await?;
+    record_payment_as(&state, &user, form).await
+}
+
+/// Records a payment as `user`, who may change the books (server function and HTTP API).
+#[cfg(feature = "ssr")]
+pub async fn record_payment_as(
+    state: &super::context::AppState,
+    user: &crate::store::users::User,
+    form: PaymentForm,
+) -> Result<PaymentReceipt, AppError> {
+    use super::context::{business, internal};
     use super::{parse, FieldErrors};
     use crate::domain::posting::{accounts::PAYMENT_FEES, check_fee};
     use crate::domain::{AllocationError, Excess};
     use crate::store::payments::{Fee, NewPayment, PaymentError};
-    let (state, user) = require_writer().await?;
-    let settings = business(&state).await?;
+    let settings = business(state).await?;
     let currency = settings.base_currency;
     let mut errors = FieldErrors::default();
     if form.customer_id.is_none() {
@@ -92,7 +103,7 @@ pub async fn record_payment(form: PaymentForm) -> Result<PaymentReceipt, AppErro
     // Committed (durably) together with the payments that arrived alongside, each on its own.
     let receipt = state
         .payments
-        .record(payment, super::context::actor(&user))
+        .record(payment, super::context::actor(user))
         .await
         .map_err(|e| match e {
             PaymentError::CustomerNotFound => {
@@ -141,8 +152,18 @@ pub async fn list_payments(page: u32) -> Result<Page<PaymentSummary>, AppError> 
 /// Everything about one payment: bank account, fee, allocations, credit, reversal.
 #[server(endpoint = "get_payment", input = Json)]
 pub async fn get_payment(id: PaymentId) -> Result<PaymentDetail, AppError> {
-    use super::context::{internal, require_user};
+    use super::context::require_user;
     let (state, _) = require_user().await?;
+    load_payment(&state, id).await
+}
+
+/// One payment with its allocations, credit and reversal (server function and HTTP API).
+#[cfg(feature = "ssr")]
+pub async fn load_payment(
+    state: &super::context::AppState,
+    id: PaymentId,
+) -> Result<PaymentDetail, AppError> {
+    use super::context::internal;
     let mut conn = state.pool.acquire().await.map_err(internal)?;
     crate::store::payment_detail::get_payment(&mut conn, id)
         .await

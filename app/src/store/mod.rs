@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod analysis;
+pub mod api_tokens;
 pub mod audit;
 pub mod bank_accounts;
 pub mod bank_import;
@@ -32,6 +33,7 @@ pub mod invoices;
 pub mod items;
 pub mod journal;
 pub mod ledger;
+pub mod listing;
 pub mod numbering;
 pub mod payment_changes;
 pub mod payment_detail;

@@ -28,6 +28,34 @@ pub fn origin() -> String {
     String::new()
 }
 
+/// Puts `text` on the clipboard (where the browser allows it: a secure context, after a
+/// click); the field beside the button still lets a person select and copy it themselves.
+pub fn copy_text(text: &str) {
+    #[cfg(feature = "hydrate")]
+    {
+        let copied = || -> Option<()> {
+            let window = web_sys::window()?;
+            let navigator = js_sys::Reflect::get(&window, &"navigator".into()).ok()?;
+            let clipboard = js_sys::Reflect::get(&navigator, &"clipboard".into()).ok()?;
+            if clipboard.is_undefined() || clipboard.is_null() {
+                return None;
+            }
+            let promise = call_method(&clipboard, "writeText", &text.into())?;
+            let promise: js_sys::Promise = wasm_bindgen::JsCast::dyn_into(promise).ok()?;
+            let ignore_failure =
+                wasm_bindgen::closure::Closure::<dyn FnMut(wasm_bindgen::JsValue)>::new(
+                    |_: wasm_bindgen::JsValue| {},
+                );
+            let _ = promise.catch(&ignore_failure);
+            ignore_failure.forget();
+            Some(())
+        };
+        let _ = copied();
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = text;
+}
+
 /// Asks the service worker to forget its cached pages, which may show a signed-in screen.
 pub fn clear_offline_cache() {
     #[cfg(feature = "hydrate")]

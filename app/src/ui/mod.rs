@@ -1,5 +1,6 @@
 //! Pages and components: the document shell, the router and one module per screen.
 
+mod api_tokens;
 mod audit;
 mod auth;
 mod bank;
@@ -145,6 +146,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/audit") view=audit::AuditLogPage />
                     <Route path=path!("/settings/bank-accounts") view=settings::BankAccountsPage />
                     <Route path=path!("/settings/tax-rates") view=settings::TaxRatesPage />
+                    <Route path=path!("/settings/api-tokens") view=api_tokens::ApiTokensPage />
                     <Route path=path!("/items") view=items::ItemsPage />
                     <Route path=path!("/quotes") view=quotes::QuotesPage />
                     <Route path=path!("/quotes/new") view=quotes::NewQuotePage />

@@ -31,6 +31,9 @@ pub fn AccountPage() -> impl IntoView {
                         {owner.then(|| view! {
                             <p><A href="/people">"People: invite a bookkeeper or a viewer, or disable an account"</A></p>
                         })}
+                        {(u.role != "viewer").then(|| view! {
+                            <p><A href="/settings/api-tokens">"API tokens: let another program use the books as you"</A></p>
+                        })}
                     }
                 })
             })}

@@ -38,6 +38,9 @@ pub fn SettingsPage() -> impl IntoView {
             <leptos_router::components::A href="/settings/tax-rates" attr:class="button secondary">
                 "Tax rates"
             </leptos_router::components::A>
+            <leptos_router::components::A href="/settings/api-tokens" attr:class="button secondary">
+                "API tokens"
+            </leptos_router::components::A>
         </PageHeader>
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
