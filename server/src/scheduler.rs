@@ -1,6 +1,7 @@
 //! The scheduler inside the server (no cron): once a minute it makes the recurring invoices
 //! that have fallen due, in the business's time zone. After downtime the first tick catches up
-//! every missed occurrence, each exactly once (see `app::store::recurring::run_due`).
+//! every missed occurrence, each exactly once (see `app::store::recurring::run_due`). It also
+//! forgets API idempotency keys older than `KEEP_ANSWERS_DAYS`.
 
 use app::api::context::AppState;
 use std::time::Duration;
@@ -45,6 +46,13 @@ pub async fn tick(state: &AppState) -> anyhow::Result<usize> {
     }
     if !made.is_empty() {
         state.publish("invoice");
+    }
+    let kept_since =
+        chrono::Utc::now() - chrono::Duration::days(app::store::api_tokens::KEEP_ANSWERS_DAYS);
+    let mut conn = state.pool.acquire().await?;
+    let forgotten = app::store::api_tokens::forget_answers_before(&mut conn, kept_since).await?;
+    if forgotten > 0 {
+        tracing::info!(keys = forgotten, "old API idempotency keys forgotten");
     }
     Ok(made.len())
 }

@@ -721,3 +721,54 @@ async fn the_command_line_makes_a_token_that_works_once_shown() {
     assert_eq!(answer.status, 201);
     assert!(!refused.status.success());
 }
+
+#[tokio::test]
+async fn keys_older_than_thirty_days_are_forgotten_by_the_scheduler() {
+    let (app, token) = app_with_token(TokenScope::Write).await;
+    let body = json!({"name": "Old Key Ltd"});
+    let first = send(
+        &app,
+        "POST",
+        "/api/v1/customers",
+        Some(&token),
+        Some("old-1"),
+        Some(body.clone()),
+    )
+    .await;
+    let recent = send(
+        &app,
+        "POST",
+        "/api/v1/customers",
+        Some(&token),
+        Some("new-1"),
+        Some(json!({"name": "New Key Ltd"})),
+    )
+    .await;
+    assert_eq!((first.status, recent.status), (201, 201));
+    // As if the first were made 31 days ago.
+    sqlx::query("UPDATE api_requests SET created_at = '2000-01-01T00:00:00.000Z' WHERE idempotency_key = 'old-1'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+
+    let state = app::api::context::AppState::new(app.pool.clone());
+    settle::scheduler::tick(&state).await.unwrap();
+    let kept: Vec<String> =
+        sqlx::query_scalar("SELECT idempotency_key FROM api_requests ORDER BY idempotency_key")
+            .fetch_all(&app.pool)
+            .await
+            .unwrap();
+    let again = send(
+        &app,
+        "POST",
+        "/api/v1/customers",
+        Some(&token),
+        Some("old-1"),
+        Some(body),
+    )
+    .await;
+
+    assert_eq!(kept, vec!["new-1".to_string()]);
+    assert_eq!(again.status, 201, "a forgotten key is a new request");
+    assert!(again.headers.get("idempotent-replayed").is_none());
+}

@@ -233,3 +233,20 @@ pub async fn release(conn: &mut SqliteConnection, token_id: i64, key: &str) -> s
     .await?;
     Ok(())
 }
+
+/// How long a key's answer is kept for retries.
+pub const KEEP_ANSWERS_DAYS: i64 = 30;
+
+/// Forgets the keys (and their answers) reserved before `before`; how many went. A client
+/// retrying later than this is sending a new request.
+pub async fn forget_answers_before(
+    conn: &mut SqliteConnection,
+    before: chrono::DateTime<chrono::Utc>,
+) -> sqlx::Result<u64> {
+    let cutoff = before.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    let gone = sqlx::query("DELETE FROM api_requests WHERE created_at < ?")
+        .bind(cutoff)
+        .execute(conn)
+        .await?;
+    Ok(gone.rows_affected())
+}
