@@ -15,8 +15,30 @@ function fileName(address: string): string {
   return `${name || 'dashboard'}.png`;
 }
 
+// Measured against the phone's width: a page too wide for it makes a mobile browser widen
+// its layout viewport (and zoom out), so `innerWidth` alone would hide the overflow.
 async function sideways(page: Page): Promise<number> {
-  return page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  const width = page.viewportSize()?.width ?? 390;
+  return page.evaluate((w) => Math.max(document.documentElement.scrollWidth, window.innerWidth) - w, width);
+}
+
+/** Controls a finger must hit that are smaller than 44 × 44 CSS pixels (links inside text
+ * are exempt, as WCAG's target-size rule has them). */
+async function smallTargets(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const selector = 'button, a.button, select, summary, [role=button], [role=tab], '
+      + 'input:not([type=hidden]):not([type=checkbox]):not([type=radio])';
+    const small: string[] = [];
+    for (const element of Array.from(document.querySelectorAll<HTMLElement>(selector))) {
+      const box = element.getBoundingClientRect();
+      if (box.width === 0 || box.height === 0) continue;
+      if (box.height < 44 || box.width < 44) {
+        const name = (element.getAttribute('aria-label') || element.textContent || element.getAttribute('name') || element.tagName).trim().slice(0, 30);
+        small.push(`${element.tagName.toLowerCase()} "${name}" ${Math.round(box.width)}×${Math.round(box.height)}`);
+      }
+    }
+    return small;
+  });
 }
 
 test('every page at 390 px, photographed', async ({ page, browser }, testInfo) => {
@@ -24,6 +46,7 @@ test('every page at 390 px, photographed', async ({ page, browser }, testInfo) =
   test.setTimeout(420_000);
   fs.mkdirSync(FOLDER, { recursive: true });
   const overflowing: string[] = [];
+  const tooSmall: string[] = [];
 
   // Signed out: the sign-in page, in a context of its own.
   const { viewport, isMobile, hasTouch, deviceScaleFactor, baseURL } = testInfo.project.use;
@@ -44,6 +67,8 @@ test('every page at 390 px, photographed', async ({ page, browser }, testInfo) =
     await page.screenshot({ path: path.join(FOLDER, fileName(address)), fullPage: true });
     const extra = await sideways(page);
     if (extra > 0) overflowing.push(`${address} (${extra} px too wide)`);
+    for (const target of await smallTargets(page)) tooSmall.push(`${address}: ${target}`);
   }
   expect(overflowing).toEqual([]);
+  expect(tooSmall).toEqual([]);
 });
