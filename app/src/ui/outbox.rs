@@ -6,7 +6,6 @@
 //! person discards it: nothing is dropped silently or sent twice.
 
 use crate::api::types::PaymentForm;
-use crate::domain::InvoiceStatus;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -142,7 +141,9 @@ impl Outbox {
 
 /// What became of an invoice the payment was for, when that is why it was refused: the
 /// person reads "invoice INV-2026-0007 was voided meanwhile", not only the server's rule.
-fn what_happened(number: &str, status: InvoiceStatus) -> Option<String> {
+#[cfg(any(feature = "hydrate", test))]
+fn what_happened(number: &str, status: crate::domain::InvoiceStatus) -> Option<String> {
+    use crate::domain::InvoiceStatus;
     let happened = match status {
         InvoiceStatus::Void => "was voided meanwhile",
         InvoiceStatus::Paid => "was paid in full meanwhile",
@@ -171,6 +172,7 @@ async fn explain(form: &PaymentForm, refused: &crate::api::AppError) -> String {
     refusal_text(&happened, &refused.to_string())
 }
 
+#[cfg(any(feature = "hydrate", test))]
 fn refusal_text(happened: &[String], server: &str) -> String {
     if happened.is_empty() {
         format!("The server refused it: {server}")
@@ -287,14 +289,15 @@ fn start_syncing(outbox: Outbox, live: RwSignal<u64>) {
         return;
     };
     // Another tab queued, sent or discarded a payment: show the queue as it is now.
-    let on_storage = Closure::<dyn FnMut(wasm_bindgen::JsValue)>::new(move |event: wasm_bindgen::JsValue| {
-        let key = js_sys::Reflect::get(&event, &"key".into())
-            .ok()
-            .and_then(|k| k.as_string());
-        if key.as_deref() == Some(STORAGE_KEY) {
-            outbox.load();
-        }
-    });
+    let on_storage =
+        Closure::<dyn FnMut(wasm_bindgen::JsValue)>::new(move |event: wasm_bindgen::JsValue| {
+            let key = js_sys::Reflect::get(&event, &"key".into())
+                .ok()
+                .and_then(|k| k.as_string());
+            if key.as_deref() == Some(STORAGE_KEY) {
+                outbox.load();
+            }
+        });
     let _ = window.add_event_listener_with_callback("storage", on_storage.as_ref().unchecked_ref());
     on_storage.forget();
     let on_online = Closure::<dyn FnMut()>::new(kick);
