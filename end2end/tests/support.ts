@@ -149,7 +149,7 @@ export async function detailPages(page: Page, info: TestInfo): Promise<string[]>
 export async function openPage(page: Page, path: string) {
   const response = await page.goto(path);
   if (/\/print$/.test(path)) {
-    await page.waitForLoadState('load');
+    await expect(page.locator('.sheet')).toBeVisible({ timeout: 15_000 });
   } else {
     await expect(page.locator('html[data-live=connected]')).toBeAttached({ timeout: 15_000 });
   }
