@@ -6,7 +6,7 @@
 // config), so what the page shows comes from what the worker saved.
 
 import { test, expect, type BrowserContext, type Route } from '@playwright/test';
-import { call, money, signIn, uniqueSuffix, visible } from './support';
+import { call, isoDay, money, signIn, uniqueSuffix, visible } from './support';
 
 // Each test waits on the service worker and on sync; a busy machine needs room.
 test.describe.configure({ timeout: 90_000 });
@@ -140,4 +140,75 @@ test('a payment recorded offline waits on the device and is recorded once when t
   await expect
     .poll(async () => money(await page.getByTestId('kpi-collected').innerText()), { timeout: 15_000 })
     .toBeCloseTo(collected + 100, 2);
+});
+
+test('payments queued offline for invoices paid in full or voided meanwhile are shown as not recorded, saying what happened', async ({ page, context }, testInfo) => {
+  await signIn(page);
+  const customer = await call(page, 'save_customer', {
+    id: null,
+    form: { name: `Late Payer ${uniqueSuffix(testInfo)}`, email: '', billing_address: '', tax_id: '',
+      currency: 'GBP', payment_terms_days: '14', notes: '' },
+  });
+  const paidElsewhere = await draftIssued(page, customer, '120.00');
+  const voided = await draftIssued(page, customer, '90.00');
+  const numberOf = async (id: number) => (await call(page, 'get_invoice', { id })).summary.number as string;
+  const [paidNumber, voidedNumber] = [await numberOf(paidElsewhere), await numberOf(voided)];
+  await visible(page.getByRole('link', { name: 'Dashboard' })).click();
+  const collected = money(await page.getByTestId('kpi-collected').innerText());
+
+  // Both forms are seen online once, so the device can open them again offline.
+  await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
+  for (const invoice of [voided, paidElsewhere]) {
+    await page.goto(`/payments/new?invoice=${invoice}&customer=${customer}`);
+    await expect(page.locator('html')).toHaveAttribute('data-live', 'connected', { timeout: 15_000 });
+    await expect(page.getByLabel('Amount')).not.toHaveValue('');
+  }
+
+  await goOffline(context);
+  try {
+    await page.getByRole('button', { name: 'Record payment' }).click();
+    await expect(page.getByTestId('payment-queued')).toContainText('Saved on this device');
+    // The other form, from the copy this device saved.
+    await page.goto(`/payments/new?invoice=${voided}&customer=${customer}`).catch(() => page.waitForLoadState());
+    await expect(page.getByLabel('Amount')).toHaveValue('90.00', { timeout: 15_000 });
+    await page.getByRole('button', { name: 'Record payment' }).click();
+    const outbox = page.getByTestId('outbox');
+    await expect(outbox).toContainText('2 payments waiting to sync');
+    // Meanwhile, elsewhere: the 120.00 invoice is paid by another request, the 90.00 one voided.
+    await call(page, 'record_payment', {
+      form: { customer_id: customer, amount: '120.00', received_on: isoDay(0), method: 'Card', bank_account_id: null,
+        reference: 'at the counter', allocations: [[paidElsewhere, '120.00']], keep_excess_as_credit: false,
+        idempotency_key: `elsewhere-${Date.now()}`, fee: '', fee_account: null },
+    });
+    await call(page, 'void_invoice', { id: voided });
+  } finally {
+    await goOnline(context);
+  }
+
+  // Back online: neither is recorded, each says what happened, and both stay until discarded.
+  const outbox = page.getByTestId('outbox');
+  await expect(outbox).toContainText('Payments not recorded', { timeout: 30_000 });
+  await expect(outbox).toContainText(`Invoice ${paidNumber} was paid in full meanwhile, so nothing was recorded`);
+  await expect(outbox).toContainText(`Invoice ${voidedNumber} was voided meanwhile, so nothing was recorded`);
+  await expect(outbox.getByText('Not recorded', { exact: true })).toHaveCount(2);
+  await page.screenshot({ path: testInfo.outputPath('offline-conflicts.png'), fullPage: true });
+
+  // Nothing doubled: the paid invoice holds only the payment made elsewhere; the void one none.
+  const paid = await call(page, 'get_invoice', { id: paidElsewhere });
+  expect(paid.summary.status).toBe('Paid');
+  expect(paid.payments).toHaveLength(1);
+  expect(paid.paid.amount).toBe('120.00');
+  const gone = await call(page, 'get_invoice', { id: voided });
+  expect(gone.summary.status).toBe('Void');
+  expect(gone.payments).toHaveLength(0);
+
+  // Nothing is dropped until the person says so, and the dashboard counts the one payment.
+  await outbox.getByRole('button', { name: 'Discard' }).first().click();
+  await expect(outbox.getByText('Not recorded', { exact: true })).toHaveCount(1);
+  await outbox.getByRole('button', { name: 'Discard' }).click();
+  await expect(outbox).toHaveCount(0);
+  await visible(page.getByRole('link', { name: 'Dashboard' })).click();
+  await expect
+    .poll(async () => money(await page.getByTestId('kpi-collected').innerText()), { timeout: 15_000 })
+    .toBeCloseTo(collected + 120, 2);
 });

@@ -78,3 +78,81 @@ export async function chooseRate(page: Page, n: number, percent: string) {
   const value = await option.getAttribute('value');
   await select.selectOption(value ?? '');
 }
+
+/**
+ * Every page of the signed-in app whose address holds no id, for the specs that visit them
+ * all (security, accessibility, screenshots). A new page goes here.
+ */
+export const PAGES = ['/', '/customers', '/customers/new', '/invoices', '/invoices/new',
+  '/payments', '/payments/new', '/bank', '/expenses', '/expenses/new', '/books',
+  '/books/profit-loss', '/books/balance-sheet', '/books/ledger', '/books/journal',
+  '/books/cash-flow', '/books/cash-flow/movements', '/books/accounts', '/books/aging',
+  '/books/tax', '/books/tax/documents?side=output&rate=20', '/recurring', '/recurring/new',
+  '/credit-notes', '/quotes', '/quotes/new', '/items', '/audit', '/account', '/people',
+  '/settings', '/settings/numbering', '/settings/bank-accounts', '/settings/tax-rates',
+  '/settings/api-tokens', '/customers?archived=1'];
+
+/**
+ * The pages with an id in their address, one of each kind: a customer, a draft invoice and
+ * an issued one paid in part, a payment and a quote are made for them; the other kinds
+ * (expenses, vendors, credit notes, recurring invoices, journal entries) are taken from
+ * their lists when the database holds any.
+ */
+export async function detailPages(page: Page, info: TestInfo): Promise<string[]> {
+  const customer = await call(page, 'save_customer', {
+    id: null,
+    form: { name: `Page Tour ${uniqueSuffix(info)}`, email: 'tour@example.com', billing_address: '1 Quay Street',
+      tax_id: '', currency: 'GBP', payment_terms_days: '14', notes: '' },
+  });
+  const form = (id: number | null) => ({
+    id, customer_id: customer, issue_date: isoDay(0), due_date: isoDay(14), currency: 'GBP', notes: '',
+    lines: [{ description: 'Harbour survey', quantity: '2', unit_price: '125.00', discount_percent: '0',
+      tax_rate: '0', revenue_account: '4000' }],
+  });
+  const draft = await call(page, 'save_draft', { form: form(null) });
+  const issued = await call(page, 'save_draft', { form: form(null) });
+  await call(page, 'issue_invoice', { id: issued });
+  const receipt = await call(page, 'record_payment', {
+    form: { customer_id: customer, amount: '100.00', received_on: isoDay(0), method: 'BankTransfer',
+      bank_account_id: null, reference: 'tour', allocations: [[issued, '100.00']], keep_excess_as_credit: false,
+      idempotency_key: `tour-${Date.now()}-${Math.random()}`, fee: '', fee_account: null },
+  });
+  const quote = await call(page, 'save_quote', { form: form(null) });
+  const pages = [`/customers/${customer}`, `/customers/${customer}/statement`, `/invoices/${issued}`,
+    `/invoices/${draft}/edit`, `/invoices/${issued}/print`, `/quotes/${quote}`, `/quotes/${quote}/edit`,
+    `/quotes/${quote}/print`, '/books/accounts/1100'];
+  if (receipt && typeof receipt.payment_id === 'number') pages.push(`/payments/${receipt.payment_id}`);
+  const lists: [string, RegExp][] = [
+    ['/payments', /^\/payments\/\d+$/],
+    ['/expenses', /^\/(expenses|vendors)\/\d+$/],
+    ['/credit-notes', /^\/credit-notes\/\d+$/],
+    ['/recurring', /^\/recurring\/\d+$/],
+    ['/books/journal', /^\/books\/journal\/\d+$/],
+  ];
+  for (const [list, detail] of lists) {
+    await page.goto(list);
+    await expect(page.locator('html[data-live=connected]')).toBeAttached({ timeout: 15_000 });
+    const hrefs = await page.locator('main a[href]').evaluateAll((links) =>
+      links.map((a) => a.getAttribute('href') ?? ''));
+    const kinds = new Set<string>();
+    for (const href of hrefs) {
+      const kind = href.split('/')[1];
+      if (detail.test(href) && !kinds.has(kind) && !pages.includes(href)) {
+        kinds.add(kind);
+        pages.push(href);
+      }
+    }
+  }
+  return pages;
+}
+
+/** Opens one of the pages above and waits until it is live (a print view has no live stream). */
+export async function openPage(page: Page, path: string) {
+  const response = await page.goto(path);
+  if (/\/print$/.test(path)) {
+    await expect(page.locator('.sheet')).toBeVisible({ timeout: 15_000 });
+  } else {
+    await expect(page.locator('html[data-live=connected]')).toBeAttached({ timeout: 15_000 });
+  }
+  return response;
+}

@@ -23,22 +23,31 @@
  * {type: "fresh"}. A page that starts later asks with {type: "status"} and is
  * answered the same way, so its banner can say how old what it shows is.
  *
- * Versioning: /pkg/ files keep their names between builds, so they are fetched
- * network first (the server answers a revalidation with 304 from its ETag, so
- * this costs a round trip, not a download): an online page never mixes an old
- * wasm with a new server. The cache still changes with the build: Register the worker as `/sw.js?v=<build id>`:
- * a new URL makes the browser install the new worker, whose cache is named
- * after that build id (and the old cache is deleted on activate). Without
- * `v` the cache is plain CACHE_BASE; bump it by hand when the shell changes.
+ * Versioning: the server serves this file with its build id in place of the
+ * placeholder below (the build id names the site files the binary carries, or
+ * SETTLE_BUILD_ID), so every new build is a new worker script and gets its own
+ * shell cache; older caches are deleted when it activates. /pkg/ files keep
+ * their names between builds and are fetched network first (a revalidation is
+ * a 304 from the ETag). The first worker of a device takes control at once; a
+ * later one waits until the page asks it to ("skip-waiting"), which the page
+ * does when the person chooses to reload (or at once, when that page already
+ * runs the new build), so no page runs old wasm under a new worker unasked.
+ * Served by anything else than Settle, the build is taken from `?v=`.
  *
  * Messages from the page: {type: "clear"} deletes the caches (call it on log
  * out: the cached "/" may hold a signed-in page); {type: "skip-waiting"}
- * activates a waiting worker at once.
+ * activates a waiting worker at once; {type: "build"} is answered with
+ * {type: "build", build} so a page can tell which build a waiting
+ * worker brings.
  */
 
 const CACHE_BASE = 'settle-shell-v1';
 const CACHE_PREFIX = 'settle-shell-';
-const BUILD = new URL(self.location.href).searchParams.get('v');
+// Replaced by the server with its build id.
+const SERVED_BUILD = '__SETTLE_BUILD__';
+const BUILD = SERVED_BUILD.startsWith('__SETTLE')
+  ? new URL(self.location.href).searchParams.get('v')
+  : SERVED_BUILD;
 const CACHE = BUILD ? `${CACHE_BASE}-${BUILD.replace(/[^A-Za-z0-9._-]/g, '')}` : CACHE_BASE;
 // Pages and read answers: dropped with the shell when a new build arrives (their format
 // belongs to the build that made them) and on sign-out.
@@ -76,7 +85,8 @@ self.addEventListener('install', (event) => {
           }),
         ),
       );
-      await self.skipWaiting();
+      // The first worker on this device has no page to disturb; a new build waits for the page.
+      if (!self.registration.active) await self.skipWaiting();
     })(),
   );
 });
@@ -108,6 +118,8 @@ self.addEventListener('message', (event) => {
     );
   } else if (type === 'skip-waiting') {
     self.skipWaiting();
+  } else if (type === 'build' && event.source) {
+    event.source.postMessage({ type: 'build', build: BUILD });
   } else if (type === 'status' && event.source) {
     const source = event.source;
     event.waitUntil(

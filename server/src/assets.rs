@@ -11,10 +11,93 @@ use rust_embed::RustEmbed;
 #[allow_missing = true]
 struct Site;
 
+/// The files whose bytes make up what a browser runs: a change to any of them is a new build
+/// for the service worker (a new app-shell cache, and open pages told to reload).
+const BUILD_FILES: [&str; 5] = [
+    "pkg/settle.wasm",
+    "pkg/settle.js",
+    "pkg/settle.css",
+    "sw.js",
+    "manifest.webmanifest",
+];
+
+/// In the service worker's source, replaced by the build id when it is served.
+const BUILD_PLACEHOLDER: &str = "__SETTLE_BUILD__";
+
+/// The id of the build this binary serves: `SETTLE_BUILD_ID` when set (letters, digits, `.`,
+/// `_` and `-`, at most 64; for tests and for forcing every browser to refresh its copy),
+/// otherwise made from the hashes of the site files above, so two binaries carrying the same
+/// web app share an id and any change to what the browser runs gives a new one. Worked out
+/// once per process.
+pub fn build_id() -> &'static str {
+    static ID: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    ID.get_or_init(|| {
+        std::env::var("SETTLE_BUILD_ID")
+            .ok()
+            .and_then(|id| clean_build_id(&id))
+            .unwrap_or_else(site_build_id)
+    })
+}
+
+fn clean_build_id(id: &str) -> Option<String> {
+    let id = id.trim();
+    let ok = !id.is_empty()
+        && id.len() <= 64
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+    ok.then(|| id.to_string())
+}
+
+fn site_build_id() -> String {
+    let mut id = String::new();
+    for path in BUILD_FILES {
+        match Site::get(path) {
+            Some(file) => id.push_str(&hex_prefix(&file.metadata.sha256_hash()[..4])),
+            None => id.push_str("00000000"),
+        }
+    }
+    id
+}
+
+/// The service worker's source with this build's id in it: a new build changes the script's
+/// bytes, which is how a browser holding an older worker learns of it (`registration.update`).
+fn service_worker(headers: &HeaderMap) -> Option<Response> {
+    let file = Site::get("sw.js")?;
+    let id = build_id();
+    let etag = format!("\"sw-{id}\"");
+    if headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        == Some(etag.as_str())
+    {
+        return Some((StatusCode::NOT_MODIFIED, [("x-settle-build", id)]).into_response());
+    }
+    let source = String::from_utf8_lossy(&file.data).replace(BUILD_PLACEHOLDER, id);
+    let mut response = Response::new(Body::from(source));
+    let h = response.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/javascript; charset=utf-8"),
+    );
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    if let Ok(value) = HeaderValue::from_str(&etag) {
+        h.insert(header::ETAG, value);
+    }
+    // Open pages compare it with their own build to learn that a new one is deployed.
+    if let Ok(value) = HeaderValue::from_str(id) {
+        h.insert("x-settle-build", value);
+    }
+    Some(response)
+}
+
 /// A site file, preferring a precompressed `.br` or `.gz` sibling the browser accepts;
 /// `None` when there is no such file.
 pub fn asset_response(uri: &Uri, headers: &HeaderMap) -> Option<Response> {
     let path = uri.path().trim_start_matches('/');
+    if path == "sw.js" {
+        return service_worker(headers);
+    }
     let file = Site::get(path).filter(|_| !path.is_empty())?;
     let etag = format!("\"{}\"", hex_prefix(&file.metadata.sha256_hash()));
     if headers
@@ -57,4 +140,18 @@ pub fn asset_response(uri: &Uri, headers: &HeaderMap) -> Option<Response> {
 
 fn hex_prefix(hash: &[u8]) -> String {
     hash.iter().take(12).map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::clean_build_id;
+
+    #[test]
+    fn an_overriding_build_id_must_be_a_plain_word() {
+        assert_eq!(clean_build_id(" e2e-2.1_b "), Some("e2e-2.1_b".into()));
+        assert_eq!(clean_build_id(""), None);
+        assert_eq!(clean_build_id("a'b"), None);
+        assert_eq!(clean_build_id("</script>"), None);
+        assert_eq!(clean_build_id(&"x".repeat(65)), None);
+    }
 }

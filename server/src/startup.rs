@@ -25,6 +25,7 @@ pub fn leptos_options(addr: SocketAddr) -> LeptosOptions {
 
 /// The whole app as a router, for the binary and for tests.
 pub fn router(state: AppState, options: LeptosOptions) -> Router {
+    app::ui::set_build_id(crate::assets::build_id());
     let routes = generate_route_list(app::App);
     let context_state = state.clone();
     let leptos = Router::new()

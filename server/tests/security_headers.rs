@@ -89,3 +89,47 @@ async fn responses_that_are_not_pages_still_refuse_framing_and_sniffing() {
     );
     assert_eq!(header("referrer-policy").as_deref(), Some("same-origin"));
 }
+
+/// The service worker is served with the build's id inside it (so a new build is a new
+/// worker script), the same id every page names, and is revalidated on each check.
+#[tokio::test]
+async fn the_service_worker_and_every_page_name_the_same_build() {
+    let app = TestApp::signed_in().await;
+    let url = format!("http://{}/sw.js", app.addr);
+    let response = app.client.get(&url).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    let headers = response.headers().clone();
+    let build = headers["x-settle-build"].to_str().unwrap().to_string();
+    assert_eq!(build.len(), 40, "five file hashes' prefixes: {build}");
+    assert!(build.chars().all(|c| c.is_ascii_hexdigit()), "{build}");
+    assert_eq!(headers["cache-control"], "no-cache");
+    assert!(headers["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/javascript"));
+    let source = response.text().await.unwrap();
+    assert!(
+        source.contains(&format!("const SERVED_BUILD = '{build}';")),
+        "the worker carries its build"
+    );
+    assert!(!source.contains("__SETTLE_BUILD__"));
+
+    let etag = headers["etag"].to_str().unwrap().to_string();
+    let again = app
+        .client
+        .get(&url)
+        .header("if-none-match", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 304);
+    assert_eq!(again.headers()["x-settle-build"], build.as_str());
+
+    for path in ["/login", "/", "/invoices"] {
+        let (_, html) = page(&app, path).await;
+        assert!(
+            html.contains(&format!("<meta name=\"settle-build\" content=\"{build}\"")),
+            "{path} names the build"
+        );
+    }
+}

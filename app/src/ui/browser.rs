@@ -1,24 +1,6 @@
 //! The few browser facilities the pages use directly: the service worker and random
 //! request keys. On the server these do nothing (or something harmless).
 
-/// Registers `/sw.js` so the installed app opens offline. Browsers without service workers
-/// (or pages served over plain HTTP from another host) simply skip it.
-pub fn register_service_worker() {
-    #[cfg(feature = "hydrate")]
-    with_service_worker_container(|container| {
-        use wasm_bindgen::{closure::Closure, JsCast, JsValue};
-        // The cache inside the worker is named after `v`, so a new release gets a fresh one.
-        let url = JsValue::from_str(concat!("/sw.js?v=", env!("CARGO_PKG_VERSION")));
-        let promise = call_method(container, "register", &url)?;
-        let promise: js_sys::Promise = promise.dyn_into().ok()?;
-        // A refused registration (private window, blocked by policy) is not worth a console error.
-        let ignore_failure = Closure::<dyn FnMut(JsValue)>::new(|_: JsValue| {});
-        let _ = promise.catch(&ignore_failure);
-        ignore_failure.forget();
-        Some(())
-    });
-}
-
 /// The page's origin (`https://books.example.com`), for links to pass on; empty on the server.
 pub fn origin() -> String {
     #[cfg(feature = "hydrate")]
@@ -98,7 +80,9 @@ pub fn post_to_service_worker(kind: &str) {
 }
 
 #[cfg(feature = "hydrate")]
-fn with_service_worker_container(work: impl FnOnce(&wasm_bindgen::JsValue) -> Option<()>) {
+pub(super) fn with_service_worker_container(
+    work: impl FnOnce(&wasm_bindgen::JsValue) -> Option<()>,
+) {
     let Some(window) = web_sys::window() else {
         return;
     };
@@ -114,7 +98,7 @@ fn with_service_worker_container(work: impl FnOnce(&wasm_bindgen::JsValue) -> Op
 }
 
 #[cfg(feature = "hydrate")]
-fn call_method(
+pub(super) fn call_method(
     target: &wasm_bindgen::JsValue,
     name: &str,
     argument: &wasm_bindgen::JsValue,

@@ -46,6 +46,11 @@ pub fn LiveUpdates() -> impl IntoView {
             let _ = source.add_event_listener_with_callback("open", callback);
             source.set_onmessage(Some(callback));
             mark_connection(&source);
+            // The stream reopening may mean a new server: perhaps a new build.
+            let on_open = Closure::<dyn FnMut()>::new(super::update::check_for_update);
+            let _ =
+                source.add_event_listener_with_callback("open", on_open.as_ref().unchecked_ref());
+            on_open.forget();
             stream.set_value(Some((source, on_message)));
         });
         /// `<html data-live="connected">` while the stream is open, for people's

@@ -26,14 +26,30 @@ mod quotes;
 mod recurring;
 mod settings;
 mod team;
+mod update;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::path;
 
+/// The build the server serves (see the server's `assets::build_id`), set once at start-up.
+#[cfg(feature = "ssr")]
+static BUILD_ID: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+/// Names the build this server serves, for the page to compare with the service worker's
+/// and the server's later ones. The first call wins.
+#[cfg(feature = "ssr")]
+pub fn set_build_id(id: &str) {
+    let _ = BUILD_ID.set(id.to_string());
+}
+
 /// The HTML document the server renders around the app.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    let build = BUILD_ID.get().cloned().unwrap_or_default();
+    #[cfg(not(feature = "ssr"))]
+    let build = String::new();
     #[cfg(feature = "ssr")]
     send_content_security_policy();
     view! {
@@ -44,6 +60,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover" />
                 <meta name="theme-color" content="#1f4b3f" />
                 <meta name="color-scheme" content="light dark" />
+                <meta name="settle-build" content=build />
                 <link rel="manifest" href="/manifest.webmanifest" />
                 <link rel="icon" type="image/svg+xml" href="/favicon.svg" />
                 <link rel="apple-touch-icon" href="/icons/icon-192.png" />
@@ -89,7 +106,6 @@ fn send_content_security_policy() {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     live::provide_live_version();
-    Effect::new(|_| browser::register_service_worker());
     view! {
         <Stylesheet id="leptos" href="/pkg/settle.css" />
         <Title formatter=|page: String| if page.is_empty() {
@@ -97,6 +113,7 @@ pub fn App() -> impl IntoView {
         } else {
             format!("{} · Settle", crate::ui::fields::rcdata_text(&page))
         } />
+        <update::UpdateBanner />
         <Router>
             <Routes fallback=|| view! { <components::NotFound what="This page" /> }>
                 <Route path=path!("/login") view=auth::LoginPage />

@@ -50,7 +50,7 @@ pub fn use_outbox() -> Option<Outbox> {
 impl Outbox {
     /// Keeps a payment that could not be sent. The same key twice is kept once.
     pub fn enqueue(self, form: PaymentForm, label: String) {
-        self.items.update(|items| {
+        self.change(|items| {
             if !items
                 .iter()
                 .any(|q| q.form.idempotency_key == form.idempotency_key)
@@ -62,12 +62,18 @@ impl Outbox {
                 });
             }
         });
-        self.save();
     }
 
     fn discard(self, key: &str) {
-        self.items
-            .update(|items| items.retain(|q| q.form.idempotency_key != key));
+        self.change(|items| items.retain(|q| q.form.idempotency_key != key));
+    }
+
+    /// Changes the queue as this device holds it now: another tab may have added to it since
+    /// this page last read it, and its additions must not be written over.
+    fn change(self, work: impl FnOnce(&mut Vec<Queued>)) {
+        #[cfg(feature = "hydrate")]
+        self.load();
+        self.items.update(work);
         self.save();
     }
 
@@ -116,12 +122,12 @@ impl Outbox {
                 }
                 Err(AppError::Transport(_)) => break,
                 Err(refused) => {
-                    self.items.update(|items| {
+                    let why = explain(&queued.form, &refused).await;
+                    self.change(|items| {
                         if let Some(q) = items.iter_mut().find(|q| q.form.idempotency_key == key) {
-                            q.refused = Some(refused.to_string());
+                            q.refused = Some(why);
                         }
                     });
-                    self.save();
                 }
             }
         }
@@ -130,6 +136,52 @@ impl Outbox {
             live.update(|v| *v += 1);
         }
         self.syncing.set(false);
+    }
+}
+
+/// What became of an invoice the payment was for, when that is why it was refused: the
+/// person reads "invoice INV-2026-0007 was voided meanwhile", not only the server's rule.
+#[cfg(any(feature = "hydrate", test))]
+fn what_happened(number: &str, status: crate::domain::InvoiceStatus) -> Option<String> {
+    use crate::domain::InvoiceStatus;
+    let happened = match status {
+        InvoiceStatus::Void => "was voided meanwhile",
+        InvoiceStatus::Paid => "was paid in full meanwhile",
+        InvoiceStatus::Credited => "was settled by a credit note meanwhile",
+        InvoiceStatus::WrittenOff => "was written off meanwhile",
+        _ => return None,
+    };
+    Some(format!("invoice {number} {happened}"))
+}
+
+/// The reason shown for a refused payment: what happened to the invoices it was for, if
+/// anything did, then the server's own words.
+#[cfg(feature = "hydrate")]
+async fn explain(form: &PaymentForm, refused: &crate::api::AppError) -> String {
+    let mut happened = Vec::new();
+    for (invoice, _) in &form.allocations {
+        if let Ok(detail) = crate::api::invoices::get_invoice(*invoice).await {
+            let number = detail
+                .summary
+                .number
+                .clone()
+                .unwrap_or_else(|| format!("#{}", invoice.0));
+            happened.extend(what_happened(&number, detail.summary.status));
+        }
+    }
+    refusal_text(&happened, &refused.to_string())
+}
+
+#[cfg(any(feature = "hydrate", test))]
+fn refusal_text(happened: &[String], server: &str) -> String {
+    if happened.is_empty() {
+        format!("The server refused it: {server}")
+    } else {
+        let mut text = happened.join("; ");
+        if let Some(first) = text.get(..1) {
+            text = first.to_uppercase() + &text[1..];
+        }
+        format!("{text}, so nothing was recorded (the server said: {server})")
     }
 }
 
@@ -208,7 +260,7 @@ fn QueuedRow(queued: Queued, outbox: Outbox) -> impl IntoView {
             {refused.map(|why| {
                 let key = key.clone();
                 view! {
-                    <p class="outbox-reason">{format!("The server refused it: {why}")}</p>
+                    <p class="outbox-reason">{why}</p>
                     <button type="button" class="button secondary small"
                         on:click=move |_| outbox.discard(&key)>
                         "Discard"
@@ -236,6 +288,18 @@ fn start_syncing(outbox: Outbox, live: RwSignal<u64>) {
     let Some(window) = web_sys::window() else {
         return;
     };
+    // Another tab queued, sent or discarded a payment: show the queue as it is now.
+    let on_storage =
+        Closure::<dyn FnMut(wasm_bindgen::JsValue)>::new(move |event: wasm_bindgen::JsValue| {
+            let key = js_sys::Reflect::get(&event, &"key".into())
+                .ok()
+                .and_then(|k| k.as_string());
+            if key.as_deref() == Some(STORAGE_KEY) {
+                outbox.load();
+            }
+        });
+    let _ = window.add_event_listener_with_callback("storage", on_storage.as_ref().unchecked_ref());
+    on_storage.forget();
     let on_online = Closure::<dyn FnMut()>::new(kick);
     let _ = window.add_event_listener_with_callback("online", on_online.as_ref().unchecked_ref());
     let _ = window.set_interval_with_callback_and_timeout_and_arguments_0(
@@ -244,4 +308,31 @@ fn start_syncing(outbox: Outbox, live: RwSignal<u64>) {
     );
     // Both live as long as the page does.
     on_online.forget();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{refusal_text, what_happened};
+    use crate::domain::InvoiceStatus;
+
+    #[test]
+    fn a_refusal_says_what_became_of_the_invoice() {
+        assert_eq!(
+            what_happened("INV-2026-0007", InvoiceStatus::Void).as_deref(),
+            Some("invoice INV-2026-0007 was voided meanwhile")
+        );
+        assert_eq!(
+            what_happened("INV-2026-0008", InvoiceStatus::Paid).as_deref(),
+            Some("invoice INV-2026-0008 was paid in full meanwhile")
+        );
+        assert_eq!(what_happened("INV-1", InvoiceStatus::PartiallyPaid), None);
+        assert_eq!(
+            refusal_text(&["invoice INV-1 was voided meanwhile".into()], "not open"),
+            "Invoice INV-1 was voided meanwhile, so nothing was recorded (the server said: not open)"
+        );
+        assert_eq!(
+            refusal_text(&[], "only 0.00 is open"),
+            "The server refused it: only 0.00 is open"
+        );
+    }
 }

@@ -53,6 +53,8 @@ pub fn PrintInvoicePage() -> impl IntoView {
         },
     );
     view! {
+        // Until the invoice arrives (then its number names the page).
+        <Title text="Print invoice" />
         <div class="print-page">
             <Suspense fallback=Loading>
                 {move || Suspend::new(async move {

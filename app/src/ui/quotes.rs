@@ -71,7 +71,7 @@ fn QuoteTable(list: Vec<QuoteSummary>) -> impl IntoView {
                             <td class="primary-cell">
                                 <A href=format!("/quotes/{}", q.id)>{q.number.clone().unwrap_or_else(|| "Draft".into())}</A>
                             </td>
-                            <td data-label="Customer">{q.customer_name.clone()}</td>
+                            <td data-label="Customer" class="wide-cell">{q.customer_name.clone()}</td>
                             <td data-label="Valid until">{q.valid_until.to_string()}</td>
                             <td data-label="Status">{status_badge(q.status)}</td>
                             <td data-label="Total" class="num"><Amount value=q.total /></td>
@@ -260,23 +260,38 @@ pub fn PrintQuotePage() -> impl IntoView {
         || (),
         move |_| async move { get_quote(id.ok_or(AppError::NotFound("The quote".into()))?).await },
     );
+    let print = move |_| {
+        #[cfg(feature = "hydrate")]
+        if let Some(window) = web_sys::window() {
+            let _ = window.print();
+        }
+    };
     view! {
         <Title text="Print quote" />
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                match quote.await {
-                    Ok(detail) => view! {
-                        <main class="sheet">
-                            <h1>{detail.summary.number.clone().map_or_else(|| "Draft quote".to_string(), |n| format!("Quote {n}"))}</h1>
-                            <p>{format!("For {} · valid until {}", detail.summary.customer_name, detail.summary.valid_until)}</p>
-                            <LinesTable lines=detail.lines.clone() currency=detail.currency pricing=detail.pricing />
-                            <dl class="totals"><Figures totals=detail.totals.clone() /></dl>
-                            {(!detail.notes.is_empty()).then(|| view! { <p>{detail.notes.clone()}</p> })}
-                        </main>
-                    }.into_any(),
-                    Err(e) => load_error(e),
-                }
-            })}
-        </Suspense>
+        <div class="print-page">
+            <Suspense fallback=Loading>
+                {move || Suspend::new(async move {
+                    match quote.await {
+                        Ok(detail) => view! {
+                            <nav class="print-toolbar no-print" aria-label="Document">
+                                <a class="button ghost small" href=format!("/quotes/{}", detail.summary.id)>"Back to the quote"</a>
+                                <button type="button" class="button primary small" on:click=print>"Print"</button>
+                            </nav>
+                            <main class="sheet">
+                                <h1>{detail.summary.number.clone().map_or_else(|| "Draft quote".to_string(), |n| format!("Quote {n}"))}</h1>
+                                <p>{format!("For {} · valid until {}", detail.summary.customer_name, detail.summary.valid_until)}</p>
+                                // A card per line on a phone's screen, a table on paper.
+                                <div class="table-card">
+                                    <LinesTable lines=detail.lines.clone() currency=detail.currency pricing=detail.pricing />
+                                </div>
+                                <dl class="totals"><Figures totals=detail.totals.clone() /></dl>
+                                {(!detail.notes.is_empty()).then(|| view! { <p>{detail.notes.clone()}</p> })}
+                            </main>
+                        }.into_any(),
+                        Err(e) => load_error(e),
+                    }
+                })}
+            </Suspense>
+        </div>
     }
 }

@@ -163,7 +163,7 @@ fn TeamTables(team: Team) -> impl IntoView {
                             let withdraw = Action::new(|e: &String| revoke_invitation(e.clone()));
                             view! {
                                 <tr>
-                                    <td data-label="Email">{i.email}</td>
+                                    <td data-label="Email" class="wide-cell">{i.email}</td>
                                     <td data-label="Role">{i.role}</td>
                                     <td data-label="Until">{i.expires_on}</td>
                                     <td class="actions">
@@ -203,7 +203,7 @@ fn MemberRow(m: TeamMember) -> impl IntoView {
     });
     view! {
         <tr class:muted=disabled>
-            <td data-label="Email">{m.email}{disabled.then(|| view! { <span class="badge">"disabled"</span> })}</td>
+            <td data-label="Email" class="wide-cell">{m.email}{disabled.then(|| view! { <span class="badge">"disabled"</span> })}</td>
             <td data-label="Role">{m.role}</td>
             <td data-label="Since">{m.since}</td>
             <td class="actions">

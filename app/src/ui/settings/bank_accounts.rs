@@ -58,7 +58,7 @@ fn BankAccountList(list: Vec<BankAccount>) -> impl IntoView {
                         view! {
                             <tr>
                                 <td class="primary-cell">{b.name.clone()}{b.archived.then_some(" (archived)")}</td>
-                                <td data-label="Ledger account">
+                                <td data-label="Ledger account" class="wide-cell">
                                     <A href=format!("/books/accounts/{}", b.account_code)>{b.account_code.clone()}</A>
                                 </td>
                                 <td data-label="IBAN" class="wide-cell">{b.iban.clone()}</td>

@@ -98,7 +98,7 @@ fn RateList(list: Vec<TaxRate>, fields: RateFields) -> impl IntoView {
                                 <td class="primary-cell">{r.name.clone()}{archived.then_some(" (archived)")}</td>
                                 <td data-label="Rate" class="num">{format!("{}%", r.rate.normalize())}</td>
                                 <td data-label="Category">{r.category.label()}</td>
-                                <td data-label="Exemption reason">{r.exemption_reason.clone()}</td>
+                                <td data-label="Exemption reason" class="wide-cell">{r.exemption_reason.clone()}</td>
                                 <td class="row-actions">
                                     <button type="button" class="button ghost small"
                                         aria-label=format!("Edit {label}")
