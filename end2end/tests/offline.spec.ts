@@ -6,7 +6,7 @@
 // config), so what the page shows comes from what the worker saved.
 
 import { test, expect, type BrowserContext, type Route } from '@playwright/test';
-import { call, isoDay, money, signIn, uniqueSuffix, visible } from './support';
+import { call, chooseRate, isoDay, money, signIn, uniqueSuffix, visible } from './support';
 
 // Each test waits on the service worker and on sync; a busy machine needs room.
 test.describe.configure({ timeout: 90_000 });
@@ -211,4 +211,45 @@ test('payments queued offline for invoices paid in full or voided meanwhile are 
   await expect
     .poll(async () => money(await page.getByTestId('kpi-collected').innerText()), { timeout: 15_000 })
     .toBeCloseTo(collected + 120, 2);
+});
+
+test('a draft invoice written offline waits on the device and is saved once when the connection returns', async ({ page, context }, testInfo) => {
+  await signIn(page);
+  const name = `Offline Draft Client ${uniqueSuffix(testInfo)}`;
+  const customer = await call(page, 'save_customer', {
+    id: null,
+    form: { name, email: '', billing_address: '', tax_id: '', currency: 'GBP', payment_terms_days: '14', notes: '' },
+  });
+
+  // Online, the editor is opened; then the connection goes before it is saved.
+  await page.goto(`/invoices/new?customer=${customer}`);
+  await expect(page.locator('html')).toHaveAttribute('data-live', 'connected', { timeout: 15_000 });
+  const line = (label: string) => page.getByLabel(`${label} (line 1)`, { exact: true });
+  await line('Description').fill('Kitchen refit, first stage');
+  await line('Quantity').fill('2');
+  await line('Unit price').fill('250.00');
+  await chooseRate(page, 1, '20');
+  await expect(page.getByTestId('preview-total')).toContainText('600.00');
+  await goOffline(context);
+  try {
+    await page.getByRole('button', { name: 'Save draft' }).click();
+    await expect(page.getByTestId('draft-queued')).toContainText('kept on this device');
+    const outbox = page.getByTestId('outbox');
+    await expect(outbox).toContainText('1 draft invoice waiting to sync');
+    await expect(outbox).toContainText(`Draft invoice for ${name}`);
+    // Saved again, still offline, after a change: one draft waits, the latest version.
+    await line('Quantity').fill('3');
+    await page.getByRole('button', { name: 'Save draft' }).click();
+    await expect(outbox).toContainText('1 draft invoice waiting to sync');
+    await page.screenshot({ path: testInfo.outputPath('offline-draft.png'), fullPage: true });
+  } finally {
+    await goOnline(context);
+  }
+
+  await expect(page.getByTestId('outbox-synced')).toContainText(`Draft invoice for ${name}`, { timeout: 30_000 });
+  await expect(page.getByTestId('outbox')).toHaveCount(0);
+  const listed = await call(page, 'list_invoices', { status: '', search: '', customer, page: 1 });
+  expect(listed.items).toHaveLength(1);
+  expect(listed.items[0].status).toBe('Draft');
+  expect(listed.items[0].total.amount).toBe('900.00');
 });

@@ -464,3 +464,38 @@ async fn a_customer_with_documents_is_archived_not_deleted_and_one_without_is_de
     );
     assert_eq!(problems(&app).await, Vec::<String>::new());
 }
+
+#[tokio::test]
+async fn a_new_draft_sent_again_with_its_key_is_made_once_even_when_the_sends_race() {
+    let app = TestApp::signed_in().await;
+    let customer = app.customer("Harbor Cafe").await;
+    let form = |key: &str| {
+        json!({"form": {"id": null, "customer_id": customer, "issue_date": "2026-03-02",
+            "due_date": "2026-04-01", "currency": "GBP", "notes": "",
+            "lines": [{"description": "Design work", "quantity": "1", "unit_price": "100.00",
+                       "discount_percent": "0", "tax_rate": "20", "revenue_account": "4000"}],
+            "request_key": key}})
+    };
+
+    let first = app.ok("save_draft", form("device-key-1")).await;
+    let again = app.ok("save_draft", form("device-key-1")).await;
+    let racing =
+        futures::future::join_all((0..8).map(|_| app.call("save_draft", form("device-key-2"))))
+            .await;
+    let unkeyed = [
+        app.ok("save_draft", form("")).await,
+        app.ok("save_draft", form("")).await,
+    ];
+
+    assert_eq!(first, again);
+    let ids: std::collections::BTreeSet<String> = racing
+        .into_iter()
+        .map(|r| r.expect("every racing send is answered").to_string())
+        .collect();
+    assert_eq!(ids.len(), 1, "all racing sends got the one draft: {ids:?}");
+    assert_ne!(
+        unkeyed[0], unkeyed[1],
+        "without a key each save is a new draft"
+    );
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM invoices").await, 4);
+}

@@ -115,10 +115,33 @@ pub async fn save_draft_as(
     let mut tx = crate::store::begin_write(&state.pool, &super::context::actor(user))
         .await
         .map_err(internal)?;
+    // A new draft sent again with its key (a lost answer, the offline queue) is the one the
+    // first request made.
+    let key = form.request_key.trim();
+    let keyed = form.id.is_none() && !key.is_empty();
+    if keyed {
+        if key.len() > 100 {
+            return Err(AppError::invalid(
+                "request_key",
+                "the request key is longer than 100 characters",
+            ));
+        }
+        if let Some(id) = crate::store::invoices::draft_for_key(&mut tx, key)
+            .await
+            .map_err(internal)?
+        {
+            return Ok(id);
+        }
+    }
     let draft = parse_draft(&mut tx, &form, &settings, "due date").await?;
     let id = crate::store::invoices::save_draft(&mut tx, &draft)
         .await
         .map_err(invoice_error)?;
+    if keyed {
+        crate::store::invoices::keep_draft_key(&mut tx, id, key)
+            .await
+            .map_err(internal)?;
+    }
     tx.commit().await.map_err(internal)?;
     state.publish("invoice");
     Ok(id)

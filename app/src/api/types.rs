@@ -114,6 +114,10 @@ pub struct DraftForm {
     /// The document discount as typed: a percentage or an amount.
     #[serde(default)]
     pub discount: String,
+    /// For a new draft: the key the device gave it, so that sending it again (after a lost
+    /// answer, or from the offline queue) returns the draft the first request made.
+    #[serde(default)]
+    pub request_key: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -665,3 +665,29 @@ async fn invoice_payments(
         )
         .collect())
 }
+
+/// The invoice a new draft with this request key made, if any.
+pub async fn draft_for_key(
+    conn: &mut SqliteConnection,
+    key: &str,
+) -> sqlx::Result<Option<InvoiceId>> {
+    let id: Option<i64> = sqlx::query_scalar("SELECT id FROM invoices WHERE idempotency_key = ?")
+        .bind(key)
+        .fetch_optional(conn)
+        .await?;
+    Ok(id.map(InvoiceId))
+}
+
+/// Notes the request key a new draft was made with, in the same transaction.
+pub async fn keep_draft_key(
+    conn: &mut SqliteConnection,
+    id: InvoiceId,
+    key: &str,
+) -> sqlx::Result<()> {
+    sqlx::query("UPDATE invoices SET idempotency_key = ? WHERE id = ?")
+        .bind(key)
+        .bind(id.0)
+        .execute(conn)
+        .await?;
+    Ok(())
+}

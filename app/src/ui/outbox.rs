@@ -1,11 +1,12 @@
-//! Payments recorded while offline. A payment whose request cannot reach the server is kept
-//! on the device (in local storage) with its idempotency key and shown as "waiting to sync";
-//! when the connection returns it is sent again with the same key, so the server records it
-//! exactly once even if the first request did arrive. A payment the server refuses (the
-//! invoice was paid or voided meanwhile) stays listed with the server's reason until the
-//! person discards it: nothing is dropped silently or sent twice.
+//! Payments and new draft invoices written while offline. One whose request cannot reach the
+//! server is kept on the device (in local storage) with its key (a payment's idempotency key,
+//! a draft's request key) and shown as "waiting to sync"; when the connection returns it is
+//! sent again with the same key, so the server records it exactly once even if the first
+//! request did arrive. One the server refuses (the invoice was paid or voided meanwhile, the
+//! customer archived) stays listed with the reason until the person discards it: nothing is
+//! dropped silently or sent twice.
 
-use crate::api::types::PaymentForm;
+use crate::api::types::{DraftForm, PaymentForm};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -13,11 +14,16 @@ use serde::{Deserialize, Serialize};
 #[cfg(feature = "hydrate")]
 const STORAGE_KEY: &str = "settle-outbox";
 
-/// One payment kept on the device.
+/// One payment or new draft invoice kept on the device: exactly one of `form` and `draft`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Queued {
-    pub form: PaymentForm,
-    /// "120.00 GBP from Harbor Cafe", for the list.
+    /// A payment (queues written before drafts could wait hold only these).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub form: Option<PaymentForm>,
+    /// A new draft invoice.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub draft: Option<DraftForm>,
+    /// "120.00 GBP from Harbor Cafe", "Draft invoice for Harbor Cafe", for the list.
     pub label: String,
     /// Set when the server refused it: its reason.
     pub refused: Option<String>,
@@ -47,16 +53,25 @@ pub fn use_outbox() -> Option<Outbox> {
     use_context::<Outbox>()
 }
 
+impl Queued {
+    /// The key it is sent with, which also tells it apart in the queue.
+    fn key(&self) -> &str {
+        match (&self.form, &self.draft) {
+            (Some(form), _) => &form.idempotency_key,
+            (None, Some(draft)) => &draft.request_key,
+            (None, None) => "",
+        }
+    }
+}
+
 impl Outbox {
     /// Keeps a payment that could not be sent. The same key twice is kept once.
     pub fn enqueue(self, form: PaymentForm, label: String) {
         self.change(|items| {
-            if !items
-                .iter()
-                .any(|q| q.form.idempotency_key == form.idempotency_key)
-            {
+            if !items.iter().any(|q| q.key() == form.idempotency_key) {
                 items.push(Queued {
-                    form,
+                    form: Some(form),
+                    draft: None,
                     label,
                     refused: None,
                 });
@@ -64,8 +79,22 @@ impl Outbox {
         });
     }
 
+    /// Keeps a new draft invoice that could not be sent; saving it again offline keeps the
+    /// latest version under the same key.
+    pub fn enqueue_draft(self, draft: DraftForm, label: String) {
+        self.change(|items| {
+            items.retain(|q| q.key() != draft.request_key);
+            items.push(Queued {
+                form: None,
+                draft: Some(draft),
+                label,
+                refused: None,
+            });
+        });
+    }
+
     fn discard(self, key: &str) {
-        self.change(|items| items.retain(|q| q.form.idempotency_key != key));
+        self.change(|items| items.retain(|q| q.key() != key));
     }
 
     /// Changes the queue as this device holds it now: another tab may have added to it since
@@ -114,17 +143,29 @@ impl Outbox {
             .collect();
         let mut recorded = Vec::new();
         for queued in waiting {
-            let key = queued.form.idempotency_key.clone();
-            match crate::api::payments::record_payment(queued.form.clone()).await {
-                Ok(_) => {
+            let key = queued.key().to_string();
+            let sent = match (&queued.form, &queued.draft) {
+                (Some(form), _) => crate::api::payments::record_payment(form.clone())
+                    .await
+                    .map(|_| ()),
+                (None, Some(draft)) => crate::api::invoices::save_draft(draft.clone())
+                    .await
+                    .map(|_| ()),
+                (None, None) => Ok(()),
+            };
+            match sent {
+                Ok(()) => {
                     self.discard(&key);
                     recorded.push(queued.label);
                 }
                 Err(AppError::Transport(_)) => break,
                 Err(refused) => {
-                    let why = explain(&queued.form, &refused).await;
+                    let why = match &queued.form {
+                        Some(form) => explain(form, &refused).await,
+                        None => refusal_text(&[], &refused.to_string()),
+                    };
                     self.change(|items| {
-                        if let Some(q) = items.iter_mut().find(|q| q.form.idempotency_key == key) {
+                        if let Some(q) = items.iter_mut().find(|q| q.key() == key) {
                             q.refused = Some(why);
                         }
                     });
@@ -206,12 +247,8 @@ pub fn OutboxPanel(outbox: Outbox) -> impl IntoView {
         {move || {
             let items = outbox.items.get();
             (!items.is_empty()).then(|| {
+                let heading = heading(&items);
                 let waiting = items.iter().filter(|q| q.refused.is_none()).count();
-                let heading = match waiting {
-                    0 => String::from("Payments not recorded"),
-                    1 => String::from("1 payment waiting to sync"),
-                    n => format!("{n} payments waiting to sync"),
-                };
                 let heading = if outbox.syncing.get() && waiting > 0 {
                     format!("{heading} (sending…)")
                 } else {
@@ -241,9 +278,37 @@ pub fn OutboxPanel(outbox: Outbox) -> impl IntoView {
     }
 }
 
+/// "1 payment waiting to sync", "2 payments and 1 draft invoice waiting to sync", or, when
+/// nothing waits, what was not recorded.
+fn heading(items: &[Queued]) -> String {
+    let count = |drafts: bool| {
+        items
+            .iter()
+            .filter(|q| q.refused.is_none() && q.draft.is_some() == drafts)
+            .count()
+    };
+    let (payments, drafts) = (count(false), count(true));
+    let mut parts = Vec::new();
+    match payments {
+        0 => {}
+        1 => parts.push("1 payment".to_string()),
+        n => parts.push(format!("{n} payments")),
+    }
+    match drafts {
+        0 => {}
+        1 => parts.push("1 draft invoice".to_string()),
+        n => parts.push(format!("{n} draft invoices")),
+    }
+    if parts.is_empty() {
+        "Not recorded".to_string()
+    } else {
+        format!("{} waiting to sync", parts.join(" and "))
+    }
+}
+
 #[component]
 fn QueuedRow(queued: Queued, outbox: Outbox) -> impl IntoView {
-    let key = queued.form.idempotency_key.clone();
+    let key = queued.key().to_string();
     let state = match &queued.refused {
         None => {
             view! { <span class="badge badge-partially-paid">"Waiting to sync"</span> }.into_any()
@@ -312,8 +377,38 @@ fn start_syncing(outbox: Outbox, live: RwSignal<u64>) {
 
 #[cfg(test)]
 mod tests {
-    use super::{refusal_text, what_happened};
+    use super::{heading, refusal_text, what_happened, Queued};
     use crate::domain::InvoiceStatus;
+
+    #[test]
+    fn the_heading_counts_what_waits_by_kind() {
+        let payment = |refused: Option<&str>| Queued {
+            form: Some(Default::default()),
+            draft: None,
+            label: String::new(),
+            refused: refused.map(str::to_string),
+        };
+        let draft = Queued {
+            form: None,
+            draft: Some(Default::default()),
+            label: String::new(),
+            refused: None,
+        };
+        assert_eq!(heading(&[payment(None)]), "1 payment waiting to sync");
+        assert_eq!(
+            heading(&[payment(None), payment(None), draft.clone()]),
+            "2 payments and 1 draft invoice waiting to sync"
+        );
+        assert_eq!(heading(&[payment(Some("no"))]), "Not recorded");
+    }
+
+    #[test]
+    fn a_stored_queue_from_before_drafts_still_reads() {
+        let old = r#"[{"form":{"customer_id":1,"amount":"10.00","received_on":"2026-03-02","method":"BankTransfer","reference":"","allocations":[],"keep_excess_as_credit":false,"idempotency_key":"k1"},"label":"10.00 GBP","refused":null}]"#;
+        let items: Vec<Queued> = serde_json::from_str(old).unwrap();
+        assert_eq!(items[0].key(), "k1");
+        assert!(items[0].draft.is_none());
+    }
 
     #[test]
     fn a_refusal_says_what_became_of_the_invoice() {

@@ -247,6 +247,8 @@ pub async fn create_invoice(
         prices_include_tax: input.prices_include_tax,
         discount_kind: input.discount_kind,
         discount: input.discount,
+        // The API's Idempotency-Key already makes a retry return the first answer.
+        request_key: String::new(),
         lines: input
             .lines
             .into_iter()

@@ -229,7 +229,18 @@ pub fn DraftEditor(
     });
     let errors = RwSignal::new(None::<AppError>);
     let then_issue = RwSignal::new(false);
+    // A new invoice draft's key: sent again (a lost answer, the offline queue) it makes no
+    // second draft.
+    let request = StoredValue::new(if kind == EditorKind::Invoice && initial.id.is_none() {
+        crate::ui::browser::request_key()
+    } else {
+        String::new()
+    });
+    let outbox = crate::ui::outbox::use_outbox();
+    let queued = RwSignal::new(None::<String>);
+    let sent = StoredValue::new(None::<DraftForm>);
     let save = Action::new(move |(form, issue): &(DraftForm, bool)| {
+        sent.set_value(Some(form.clone()));
         save_document(kind, form.clone(), *issue)
     });
     let navigate = use_navigate();
@@ -239,6 +250,24 @@ pub fn DraftEditor(
     };
     Effect::new(move |_| match save.value().get() {
         Some(Ok(id)) => navigate(&format!("{base}/{id}"), Default::default()),
+        // Offline: a new invoice draft waits on the device and is sent when the connection
+        // returns (issuing waits for the person, once it is saved).
+        Some(Err((None, AppError::Transport(_))))
+            if outbox.is_some() && !request.with_value(String::is_empty) =>
+        {
+            if let (Some(outbox), Some(form)) = (outbox, sent.get_value()) {
+                let customer = defaults.with_value(|d| {
+                    d.customers
+                        .iter()
+                        .find(|c| Some(c.id) == form.customer_id)
+                        .map(|c| c.name.clone())
+                        .unwrap_or_default()
+                });
+                let label = format!("Draft invoice for {customer}");
+                outbox.enqueue_draft(form, label.clone());
+                queued.set(Some(label));
+            }
+        }
         Some(Err((saved, e))) => {
             // A draft that was saved before issuing failed must not be saved again as new.
             if saved.is_some() {
@@ -267,7 +296,9 @@ pub fn DraftEditor(
             prices_include_tax: inclusive.get_untracked(),
             discount_kind: discount_kind.get_untracked(),
             discount: discount.get_untracked(),
+            request_key: request.get_value(),
         };
+        queued.set(None);
         save.dispatch((form, then_issue.get_untracked()));
     };
     let add_line = move |_| {
@@ -318,6 +349,11 @@ pub fn DraftEditor(
                     </div>
                 </section>
                 <FormError errors also=&["lines"] />
+                {move || queued.get().map(|label| view! {
+                    <p class="banner banner-warn" role="status" data-testid="draft-queued">
+                        {format!("You are offline. {label} is kept on this device and will be saved when the connection returns; you can issue it then.")}
+                    </p>
+                })}
                 <div class="form-actions sticky-actions">
                     <SubmitButton label="Save draft" pending=save.pending() class="button secondary"
                         on_click=Callback::new(move |_| then_issue.set(false)) />
