@@ -687,3 +687,41 @@ async fn a_sent_quote_prints_its_number_validity_and_totals_with_nothing_to_pay(
     assert!(!text.contains("Amount due"), "a quote asks for nothing yet");
     assert!(!text.contains("Due date"));
 }
+
+#[tokio::test]
+async fn a_credited_invoice_prints_what_was_credited_so_its_figures_add_up() {
+    let app = TestApp::signed_in().await;
+    let customer = app.customer("Harbor Cafe Ltd").await;
+    let id = app.harbor_draft(customer).await;
+    app.ok("issue_invoice", json!({"id": id})).await;
+    app.pay(
+        customer,
+        "300.00",
+        "2026-03-10",
+        "documents-credited-1",
+        false,
+    )
+    .await
+    .expect("payment recorded");
+    let form = json!({"invoice_id": id, "amount": "100.00", "date": "2026-03-12",
+        "reason": "Returned kit", "idempotency_key": "documents-credit-1"});
+    app.ok("create_credit_note", json!({"form": form})).await;
+    let screen = app.ok("get_invoice", json!({"id": id})).await;
+
+    let pdf = get_pdf(&app, id).await.bytes().await.unwrap();
+
+    assert_eq!(screen["summary"]["open"]["amount"], "439.96");
+    let Some(text) = pdftotext(&pdf) else {
+        eprintln!("skipped: pdftotext is not installed (Debian package poppler-utils)");
+        return;
+    };
+    let line_with = |label: &str| {
+        text.lines()
+            .find(|l| l.contains(label))
+            .unwrap_or_else(|| panic!("no {label:?} line in:\n{text}"))
+            .to_string()
+    };
+    assert!(line_with("Paid").trim_end().ends_with("300.00"));
+    assert!(line_with("Credited").trim_end().ends_with("100.00"));
+    assert!(line_with("Amount due").trim_end().ends_with("439.96"));
+}

@@ -68,25 +68,25 @@ pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
     use crate::store::users::{authenticate, create_session};
     let state = state()?;
     let from = client_address();
-    if !state.sign_in_failures.allows(&email, from) {
+    let Some(attempt) = state.sign_in_failures.begin_attempt(&email, from) else {
         tracing::warn!(address = ?from, "sign-in refused: too many recent failures");
         return Err(AppError::Conflict(
             "Too many failed attempts; try again in 15 minutes.".into(),
         ));
-    }
-    let mut conn = state.pool.acquire().await.map_err(internal)?;
-    let Some(user) = authenticate(&mut conn, &email, &password)
+    };
+    // The password is checked without holding a database connection.
+    let Some(user) = authenticate(&state.pool, &email, &password)
         .await
         .map_err(internal)?
     else {
-        state.sign_in_failures.record_failure(&email, from);
         tracing::warn!(address = ?from, "failed sign-in attempt");
         return Err(AppError::invalid(
             "password",
             "That email and password do not match an account.",
         ));
     };
-    state.sign_in_failures.clear(&email);
+    state.sign_in_failures.succeeded(&email, from, attempt);
+    let mut conn = state.pool.acquire().await.map_err(internal)?;
     let token = create_session(&mut conn, user.id).await.map_err(internal)?;
     server::set_session_cookie(&token, server::session_seconds())?;
     tracing::info!(user = user.id, "signed in");

@@ -69,41 +69,54 @@ impl SignInThrottle {
         format!("address {ip}")
     }
 
-    /// Whether this account may try to sign in now, from this address (when known).
-    pub fn allows(&self, email: &str, from: Option<std::net::IpAddr>) -> bool {
-        self.below(&Self::account(email), Self::MAX_FAILURES)
-            && from.is_none_or(|ip| self.below(&Self::address(ip), Self::MAX_FAILURES_PER_ADDRESS))
-    }
-
-    fn below(&self, key: &str, limit: usize) -> bool {
-        let mut failures = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        let Some(recent) = failures.get_mut(key) else {
-            return true;
-        };
-        recent.retain(|at| at.elapsed() < Self::WINDOW);
-        recent.len() < limit
-    }
-
-    pub fn record_failure(&self, email: &str, from: Option<std::net::IpAddr>) {
+    /// Starts an attempt for this account from this address (when known): `None` when it
+    /// already has too many recent failures. The attempt counts as a failure from this moment,
+    /// before the password is even checked, so guesses sent all at once are held to the same
+    /// limit as guesses sent one by one; [`SignInThrottle::succeeded`] takes it back.
+    pub fn begin_attempt(
+        &self,
+        email: &str,
+        from: Option<std::net::IpAddr>,
+    ) -> Option<std::time::Instant> {
         let mut failures = self.0.lock().unwrap_or_else(|e| e.into_inner());
         // Someone trying thousands of made-up emails must not grow this without bound.
         if failures.len() >= 10_000 {
             failures.retain(|_, at| at.iter().any(|t| t.elapsed() < Self::WINDOW));
         }
+        let mut recent = |key: &str| {
+            failures.get_mut(key).map_or(0, |times| {
+                times.retain(|at| at.elapsed() < Self::WINDOW);
+                times.len()
+            })
+        };
+        let account = Self::account(email);
+        if recent(&account) >= Self::MAX_FAILURES {
+            return None;
+        }
+        if let Some(ip) = from {
+            if recent(&Self::address(ip)) >= Self::MAX_FAILURES_PER_ADDRESS {
+                return None;
+            }
+        }
         let now = std::time::Instant::now();
-        failures.entry(Self::account(email)).or_default().push(now);
+        failures.entry(account).or_default().push(now);
         if let Some(ip) = from {
             failures.entry(Self::address(ip)).or_default().push(now);
         }
+        Some(now)
     }
 
-    /// Forgets an account's failures after it signs in; its address's failures stay, so
-    /// one good password does not reset guessing at others.
-    pub fn clear(&self, email: &str) {
-        self.0
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .remove(&Self::account(email));
+    /// The attempt begun at `at` was right: the account's failures are forgotten, and the
+    /// address loses only this attempt, so one good password does not reset guessing at
+    /// other accounts from there.
+    pub fn succeeded(&self, email: &str, from: Option<std::net::IpAddr>, at: std::time::Instant) {
+        let mut failures = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        failures.remove(&Self::account(email));
+        if let Some(times) = from.and_then(|ip| failures.get_mut(&Self::address(ip))) {
+            if let Some(i) = times.iter().position(|t| *t == at) {
+                times.remove(i);
+            }
+        }
     }
 }
 
@@ -197,4 +210,36 @@ pub fn actor(user: &User) -> crate::store::audit::Actor {
 pub async fn business(state: &AppState) -> Result<Business, AppError> {
     let mut conn = state.pool.acquire().await.map_err(internal)?;
     get_business(&mut conn).await.map_err(internal)
+}
+
+#[cfg(test)]
+mod throttle_tests {
+    use super::SignInThrottle;
+
+    #[test]
+    fn attempts_count_from_the_start_so_a_burst_is_held_to_the_limit() {
+        let throttle = SignInThrottle::default();
+        let ip = Some("10.5.5.5".parse().unwrap());
+        let begun: Vec<_> = (0..30)
+            .filter_map(|_| throttle.begin_attempt("victim@example.com", ip))
+            .collect();
+        assert_eq!(begun.len(), SignInThrottle::MAX_FAILURES);
+    }
+
+    #[test]
+    fn a_right_password_clears_the_account_and_only_its_own_attempt_from_the_address() {
+        let throttle = SignInThrottle::default();
+        let ip = Some("10.5.5.6".parse().unwrap());
+        for n in 0..4 {
+            throttle.begin_attempt(&format!("other{n}@example.com"), ip);
+        }
+        let at = throttle.begin_attempt("owner@example.com", ip).unwrap();
+        throttle.succeeded("owner@example.com", ip, at);
+        // Four failures remain from the address; the account starts afresh.
+        let more: Vec<_> = (0..30)
+            .filter_map(|n| throttle.begin_attempt(&format!("x{n}@example.com"), ip))
+            .collect();
+        assert_eq!(more.len(), SignInThrottle::MAX_FAILURES_PER_ADDRESS - 4);
+        assert!(throttle.begin_attempt("owner@example.com", None).is_some());
+    }
 }

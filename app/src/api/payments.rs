@@ -11,6 +11,14 @@ use server_fn::codec::Json;
 pub async fn record_payment(form: PaymentForm) -> Result<PaymentReceipt, AppError> {
     use super::context::require_writer;
     let (state, user) = require_writer().await?;
+    // Keys of this shape are the HTTP API's, one namespace per token: a form may not take
+    // one and so block a client's later request.
+    if form.idempotency_key.trim().starts_with("api-token:") {
+        return Err(AppError::invalid(
+            "idempotency_key",
+            "this request key is reserved; reload the page",
+        ));
+    }
     record_payment_as(&state, &user, form).await
 }
 

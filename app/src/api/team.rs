@@ -183,11 +183,11 @@ pub async fn change_password(current: String, new: String) -> Result<(), AppErro
     if let Some(problem) = users::password_problem(&new) {
         return Err(AppError::invalid("new", problem));
     }
-    if !state.sign_in_failures.allows(&user.email, from) {
+    let Some(attempt) = state.sign_in_failures.begin_attempt(&user.email, from) else {
         return Err(AppError::Conflict(
             "Too many failed attempts for this account; try again in 15 minutes.".into(),
         ));
-    }
+    };
     let token = session_token().unwrap_or_default();
     let mut tx = crate::store::begin_write(&state.pool, &super::context::actor(&user))
         .await
@@ -196,13 +196,13 @@ pub async fn change_password(current: String, new: String) -> Result<(), AppErro
         .await
         .map_err(internal)?
     {
-        state.sign_in_failures.record_failure(&user.email, from);
         return Err(AppError::invalid(
             "current",
             "that is not your current password",
         ));
     }
     tx.commit().await.map_err(internal)?;
+    state.sign_in_failures.succeeded(&user.email, from, attempt);
     tracing::info!(user = user.id, "password changed; other sessions ended");
     Ok(())
 }

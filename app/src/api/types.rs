@@ -301,13 +301,20 @@ impl<T> Page<T> {
     }
 }
 
+/// How money arrived. Read also in the HTTP API's spelling ("bank_transfer"), which is
+/// how the API writes it.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum PaymentMethod {
     #[default]
+    #[serde(alias = "bank_transfer")]
     BankTransfer,
+    #[serde(alias = "card")]
     Card,
+    #[serde(alias = "cash")]
     Cash,
+    #[serde(alias = "cheque")]
     Cheque,
+    #[serde(alias = "other")]
     Other,
 }
 

@@ -67,16 +67,42 @@ pub async fn create_user(
 /// same hashing work as a known one, so timing does not tell which emails have accounts, and
 /// the work runs off the async threads so sign-ins do not stall other requests.
 pub async fn authenticate(
+    pool: &sqlx::SqlitePool,
+    email: &str,
+    password: &str,
+) -> sqlx::Result<Option<User>> {
+    // The connection goes back to the pool before the (deliberately slow) hash is checked,
+    // so a burst of sign-ins cannot hold every connection.
+    let row = {
+        let mut conn = pool.acquire().await?;
+        account_row(&mut conn, email).await?
+    };
+    verify(row, password).await
+}
+
+/// The same check inside the caller's transaction (a password change).
+async fn authenticate_in(
     conn: &mut SqliteConnection,
     email: &str,
     password: &str,
 ) -> sqlx::Result<Option<User>> {
-    let row: Option<(i64, String, String, String)> = sqlx::query_as(
+    let row = account_row(conn, email).await?;
+    verify(row, password).await
+}
+
+type AccountRow = Option<(i64, String, String, String)>;
+
+async fn account_row(conn: &mut SqliteConnection, email: &str) -> sqlx::Result<AccountRow> {
+    sqlx::query_as(
         "SELECT id, email, role, password_hash FROM users WHERE email = ? AND disabled_at IS NULL",
     )
     .bind(email.trim())
     .fetch_optional(conn)
-    .await?;
+    .await
+}
+
+/// The user when `password` matches; an unknown email costs the same hash check.
+async fn verify(row: AccountRow, password: &str) -> sqlx::Result<Option<User>> {
     let (user, hash) = match row {
         Some((id, email, role, hash)) => (Some(User { id, email, role }), hash),
         None => (None, unknown_user_hash().to_string()),
@@ -170,7 +196,7 @@ pub async fn change_password(
     new: &str,
     keep_session: &str,
 ) -> anyhow::Result<bool> {
-    if authenticate(conn, &user.email, current).await?.is_none() {
+    if authenticate_in(conn, &user.email, current).await?.is_none() {
         return Ok(false);
     }
     set_password(conn, user.id, new).await?;

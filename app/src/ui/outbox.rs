@@ -300,7 +300,11 @@ fn heading(items: &[Queued]) -> String {
         n => parts.push(format!("{n} draft invoices")),
     }
     if parts.is_empty() {
-        "Not recorded".to_string()
+        if items.iter().all(|q| q.draft.is_none()) {
+            "Payments not recorded".to_string()
+        } else {
+            "Not recorded".to_string()
+        }
     } else {
         format!("{} waiting to sync", parts.join(" and "))
     }
@@ -399,7 +403,7 @@ mod tests {
             heading(&[payment(None), payment(None), draft.clone()]),
             "2 payments and 1 draft invoice waiting to sync"
         );
-        assert_eq!(heading(&[payment(Some("no"))]), "Not recorded");
+        assert_eq!(heading(&[payment(Some("no"))]), "Payments not recorded");
     }
 
     #[test]

@@ -153,7 +153,7 @@ fn PrintedInvoice(doc: InvoiceDocument) -> impl IntoView {
                 <tbody>
                     {d.lines.iter().map(|line| view! {
                         <tr>
-                            <td>
+                            <td class="line-description">
                                 {line.description.clone()}
                                 {(!line.discount_percent.is_zero()).then(|| view! {
                                     <span class="sheet-discount">{format!("less {} discount", percent(line.discount_percent))}</span>

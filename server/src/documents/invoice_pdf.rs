@@ -36,6 +36,10 @@ pub struct Party<'a> {
 /// What is still owed on a document that can be paid.
 pub struct Settlement {
     pub paid: Money,
+    /// Taken back by credit notes; zero when none.
+    pub credited: Money,
+    /// Written off as a bad debt; zero when not.
+    pub written_off: Money,
     pub due: Money,
 }
 
@@ -99,6 +103,11 @@ impl<'a> Printable<'a> {
             prices_include_tax: d.pricing.entry == app::domain::PriceEntry::TaxInclusive,
             settlement: payable.then_some(Settlement {
                 paid: d.paid,
+                credited: d.credited,
+                written_off: d
+                    .write_off
+                    .as_ref()
+                    .map_or(Money::zero(d.currency), |w| w.amount),
                 due: d.summary.open,
             }),
             notes: &d.notes,
@@ -416,7 +425,7 @@ fn totals(doc: &mut Document, p: &Printable) {
     let discounted = !t.discount.is_zero();
     let rows = 3
         + t.taxes.len()
-        + if p.settlement.is_some() { 2 } else { 0 }
+        + if p.settlement.is_some() { 4 } else { 0 }
         + if discounted { 2 } else { 0 };
     doc.ensure_space(line_height(SIZE) * rows as f32 + 60.0);
     doc.advance(10.0);
@@ -452,6 +461,13 @@ fn totals(doc: &mut Document, p: &Printable) {
     doc.advance(4.0);
     if let Some(s) = &p.settlement {
         row(doc, "Paid", figure(s.paid), Font::Regular);
+        // Total less these rows is what is due, so the figures on the page add up.
+        if !s.credited.is_zero() {
+            row(doc, "Credited", figure(s.credited), Font::Regular);
+        }
+        if !s.written_off.is_zero() {
+            row(doc, "Written off", figure(s.written_off), Font::Regular);
+        }
         doc.advance(2.0);
         let top = doc.cursor();
         doc.rect_fill(label_x - 6.0, top, right - label_x + 6.0, 22.0, ACCENT);
