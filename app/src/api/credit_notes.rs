@@ -122,10 +122,19 @@ pub async fn create_credit_note_as(
         .map_err(internal)?;
     let amount = match amount {
         Some(amount) => amount,
-        None => invoice_figures(&mut tx, invoice)
-            .await
-            .map_err(credit_error)?
-            .open(),
+        None => {
+            let open = invoice_figures(&mut tx, invoice)
+                .await
+                .map_err(credit_error)?
+                .open();
+            if !open.is_positive() {
+                return Err(AppError::invalid(
+                    "amount",
+                    "nothing is still open on this invoice, so there is nothing to credit",
+                ));
+            }
+            open
+        }
     };
     let note = NewCreditNote {
         invoice,
