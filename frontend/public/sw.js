@@ -1,8 +1,9 @@
 /*
  * Settle service worker: keeps the app shell available offline.
  *
- * - install:  pre-caches the shell, one asset at a time (a missing asset is
- *             logged, never fails the install).
+ * - install:  pre-caches the shell and every piece of the split wasm that the
+ *             build's manifest names, six at a time (a missing one is logged,
+ *             never fails the install).
  * - activate: deletes older "settle-shell-*" caches, claims open pages.
  * - fetch:    same origin only; never /events (Server-Sent Events).
  *               pages (navigations)       network first; offline: this page as
@@ -11,6 +12,8 @@
  *                                         gives way to the saved answer after
  *                                         a few seconds); offline: the answer
  *                                         saved for the same request body
+ *               /b/BUILD/pkg/… (the wasm, cache first, then network
+ *                 its pieces, the JS)     (a build's files never change)
  *               /pkg/…, manifest, favicon network first, then cache
  *               /icons/…                  cache first, then network
  *             Everything else (every change) goes to the network as if there
@@ -26,9 +29,10 @@
  * Versioning: the server serves this file with its build id in place of the
  * placeholder below (the build id names the site files the binary carries, or
  * SETTLE_BUILD_ID), so every new build is a new worker script and gets its own
- * shell cache; older caches are deleted when it activates. /pkg/ files keep
- * their names between builds and are fetched network first (a revalidation is
- * a 304 from the ETag). The first worker of a device takes control at once; a
+ * shell cache; older caches are deleted when it activates. Pages load the wasm,
+ * its pieces and the JavaScript from /b/BUILD/pkg/, a path per build, so those
+ * are never stale; the stylesheet (/pkg/settle.css) keeps its name between
+ * builds and is fetched network first (a revalidation is a 304 from the ETag). The first worker of a device takes control at once; a
  * later one waits until the page asks it to ("skip-waiting"), which the page
  * does when the person chooses to reload (or at once, when that page already
  * runs the new build), so no page runs old wasm under a new worker unasked.
@@ -62,10 +66,13 @@ const PATIENCE_MS = 4000;
 // The time of the saved copy last shown in place of the network, until a fresh answer.
 let stale = null;
 
+// What pages load their wasm, its pieces and the JavaScript from: this build's own path.
+const PKG = `/b/${BUILD}/pkg`;
+
 const SHELL = [
   '/',
-  '/pkg/settle.js',
-  '/pkg/settle.wasm',
+  `${PKG}/settle.js`,
+  `${PKG}/settle.wasm`,
   '/pkg/settle.css',
   '/manifest.webmanifest',
   '/favicon.svg',
@@ -74,17 +81,47 @@ const SHELL = [
   '/icons/maskable-512.png',
 ];
 
+// The wasm is cut into one piece per page plus the pieces pages share; the build's manifest
+// names them all (page key -> the shared chunks it needs), and the loader script fetches them.
+const SPLIT_MANIFEST = `${PKG}/__wasm_split_manifest.json`;
+const SPLIT_LOADER = `${PKG}/__wasm_split.______________________.js`;
+
+async function splitPieces() {
+  try {
+    const response = await fetch(new Request(SPLIT_MANIFEST, { cache: 'reload' }));
+    if (!response.ok) return [];
+    const manifest = await response.json();
+    const files = new Set([SPLIT_MANIFEST, SPLIT_LOADER]);
+    for (const [page, chunks] of Object.entries(manifest)) {
+      files.add(`${PKG}/split_${page}.wasm`);
+      for (const chunk of chunks) files.add(`${PKG}/${chunk}.wasm`);
+    }
+    return [...files];
+  } catch (err) {
+    console.warn('[sw] no split manifest', err);
+    return [];
+  }
+}
+
+// Fetches `urls` into `cache`, a few at a time; a missing one is logged, never fatal.
+async function precache(cache, urls) {
+  const queue = [...urls];
+  const worker = async () => {
+    for (let url = queue.shift(); url; url = queue.shift()) {
+      await cache.add(new Request(url, { cache: 'reload' })).catch((err) => {
+        console.warn(`[sw] not pre-cached: ${url}`, err);
+      });
+    }
+  };
+  await Promise.all(Array.from({ length: 6 }, worker));
+}
+
 self.addEventListener('install', (event) => {
   event.waitUntil(
     (async () => {
       const cache = await caches.open(CACHE);
-      await Promise.all(
-        SHELL.map((url) =>
-          cache.add(new Request(url, { cache: 'reload' })).catch((err) => {
-            console.warn(`[sw] not pre-cached: ${url}`, err);
-          }),
-        ),
-      );
+      // Every page's piece too, so a page never opened online still opens offline.
+      await precache(cache, [...SHELL, ...(await splitPieces())]);
       // The first worker on this device has no page to disturb; a new build waits for the page.
       if (!self.registration.active) await self.skipWaiting();
     })(),
@@ -353,6 +390,11 @@ self.addEventListener('fetch', (event) => {
   }
   const path = url.pathname;
   if (path.startsWith('/icons/')) {
+    event.respondWith(cacheFirst(event));
+    return;
+  }
+  if (path.startsWith('/b/')) {
+    // A build's files under its own name never change: the copy in the cache is the file.
     event.respondWith(cacheFirst(event));
     return;
   }

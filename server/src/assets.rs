@@ -11,15 +11,11 @@ use rust_embed::RustEmbed;
 #[allow_missing = true]
 struct Site;
 
-/// The files whose bytes make up what a browser runs: a change to any of them is a new build
-/// for the service worker (a new app-shell cache, and open pages told to reload).
-const BUILD_FILES: [&str; 5] = [
-    "pkg/settle.wasm",
-    "pkg/settle.js",
-    "pkg/settle.css",
-    "sw.js",
-    "manifest.webmanifest",
-];
+/// Site files that are not part of what a browser runs: precompressed copies (their originals
+/// count) and TypeScript declarations.
+fn counts_for_build(path: &str) -> bool {
+    !(path.ends_with(".br") || path.ends_with(".gz") || path.ends_with(".d.ts"))
+}
 
 /// In the service worker's source, replaced by the build id when it is served.
 const BUILD_PLACEHOLDER: &str = "__SETTLE_BUILD__";
@@ -50,14 +46,19 @@ fn clean_build_id(id: &str) -> Option<String> {
 }
 
 fn site_build_id() -> String {
-    let mut id = String::new();
-    for path in BUILD_FILES {
-        match Site::get(path) {
-            Some(file) => id.push_str(&hex_prefix(&file.metadata.sha256_hash()[..4])),
-            None => id.push_str("00000000"),
+    use sha2::{Digest, Sha256};
+    // Every file counts: the wasm is cut into one piece per page plus the pieces they share,
+    // and a change to any piece is a new build.
+    let mut files: Vec<_> = Site::iter().filter(|p| counts_for_build(p)).collect();
+    files.sort();
+    let mut hasher = Sha256::new();
+    for path in &files {
+        if let Some(file) = Site::get(path) {
+            hasher.update(path.as_bytes());
+            hasher.update(file.metadata.sha256_hash());
         }
     }
-    id
+    hex_prefix(&hasher.finalize())
 }
 
 /// The service worker's source with this build's id in it: a new build changes the script's
@@ -93,10 +94,23 @@ fn service_worker(headers: &HeaderMap) -> Option<Response> {
 
 /// A site file, preferring a precompressed `.br` or `.gz` sibling the browser accepts;
 /// `None` when there is no such file.
+///
+/// `/b/BUILD/pkg/…` is the same file under this build's name (what pages load their wasm,
+/// JavaScript and wasm pieces from): it never changes, so browsers keep it without asking
+/// again, and a page of an older build cannot be handed a piece of this one (404 instead).
 pub fn asset_response(uri: &Uri, headers: &HeaderMap) -> Option<Response> {
-    let path = uri.path().trim_start_matches('/');
+    let mut path = uri.path().trim_start_matches('/');
     if path == "sw.js" {
         return service_worker(headers);
+    }
+    let mut immutable = false;
+    if let Some(rest) = path.strip_prefix("b/") {
+        let (build, file) = rest.split_once('/')?;
+        if build != build_id() || !file.starts_with("pkg/") {
+            return None;
+        }
+        path = file;
+        immutable = true;
     }
     let file = Site::get(path).filter(|_| !path.is_empty())?;
     let etag = format!("\"{}\"", hex_prefix(&file.metadata.sha256_hash()));
@@ -126,8 +140,15 @@ pub fn asset_response(uri: &Uri, headers: &HeaderMap) -> Option<Response> {
         HeaderValue::from_str(mime.as_ref())
             .unwrap_or(HeaderValue::from_static("application/octet-stream")),
     );
-    // File names are not content-hashed, so browsers revalidate with the ETag each time.
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    // Plain file names are not content-hashed, so browsers revalidate with the ETag each time.
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static(if immutable {
+            "public, max-age=31536000, immutable"
+        } else {
+            "no-cache"
+        }),
+    );
     h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
     if let Ok(value) = HeaderValue::from_str(&etag) {
         h.insert(header::ETAG, value);

@@ -45,8 +45,9 @@ async fn one_batch_judges_each_payment_on_its_own() {
     let rest = payment(customer, 33_996, invoice, "batch-rest");
     let nobody = payment(999_999, 100, invoice, "batch-nobody");
 
+    let mut conn = app.pool.acquire().await.unwrap();
     let results = commit_batch(
-        &app.pool,
+        &mut conn,
         &[
             (&first, &CLI),
             (&too_much, &CLI),
@@ -140,8 +141,9 @@ async fn a_batch_allocates_against_what_is_open_after_credit_notes_and_refuses_l
     locked.received_on = NaiveDate::from_ymd_opt(2026, 3, 8).unwrap();
     let exact = payment(customer, open, invoice, "batch-exactly-open");
 
+    let mut conn = app.pool.acquire().await.unwrap();
     let results = commit_batch(
-        &app.pool,
+        &mut conn,
         &[(&beyond_open, &CLI), (&locked, &CLI), (&exact, &CLI)],
     )
     .await;

@@ -58,7 +58,12 @@ pub async fn insert_entry(
     .bind(super::now_text())
     .fetch_one(&mut *conn)
     .await?;
-    for posting in entry.postings() {
+    // One statement for all the postings (and one for the cash twin below): each statement is
+    // a round trip to the database's thread, and a payment's are on every caller's path.
+    let mut insert = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
+        "INSERT INTO postings (entry_id, account_code, amount_minor, customer_id, vendor_id, date) ",
+    );
+    insert.push_values(entry.postings(), |mut row, posting| {
         let code = posting.account.0.as_str();
         let customer = match posted.party {
             Party::Customer(c)
@@ -72,19 +77,14 @@ pub async fn insert_entry(
             Party::Vendor(v) if code == accounts::PAYABLES => Some(v),
             _ => None,
         };
-        sqlx::query(
-            "INSERT INTO postings (entry_id, account_code, amount_minor, customer_id, vendor_id, date)
-             VALUES (?, ?, ?, ?, ?, ?)",
-        )
-        .bind(entry_id)
-        .bind(code)
-        .bind(posting.amount.to_minor())
-        .bind(customer)
-        .bind(vendor)
-        .bind(entry.date)
-        .execute(&mut *conn)
-        .await?;
-    }
+        row.push_bind(entry_id)
+            .push_bind(code.to_string())
+            .push_bind(posting.amount.to_minor())
+            .push_bind(customer)
+            .push_bind(vendor)
+            .push_bind(entry.date);
+    });
+    insert.build().execute(&mut *conn).await?;
     let twin = match (posted.twin, posted.reverses) {
         (Some(twin), _) => twin,
         // A reversal's twin mirrors the reversed entry's twin, whatever that was.
@@ -109,17 +109,19 @@ pub async fn insert_cash_postings(
     date: NaiveDate,
     postings: &[Posting],
 ) -> sqlx::Result<()> {
-    for posting in postings {
-        sqlx::query(
-            "INSERT INTO cash_postings (entry_id, date, account_code, amount_minor) VALUES (?, ?, ?, ?)",
-        )
-        .bind(entry_id)
-        .bind(date)
-        .bind(&posting.account.0)
-        .bind(posting.amount.to_minor())
-        .execute(&mut *conn)
-        .await?;
+    if postings.is_empty() {
+        return Ok(());
     }
+    let mut insert = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
+        "INSERT INTO cash_postings (entry_id, date, account_code, amount_minor) ",
+    );
+    insert.push_values(postings, |mut row, posting| {
+        row.push_bind(entry_id)
+            .push_bind(date)
+            .push_bind(posting.account.0.clone())
+            .push_bind(posting.amount.to_minor());
+    });
+    insert.build().execute(conn).await?;
     Ok(())
 }
 
@@ -151,13 +153,36 @@ pub async fn composition(
     conn: &mut SqliteConnection,
     entry_id: i64,
 ) -> anyhow::Result<Vec<Posting>> {
-    let entry = get_entry(conn, entry_id).await?;
-    Ok(entry
-        .postings()
-        .iter()
-        .filter(|p| !is_control_account(&p.account.0))
-        .cloned()
-        .collect())
+    // One query: a payment reads this for every invoice it settles.
+    let rows: Vec<(String, i64, String)> = sqlx::query_as(
+        "SELECT p.account_code, p.amount_minor, e.currency FROM postings p
+         JOIN journal_entries e ON e.id = p.entry_id WHERE p.entry_id = ? ORDER BY p.id",
+    )
+    .bind(entry_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut postings = Vec::with_capacity(rows.len());
+    for (code, minor, currency) in rows {
+        if is_control_account(&code) {
+            continue;
+        }
+        postings.push(Posting {
+            amount: Money::from_minor(minor, Currency::parse(&currency)?),
+            account: AccountCode(code),
+        });
+    }
+    anyhow::ensure!(
+        !postings.is_empty() || entry_exists(conn, entry_id).await?,
+        "journal entry {entry_id} not found"
+    );
+    Ok(postings)
+}
+
+async fn entry_exists(conn: &mut SqliteConnection, entry_id: i64) -> sqlx::Result<bool> {
+    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM journal_entries WHERE id = ?)")
+        .bind(entry_id)
+        .fetch_one(conn)
+        .await
 }
 
 /// The day the books are locked up to (included), if any.

@@ -149,15 +149,16 @@ pub async fn record_payment(
     .bind((!fee.amount.is_zero()).then_some(&fee.account))
     .fetch_one(&mut *conn)
     .await?;
-    for (invoice, amount) in &plan.allocations {
-        sqlx::query(
-            "INSERT INTO allocations (payment_id, invoice_id, amount_minor) VALUES (?, ?, ?)",
-        )
-        .bind(payment_id)
-        .bind(invoice.0)
-        .bind(amount.to_minor())
-        .execute(&mut *conn)
-        .await?;
+    if !plan.allocations.is_empty() {
+        let mut insert = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
+            "INSERT INTO allocations (payment_id, invoice_id, amount_minor) ",
+        );
+        insert.push_values(&plan.allocations, |mut row, (invoice, amount)| {
+            row.push_bind(payment_id)
+                .push_bind(invoice.0)
+                .push_bind(amount.to_minor());
+        });
+        insert.build().execute(&mut *conn).await?;
     }
     Ok(PaymentReceipt {
         payment_id: PaymentId(payment_id),

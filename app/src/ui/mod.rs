@@ -31,7 +31,7 @@ mod update;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{path, Lazy};
 
 /// The build the server serves (see the server's `assets::build_id`), set once at start-up.
 #[cfg(feature = "ssr")]
@@ -52,6 +52,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     let build = String::new();
     #[cfg(feature = "ssr")]
     send_content_security_policy();
+    let build_root = format!("/b/{build}");
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -65,7 +66,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="icon" type="image/svg+xml" href="/favicon.svg" />
                 <link rel="apple-touch-icon" href="/icons/icon-192.png" />
                 <AutoReload options=options.clone() />
-                <HydrationScripts options />
+                // The wasm, its pieces and the JavaScript come from under this build's name
+                // (the server's `assets::asset_response`): never stale, never mixed.
+                <HydrationScripts options root=build_root.clone() />
                 <MetaTags />
             </head>
             <body>
@@ -102,6 +105,79 @@ fn send_content_security_policy() {
     }
 }
 
+/// Declares, for each page, a route whose code the browser fetches the first time the page is
+/// shown (`cargo leptos build --split` cuts the wasm at each of them): the first page someone
+/// opens loads only the shell, that page and what they share, not every screen of the app.
+/// The server renders them as usual; hydrating a page first waits for its piece.
+macro_rules! lazy_pages {
+    ($($route:ident => $module:ident :: $page:ident,)*) => { $(
+        struct $route;
+        #[leptos_router::lazy_route]
+        impl leptos_router::LazyRoute for $route {
+            fn data() -> Self {
+                $route
+            }
+            fn view(_this: Self) -> AnyView {
+                view! { <$module::$page /> }.into_any()
+            }
+        }
+    )* };
+}
+
+lazy_pages! {
+    LoginPageRoute => auth::LoginPage,
+    InvitePageRoute => team::InvitePage,
+    PrintInvoicePageRoute => print::PrintInvoicePage,
+    PrintQuotePageRoute => quotes::PrintQuotePage,
+    CustomersPageRoute => customers::CustomersPage,
+    NewCustomerPageRoute => customers::NewCustomerPage,
+    CustomerPageRoute => customers::CustomerPage,
+    CustomerStatementPageRoute => customers::CustomerStatementPage,
+    InvoicesPageRoute => invoices::InvoicesPage,
+    NewInvoicePageRoute => invoices::NewInvoicePage,
+    InvoicePageRoute => invoices::InvoicePage,
+    EditInvoicePageRoute => invoices::EditInvoicePage,
+    RecurringPageRoute => recurring::RecurringPage,
+    NewRecurringPageRoute => recurring::NewRecurringPage,
+    RecurringDetailPageRoute => recurring::RecurringDetailPage,
+    CreditNotesPageRoute => credit_notes::CreditNotesPage,
+    CreditNotePageRoute => credit_notes::CreditNotePage,
+    NumberingPageRoute => numbering::NumberingPage,
+    PaymentsPageRoute => payments::PaymentsPage,
+    RecordPaymentPageRoute => payments::RecordPaymentPage,
+    PaymentPageRoute => payments::PaymentPage,
+    BankPageRoute => bank::BankPage,
+    TrialBalancePageRoute => books::TrialBalancePage,
+    ProfitLossPageRoute => books::ProfitLossPage,
+    BalanceSheetPageRoute => books::BalanceSheetPage,
+    AccountsPageRoute => books::AccountsPage,
+    RegisterPageRoute => books::RegisterPage,
+    GeneralLedgerPageRoute => books::GeneralLedgerPage,
+    JournalPageRoute => books::JournalPage,
+    JournalEntryPageRoute => books::JournalEntryPage,
+    AgingPageRoute => books::AgingPage,
+    TaxSummaryPageRoute => books::TaxSummaryPage,
+    TaxDocumentsPageRoute => books::TaxDocumentsPage,
+    CashFlowPageRoute => books::CashFlowPage,
+    AccountPageRoute => team::AccountPage,
+    PeoplePageRoute => team::PeoplePage,
+    MoneyMovementsPageRoute => books::MoneyMovementsPage,
+    ExpensesPageRoute => expenses::ExpensesPage,
+    NewExpensePageRoute => expenses::NewExpensePage,
+    ExpensePageRoute => expenses::ExpensePage,
+    VendorPageRoute => expenses::VendorPage,
+    SettingsPageRoute => settings::SettingsPage,
+    AuditLogPageRoute => audit::AuditLogPage,
+    BankAccountsPageRoute => settings::BankAccountsPage,
+    TaxRatesPageRoute => settings::TaxRatesPage,
+    ApiTokensPageRoute => api_tokens::ApiTokensPage,
+    ItemsPageRoute => items::ItemsPage,
+    QuotesPageRoute => quotes::QuotesPage,
+    NewQuotePageRoute => quotes::NewQuotePage,
+    QuotePageRoute => quotes::QuotePage,
+    EditQuotePageRoute => quotes::EditQuotePage,
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
@@ -116,59 +192,59 @@ pub fn App() -> impl IntoView {
         <update::UpdateBanner />
         <Router>
             <Routes fallback=|| view! { <components::NotFound what="This page" /> }>
-                <Route path=path!("/login") view=auth::LoginPage />
-                <Route path=path!("/invite/:token") view=team::InvitePage />
-                <Route path=path!("/invoices/:id/print") view=print::PrintInvoicePage />
-                <Route path=path!("/quotes/:id/print") view=quotes::PrintQuotePage />
+                <Route path=path!("/login") view={Lazy::<LoginPageRoute>::new()} />
+                <Route path=path!("/invite/:token") view={Lazy::<InvitePageRoute>::new()} />
+                <Route path=path!("/invoices/:id/print") view={Lazy::<PrintInvoicePageRoute>::new()} />
+                <Route path=path!("/quotes/:id/print") view={Lazy::<PrintQuotePageRoute>::new()} />
                 <ParentRoute path=path!("") view=layout::AppLayout>
                     <Route path=path!("") view=dashboard::DashboardPage />
-                    <Route path=path!("/customers") view=customers::CustomersPage />
-                    <Route path=path!("/customers/new") view=customers::NewCustomerPage />
-                    <Route path=path!("/customers/:id") view=customers::CustomerPage />
-                    <Route path=path!("/customers/:id/statement") view=customers::CustomerStatementPage />
-                    <Route path=path!("/invoices") view=invoices::InvoicesPage />
-                    <Route path=path!("/invoices/new") view=invoices::NewInvoicePage />
-                    <Route path=path!("/invoices/:id") view=invoices::InvoicePage />
-                    <Route path=path!("/invoices/:id/edit") view=invoices::EditInvoicePage />
-                    <Route path=path!("/recurring") view=recurring::RecurringPage />
-                    <Route path=path!("/recurring/new") view=recurring::NewRecurringPage />
-                    <Route path=path!("/recurring/:id") view=recurring::RecurringDetailPage />
-                    <Route path=path!("/credit-notes") view=credit_notes::CreditNotesPage />
-                    <Route path=path!("/credit-notes/:id") view=credit_notes::CreditNotePage />
-                    <Route path=path!("/settings/numbering") view=numbering::NumberingPage />
-                    <Route path=path!("/payments") view=payments::PaymentsPage />
-                    <Route path=path!("/payments/new") view=payments::RecordPaymentPage />
-                    <Route path=path!("/payments/:id") view=payments::PaymentPage />
-                    <Route path=path!("/bank") view=bank::BankPage />
-                    <Route path=path!("/books") view=books::TrialBalancePage />
-                    <Route path=path!("/books/profit-loss") view=books::ProfitLossPage />
-                    <Route path=path!("/books/balance-sheet") view=books::BalanceSheetPage />
-                    <Route path=path!("/books/accounts") view=books::AccountsPage />
-                    <Route path=path!("/books/accounts/:code") view=books::RegisterPage />
-                    <Route path=path!("/books/ledger") view=books::GeneralLedgerPage />
-                    <Route path=path!("/books/journal") view=books::JournalPage />
-                    <Route path=path!("/books/journal/:id") view=books::JournalEntryPage />
-                    <Route path=path!("/books/aging") view=books::AgingPage />
-                    <Route path=path!("/books/tax") view=books::TaxSummaryPage />
-                    <Route path=path!("/books/tax/documents") view=books::TaxDocumentsPage />
-                    <Route path=path!("/books/cash-flow") view=books::CashFlowPage />
-                    <Route path=path!("/account") view=team::AccountPage />
-                    <Route path=path!("/people") view=team::PeoplePage />
-                    <Route path=path!("/books/cash-flow/movements") view=books::MoneyMovementsPage />
-                    <Route path=path!("/expenses") view=expenses::ExpensesPage />
-                    <Route path=path!("/expenses/new") view=expenses::NewExpensePage />
-                    <Route path=path!("/expenses/:id") view=expenses::ExpensePage />
-                    <Route path=path!("/vendors/:id") view=expenses::VendorPage />
-                    <Route path=path!("/settings") view=settings::SettingsPage />
-                    <Route path=path!("/audit") view=audit::AuditLogPage />
-                    <Route path=path!("/settings/bank-accounts") view=settings::BankAccountsPage />
-                    <Route path=path!("/settings/tax-rates") view=settings::TaxRatesPage />
-                    <Route path=path!("/settings/api-tokens") view=api_tokens::ApiTokensPage />
-                    <Route path=path!("/items") view=items::ItemsPage />
-                    <Route path=path!("/quotes") view=quotes::QuotesPage />
-                    <Route path=path!("/quotes/new") view=quotes::NewQuotePage />
-                    <Route path=path!("/quotes/:id") view=quotes::QuotePage />
-                    <Route path=path!("/quotes/:id/edit") view=quotes::EditQuotePage />
+                    <Route path=path!("/customers") view={Lazy::<CustomersPageRoute>::new()} />
+                    <Route path=path!("/customers/new") view={Lazy::<NewCustomerPageRoute>::new()} />
+                    <Route path=path!("/customers/:id") view={Lazy::<CustomerPageRoute>::new()} />
+                    <Route path=path!("/customers/:id/statement") view={Lazy::<CustomerStatementPageRoute>::new()} />
+                    <Route path=path!("/invoices") view={Lazy::<InvoicesPageRoute>::new()} />
+                    <Route path=path!("/invoices/new") view={Lazy::<NewInvoicePageRoute>::new()} />
+                    <Route path=path!("/invoices/:id") view={Lazy::<InvoicePageRoute>::new()} />
+                    <Route path=path!("/invoices/:id/edit") view={Lazy::<EditInvoicePageRoute>::new()} />
+                    <Route path=path!("/recurring") view={Lazy::<RecurringPageRoute>::new()} />
+                    <Route path=path!("/recurring/new") view={Lazy::<NewRecurringPageRoute>::new()} />
+                    <Route path=path!("/recurring/:id") view={Lazy::<RecurringDetailPageRoute>::new()} />
+                    <Route path=path!("/credit-notes") view={Lazy::<CreditNotesPageRoute>::new()} />
+                    <Route path=path!("/credit-notes/:id") view={Lazy::<CreditNotePageRoute>::new()} />
+                    <Route path=path!("/settings/numbering") view={Lazy::<NumberingPageRoute>::new()} />
+                    <Route path=path!("/payments") view={Lazy::<PaymentsPageRoute>::new()} />
+                    <Route path=path!("/payments/new") view={Lazy::<RecordPaymentPageRoute>::new()} />
+                    <Route path=path!("/payments/:id") view={Lazy::<PaymentPageRoute>::new()} />
+                    <Route path=path!("/bank") view={Lazy::<BankPageRoute>::new()} />
+                    <Route path=path!("/books") view={Lazy::<TrialBalancePageRoute>::new()} />
+                    <Route path=path!("/books/profit-loss") view={Lazy::<ProfitLossPageRoute>::new()} />
+                    <Route path=path!("/books/balance-sheet") view={Lazy::<BalanceSheetPageRoute>::new()} />
+                    <Route path=path!("/books/accounts") view={Lazy::<AccountsPageRoute>::new()} />
+                    <Route path=path!("/books/accounts/:code") view={Lazy::<RegisterPageRoute>::new()} />
+                    <Route path=path!("/books/ledger") view={Lazy::<GeneralLedgerPageRoute>::new()} />
+                    <Route path=path!("/books/journal") view={Lazy::<JournalPageRoute>::new()} />
+                    <Route path=path!("/books/journal/:id") view={Lazy::<JournalEntryPageRoute>::new()} />
+                    <Route path=path!("/books/aging") view={Lazy::<AgingPageRoute>::new()} />
+                    <Route path=path!("/books/tax") view={Lazy::<TaxSummaryPageRoute>::new()} />
+                    <Route path=path!("/books/tax/documents") view={Lazy::<TaxDocumentsPageRoute>::new()} />
+                    <Route path=path!("/books/cash-flow") view={Lazy::<CashFlowPageRoute>::new()} />
+                    <Route path=path!("/account") view={Lazy::<AccountPageRoute>::new()} />
+                    <Route path=path!("/people") view={Lazy::<PeoplePageRoute>::new()} />
+                    <Route path=path!("/books/cash-flow/movements") view={Lazy::<MoneyMovementsPageRoute>::new()} />
+                    <Route path=path!("/expenses") view={Lazy::<ExpensesPageRoute>::new()} />
+                    <Route path=path!("/expenses/new") view={Lazy::<NewExpensePageRoute>::new()} />
+                    <Route path=path!("/expenses/:id") view={Lazy::<ExpensePageRoute>::new()} />
+                    <Route path=path!("/vendors/:id") view={Lazy::<VendorPageRoute>::new()} />
+                    <Route path=path!("/settings") view={Lazy::<SettingsPageRoute>::new()} />
+                    <Route path=path!("/audit") view={Lazy::<AuditLogPageRoute>::new()} />
+                    <Route path=path!("/settings/bank-accounts") view={Lazy::<BankAccountsPageRoute>::new()} />
+                    <Route path=path!("/settings/tax-rates") view={Lazy::<TaxRatesPageRoute>::new()} />
+                    <Route path=path!("/settings/api-tokens") view={Lazy::<ApiTokensPageRoute>::new()} />
+                    <Route path=path!("/items") view={Lazy::<ItemsPageRoute>::new()} />
+                    <Route path=path!("/quotes") view={Lazy::<QuotesPageRoute>::new()} />
+                    <Route path=path!("/quotes/new") view={Lazy::<NewQuotePageRoute>::new()} />
+                    <Route path=path!("/quotes/:id") view={Lazy::<QuotePageRoute>::new()} />
+                    <Route path=path!("/quotes/:id/edit") view={Lazy::<EditQuotePageRoute>::new()} />
                 </ParentRoute>
             </Routes>
         </Router>

@@ -130,7 +130,6 @@ impl Outbox {
     /// that cannot reach the server (still offline); a refusal is kept with its reason.
     #[cfg(feature = "hydrate")]
     async fn sync(self, live: RwSignal<u64>) {
-        use crate::api::AppError;
         if self.syncing.get_untracked() {
             return;
         }
@@ -144,26 +143,14 @@ impl Outbox {
         let mut recorded = Vec::new();
         for queued in waiting {
             let key = queued.key().to_string();
-            let sent = match (&queued.form, &queued.draft) {
-                (Some(form), _) => crate::api::payments::record_payment(form.clone())
-                    .await
-                    .map(|_| ()),
-                (None, Some(draft)) => crate::api::invoices::save_draft(draft.clone())
-                    .await
-                    .map(|_| ()),
-                (None, None) => Ok(()),
-            };
-            match sent {
-                Ok(()) => {
+            let label = queued.label.clone();
+            match send_queued(queued).await {
+                Sent::Recorded => {
                     self.discard(&key);
-                    recorded.push(queued.label);
+                    recorded.push(label);
                 }
-                Err(AppError::Transport(_)) => break,
-                Err(refused) => {
-                    let why = match &queued.form {
-                        Some(form) => explain(form, &refused).await,
-                        None => refusal_text(&[], &refused.to_string()),
-                    };
+                Sent::Unreachable => break,
+                Sent::Refused(why) => {
                     self.change(|items| {
                         if let Some(q) = items.iter_mut().find(|q| q.key() == key) {
                             q.refused = Some(why);
@@ -177,6 +164,42 @@ impl Outbox {
             live.update(|v| *v += 1);
         }
         self.syncing.set(false);
+    }
+}
+
+/// What became of one queued payment or draft when it was sent.
+#[cfg(feature = "hydrate")]
+enum Sent {
+    Recorded,
+    /// The server could not be reached: still offline.
+    Unreachable,
+    /// Refused, with what to tell the person.
+    Refused(String),
+}
+
+/// Sends one queued payment or draft with its own key and, when the server refuses it, works
+/// out why. Its code (the server calls, and reading the invoices behind an explanation) is a
+/// wasm piece of its own, fetched the first time something waits to be sent.
+#[cfg(feature = "hydrate")]
+#[leptos::lazy]
+async fn send_queued(queued: Queued) -> Sent {
+    use crate::api::AppError;
+    let sent = match (&queued.form, &queued.draft) {
+        (Some(form), _) => crate::api::payments::record_payment(form.clone())
+            .await
+            .map(|_| ()),
+        (None, Some(draft)) => crate::api::invoices::save_draft(draft.clone())
+            .await
+            .map(|_| ()),
+        (None, None) => Ok(()),
+    };
+    match sent {
+        Ok(()) => Sent::Recorded,
+        Err(AppError::Transport(_)) => Sent::Unreachable,
+        Err(refused) => Sent::Refused(match &queued.form {
+            Some(form) => explain(form, &refused).await,
+            None => refusal_text(&[], &refused.to_string()),
+        }),
     }
 }
 
