@@ -1,9 +1,9 @@
 /*
  * Settle service worker: keeps the app shell available offline.
  *
- * - install:  pre-caches the shell and every piece of the split wasm that the
- *             build's manifest names, six at a time (a missing one is logged,
- *             never fails the install).
+ * - install:  pre-caches the shell (with the loader of the wasm's per-page
+ *             pieces), six at a time (a missing one is logged, never fails
+ *             the install). A page's pieces are cached when it is first shown.
  * - activate: deletes older "settle-shell-*" caches, claims open pages.
  * - fetch:    same origin only; never /events (Server-Sent Events).
  *               pages (navigations)       network first; offline: this page as
@@ -81,27 +81,10 @@ const SHELL = [
   '/icons/maskable-512.png',
 ];
 
-// The wasm is cut into one piece per page plus the pieces pages share; the build's manifest
-// names them all (page key -> the shared chunks it needs), and the loader script fetches them.
-const SPLIT_MANIFEST = `${PKG}/__wasm_split_manifest.json`;
+// The wasm is cut into one piece per page plus the pieces pages share; the loader script
+// fetches a page's pieces the first time the page is shown, and they are cached then (cache
+// first: a build's files never change). Only the pages someone uses cost them data.
 const SPLIT_LOADER = `${PKG}/__wasm_split.______________________.js`;
-
-async function splitPieces() {
-  try {
-    const response = await fetch(new Request(SPLIT_MANIFEST, { cache: 'reload' }));
-    if (!response.ok) return [];
-    const manifest = await response.json();
-    const files = new Set([SPLIT_MANIFEST, SPLIT_LOADER]);
-    for (const [page, chunks] of Object.entries(manifest)) {
-      files.add(`${PKG}/split_${page}.wasm`);
-      for (const chunk of chunks) files.add(`${PKG}/${chunk}.wasm`);
-    }
-    return [...files];
-  } catch (err) {
-    console.warn('[sw] no split manifest', err);
-    return [];
-  }
-}
 
 // Fetches `urls` into `cache`, a few at a time; a missing one is logged, never fatal.
 async function precache(cache, urls) {
@@ -120,8 +103,7 @@ self.addEventListener('install', (event) => {
   event.waitUntil(
     (async () => {
       const cache = await caches.open(CACHE);
-      // Every page's piece too, so a page never opened online still opens offline.
-      await precache(cache, [...SHELL, ...(await splitPieces())]);
+      await precache(cache, [...SHELL, SPLIT_LOADER]);
       // The first worker on this device has no page to disturb; a new build waits for the page.
       if (!self.registration.active) await self.skipWaiting();
     })(),

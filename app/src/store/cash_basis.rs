@@ -120,6 +120,16 @@ pub async fn invoice_history(
         .fetch_one(&mut *conn)
         .await?;
     let currency = crate::domain::Currency::parse(&currency)?;
+    invoice_history_in(conn, invoice, currency, before).await
+}
+
+/// `invoice_history` for a caller that has already read the invoice's currency.
+pub async fn invoice_history_in(
+    conn: &mut SqliteConnection,
+    invoice: InvoiceId,
+    currency: crate::domain::Currency,
+    before: Option<(i64, i64)>,
+) -> anyhow::Result<Vec<InvoiceEvent>> {
     let (entry, allocation) = before.unwrap_or((i64::MAX, i64::MAX));
     let rows: Vec<(String, i64, i64, i64)> = sqlx::query_as(
         "SELECT kind, entry_id, id, amount FROM (

@@ -197,10 +197,13 @@ pub async fn locked_message(
     conn: &mut SqliteConnection,
     date: NaiveDate,
 ) -> sqlx::Result<Option<String>> {
-    Ok(lock_date(conn)
-        .await?
-        .filter(|lock| date <= *lock)
-        .map(|lock| format!("the books are locked up to {lock}; choose a later date")))
+    Ok(lock_message(lock_date(conn).await?, date))
+}
+
+/// `locked_message` for a caller that has already read the lock date.
+pub fn lock_message(lock: Option<NaiveDate>, date: NaiveDate) -> Option<String> {
+    lock.filter(|lock| date <= *lock)
+        .map(|lock| format!("the books are locked up to {lock}; choose a later date"))
 }
 
 /// Reads an entry back as a domain value (to reverse it).

@@ -71,12 +71,20 @@ pub async fn record_payment(
     if let Some(receipt) = find_by_key(conn, payment).await? {
         return Ok(receipt);
     }
-    let customer: Option<(String, String)> =
-        sqlx::query_as("SELECT currency, name FROM customers WHERE id = ?")
-            .bind(payment.customer.0)
-            .fetch_optional(&mut *conn)
-            .await?;
-    let (currency, customer_name) = customer.ok_or(PaymentError::CustomerNotFound)?;
+    // The customer and the lock date in one query: each statement is a round trip, and every
+    // payment waits for the ones before it (see `api::payment_writer`).
+    let (currency, customer_name, lock): (Option<String>, Option<String>, Option<NaiveDate>) =
+        sqlx::query_as(
+            "SELECT (SELECT currency FROM customers WHERE id = ?1),
+                (SELECT name FROM customers WHERE id = ?1),
+                (SELECT lock_date FROM business WHERE id = 1)",
+        )
+        .bind(payment.customer.0)
+        .fetch_one(&mut *conn)
+        .await?;
+    let (Some(currency), Some(customer_name)) = (currency, customer_name) else {
+        return Err(PaymentError::CustomerNotFound);
+    };
     let currency = Currency::parse(&currency).map_err(anyhow::Error::from)?;
     if currency != payment.amount.currency() {
         return Err(PaymentError::WrongCurrency(currency));
@@ -85,7 +93,7 @@ pub async fn record_payment(
         .await?
         .filter(|b| !b.archived)
         .ok_or(PaymentError::BankAccountNotFound)?;
-    if let Some(message) = ledger::locked_message(conn, payment.received_on).await? {
+    if let Some(message) = ledger::lock_message(lock, payment.received_on) {
         return Err(PaymentError::Locked(message));
     }
     let fee = match &payment.fee {
@@ -180,10 +188,12 @@ pub async fn invoice_settlement(
     amount: Money,
     before: Option<i64>,
 ) -> anyhow::Result<Settlement> {
-    let issue_entry: i64 = sqlx::query_scalar("SELECT issue_entry_id FROM invoices WHERE id = ?")
-        .bind(invoice.0)
-        .fetch_one(&mut *conn)
-        .await?;
+    let (issue_entry, currency): (i64, String) =
+        sqlx::query_as("SELECT issue_entry_id, currency FROM invoices WHERE id = ?")
+            .bind(invoice.0)
+            .fetch_one(&mut *conn)
+            .await?;
+    let currency = Currency::parse(&currency)?;
     let before = match before {
         Some(allocation) => Some((
             sqlx::query_scalar(
@@ -197,7 +207,7 @@ pub async fn invoice_settlement(
         )),
         None => None,
     };
-    let history = super::cash_basis::invoice_history(conn, invoice, before).await?;
+    let history = super::cash_basis::invoice_history_in(conn, invoice, currency, before).await?;
     let composition = ledger::composition(conn, issue_entry).await?;
     Ok(invoice_payment_settlement(&composition, &history, amount))
 }
