@@ -89,7 +89,10 @@ async fn run(pool: SqlitePool, mut incoming: mpsc::Receiver<(NewPayment, Actor, 
             Ok(conn) => {
                 let results = commit_batch(conn, &payments).await;
                 // A failed batch may have left the connection unusable: open a new one next time.
-                if results.iter().any(|r| matches!(r, Err(PaymentError::Store(_)))) {
+                if results
+                    .iter()
+                    .any(|r| matches!(r, Err(PaymentError::Store(_))))
+                {
                     connection = None;
                 }
                 results
