@@ -100,7 +100,7 @@ async fn the_service_worker_and_every_page_name_the_same_build() {
     assert_eq!(response.status(), 200);
     let headers = response.headers().clone();
     let build = headers["x-settle-build"].to_str().unwrap().to_string();
-    assert_eq!(build.len(), 40, "five file hashes' prefixes: {build}");
+    assert_eq!(build.len(), 24, "a hash of every site file: {build}");
     assert!(build.chars().all(|c| c.is_ascii_hexdigit()), "{build}");
     assert_eq!(headers["cache-control"], "no-cache");
     assert!(headers["content-type"]
@@ -131,5 +131,45 @@ async fn the_service_worker_and_every_page_name_the_same_build() {
             html.contains(&format!("<meta name=\"settle-build\" content=\"{build}\"")),
             "{path} names the build"
         );
+        assert!(
+            html.contains(&format!("/b/{build}/pkg/settle.js")),
+            "{path} loads the build's own script"
+        );
+    }
+}
+
+/// The wasm and its script are served under the build's name for good, and a page of another
+/// build is never handed this build's files.
+#[tokio::test]
+async fn the_build_s_files_are_served_under_its_name_and_never_change() {
+    let app = TestApp::signed_in().await;
+    let sw = format!("http://{}/sw.js", app.addr);
+    let response = app.client.get(&sw).send().await.unwrap();
+    let build = response.headers()["x-settle-build"]
+        .to_str()
+        .unwrap()
+        .to_string();
+
+    let own = format!("http://{}/b/{build}/pkg/settle.js", app.addr);
+    let response = app.client.get(&own).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        response.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    let plain = format!("http://{}/pkg/settle.js", app.addr);
+    let same = app.client.get(&plain).send().await.unwrap();
+    assert_eq!(same.headers()["cache-control"], "no-cache");
+    assert_eq!(response.bytes().await.unwrap(), same.bytes().await.unwrap());
+
+    for other in [
+        format!("/b/{}/pkg/settle.js", "0".repeat(24)),
+        format!("/b/{build}/sw.js"),
+        format!("/b/{build}/../pkg/settle.js"),
+        "/b/".to_string(),
+    ] {
+        let url = format!("http://{}{other}", app.addr);
+        let response = app.client.get(&url).send().await.unwrap();
+        assert_eq!(response.status(), 404, "{other}");
     }
 }
