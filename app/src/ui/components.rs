@@ -97,6 +97,26 @@ pub fn NotFound(#[prop(into)] what: String) -> impl IntoView {
     }
 }
 
+/// Shown in place of a page whose code could not be fetched: the device is offline and has
+/// not opened a page of this kind since Settle was last updated.
+#[component]
+pub fn PageUnavailable() -> impl IntoView {
+    view! {
+        <div class="empty-state" role="alert" data-testid="page-unavailable">
+            <h1>"This page is not on this device yet"</h1>
+            <p>
+                "Its part of the app could not be fetched: the connection is down, and no page "
+                "of this kind was opened on this device since Settle was last updated. It opens "
+                "when the connection returns."
+            </p>
+            // A full load (rel="external"), not the router's: the page and its code afresh.
+            <a href="" rel="external" class="button secondary">"Try again"</a>
+            " "
+            <A href="/" attr:class="button secondary">"Go to the dashboard"</A>
+        </div>
+    }
+}
+
 /// A problem that concerns the whole page or form, not one field.
 #[component]
 pub fn ErrorBanner(#[prop(into)] message: String, #[prop(optional)] retry: bool) -> impl IntoView {

@@ -119,10 +119,36 @@ macro_rules! lazy_pages {
         #[derive(Clone, Copy)]
         enum $which { $($route,)* }
 
-        #[leptos::lazy]
-        fn $group(which: $which) -> AnyView {
-            match which {
-                $($which::$route => view! { <$module::$page /> }.into_any(),)*
+        mod $group {
+            use super::*;
+
+            // `fallible`: a piece that cannot be fetched (offline, a page of a group never
+            // opened online) is an error the page shows, not a panic that stops the app.
+            #[cfg(feature = "hydrate")]
+            #[leptos::wasm_split::wasm_split(
+                $group,
+                wasm_split_path = ::leptos::wasm_split,
+                fallible,
+                preload(preload)
+            )]
+            pub(super) fn pages(which: $which) -> Result<AnyView, leptos::wasm_split::SplitLoaderError> {
+                Ok(match which {
+                    $($which::$route => view! { <$module::$page /> }.into_any(),)*
+                })
+            }
+
+            #[cfg(not(feature = "hydrate"))]
+            pub(super) async fn pages(which: $which) -> Result<AnyView, leptos::wasm_split::SplitLoaderError> {
+                // The browser is told to fetch the group's pieces with the page.
+                leptos::prefetch_lazy_fn_on_server(stringify!($group));
+                Ok(match which {
+                    $($which::$route => view! { <$module::$page /> }.into_any(),)*
+                })
+            }
+
+            #[cfg(not(feature = "hydrate"))]
+            pub(super) async fn preload() -> Result<(), leptos::wasm_split::SplitLoaderError> {
+                Ok(())
             }
         }
 
@@ -133,7 +159,14 @@ macro_rules! lazy_pages {
                     $route
                 }
                 async fn view(_this: Self) -> AnyView {
-                    $group($which::$route).await
+                    match $group::pages($which::$route).await {
+                        Ok(page) => page,
+                        Err(_) => view! { <components::PageUnavailable /> }.into_any(),
+                    }
+                }
+                // Hydrating a page needs its code at hand: the router loads it first.
+                async fn preload() {
+                    let _ = $group::preload().await;
                 }
             }
         )*

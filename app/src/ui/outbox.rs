@@ -144,7 +144,7 @@ impl Outbox {
         for queued in waiting {
             let key = queued.key().to_string();
             let label = queued.label.clone();
-            match send_queued(queued).await {
+            match send_queued(queued).await.unwrap_or(Sent::Unreachable) {
                 Sent::Recorded => {
                     self.discard(&key);
                     recorded.push(label);
@@ -180,9 +180,26 @@ enum Sent {
 /// Sends one queued payment or draft with its own key and, when the server refuses it, works
 /// out why. Its code (the server calls, and reading the invoices behind an explanation) is a
 /// wasm piece of its own, fetched the first time something waits to be sent.
+///
+/// `fallible`: sync runs exactly when the connection comes and goes, so the piece may not be
+/// fetchable; that is "still offline", never a panic.
 #[cfg(feature = "hydrate")]
-#[leptos::lazy]
-async fn send_queued(queued: Queued) -> Sent {
+#[leptos::wasm_split::wasm_split(
+    outbox_sender,
+    wasm_split_path = ::leptos::wasm_split,
+    fallible,
+    return_wrapper(let sending = _; { Ok(sending?.await) } -> Result<Sent, leptos::wasm_split::SplitLoaderError>)
+)]
+fn send_queued(queued: Queued) -> Result<Sending, leptos::wasm_split::SplitLoaderError> {
+    Ok(Box::pin(send(queued)))
+}
+
+/// The sending itself, as `send_queued` hands it back.
+#[cfg(feature = "hydrate")]
+type Sending = std::pin::Pin<Box<dyn std::future::Future<Output = Sent>>>;
+
+#[cfg(feature = "hydrate")]
+async fn send(queued: Queued) -> Sent {
     use crate::api::AppError;
     let sent = match (&queued.form, &queued.draft) {
         (Some(form), _) => crate::api::payments::record_payment(form.clone())
