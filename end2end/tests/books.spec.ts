@@ -39,6 +39,8 @@ test('a card expense with its receipt shows its input tax and sits behind the pr
   expect(Buffer.compare(await file.body(), RECEIPT_PNG)).toBe(0);
 
   await visible(page.getByRole('link', { name: 'Books' })).click();
+  // The books' code arrives with their first page: wait for it before asking what it offers.
+  await expect(page.getByRole('heading', { name: 'Trial balance' })).toBeVisible();
   const menu = page.getByLabel('Books page');
   if (await menu.isVisible()) {
     await menu.selectOption({ label: 'Profit and loss' });
