@@ -1,15 +1,16 @@
-//! Group commit for payments. One writer task records the payments that arrive together in a
-//! single write transaction, each inside its own savepoint: a payment that is refused (or
-//! fails) is rolled back alone and its caller gets its own error, while the others share one
-//! commit, and so one wait for the disk. Nobody is answered before that commit has succeeded;
-//! if it fails, everybody in the batch gets an error and nothing of the batch is saved.
+//! Group commit for payments. One writer records the payments that arrive together in a
+//! single write transaction: a payment that is refused gets its own error and writes
+//! nothing, while the others share one commit, and so one wait for the disk. Nobody is
+//! answered before that commit has succeeded; if it fails, everybody in the batch gets an
+//! error and nothing of the batch is saved.
 //!
-//! Each payment still runs the very same `store::payments::record_payment` one after the
-//! other, so a later payment in a batch sees the earlier ones: a repeated idempotency key
-//! returns the first receipt, and allocations never exceed what is open.
+//! The batch is recorded by `store::payment_batch`, with the outcome of recording the
+//! payments one after the other: a later payment in a batch sees the earlier ones, a repeated
+//! idempotency key returns the first receipt, and allocations never exceed what is open.
 
 use crate::api::types::PaymentReceipt;
 use crate::store::audit::{declare, forget, Actor};
+use crate::store::payment_batch::record_payments;
 use crate::store::payments::{record_payment, NewPayment, PaymentError};
 use sqlx::{Connection, SqliteConnection, SqlitePool};
 use tokio::sync::{mpsc, oneshot};
@@ -66,7 +67,7 @@ impl PaymentWriter {
     }
 }
 
-/// Each payment is some twenty-five statements awaited one after the other, and each is a
+/// A batch is some twenty statements awaited one after the other, and each is a
 /// hand-over to the thread sqlx runs the connection on and back. On a task of the shared
 /// runtime every hand-back waits behind the requests in flight; between threads on different
 /// CPUs every hand-over wakes the other CPU, which on a virtual machine costs more than the
@@ -140,9 +141,12 @@ fn stay_on_this_cpu() {
     }
 }
 
-/// Records `payments` in one transaction, each in its own savepoint and under its own actor
-/// in the audit log; one result each, in order. Only results of a committed transaction are
-/// `Ok`.
+/// Records `payments` in one transaction, under each one's actor in the audit log; one
+/// result each, in order. Only results of a committed transaction are `Ok`.
+///
+/// The payments of one actor are recorded together (`store::payment_batch`). Should the
+/// database refuse that batch, it is rolled back and its payments are recorded one at a
+/// time, each in its own savepoint, so one bad payment cannot fail the others.
 pub async fn commit_batch(
     conn: &mut SqliteConnection,
     payments: &[(&NewPayment, &Actor)],
@@ -153,35 +157,20 @@ pub async fn commit_batch(
             .map(|_| Err(PaymentError::Store(anyhow::anyhow!("{why}"))))
             .collect()
     };
-    // As `store::begin_write`: the write lock from the start, the system as the actor until
-    // each payment names its own, and the actor forgotten before the commit.
+    // As `store::begin_write`: the write lock from the start, and the actor forgotten
+    // before the commit.
     let mut tx = match conn.begin_with("BEGIN IMMEDIATE").await {
         Ok(tx) => tx,
         Err(e) => return failed_all(&e),
     };
-    if let Err(e) = declare(&mut tx, &Actor::System).await {
-        return failed_all(&e);
-    }
     let mut results = Vec::with_capacity(payments.len());
-    for (payment, actor) in payments {
-        if let Err(e) = sqlx::query("SAVEPOINT payment").execute(&mut *tx).await {
-            return failed_all(&e);
+    for run in payments.chunk_by(|(_, a), (_, b)| a == b) {
+        let actor = run[0].1;
+        let run: Vec<&NewPayment> = run.iter().map(|(payment, _)| *payment).collect();
+        match record_run(&mut tx, actor, &run).await {
+            Ok(recorded) => results.extend(recorded),
+            Err(e) => return failed_all(&e),
         }
-        if let Err(e) = declare(&mut tx, actor).await {
-            return failed_all(&e);
-        }
-        let result = record_payment(&mut tx, payment).await;
-        let end: &[&'static str] = if result.is_ok() {
-            &["RELEASE payment"]
-        } else {
-            &["ROLLBACK TO payment", "RELEASE payment"]
-        };
-        for statement in end {
-            if let Err(e) = sqlx::query(*statement).execute(&mut *tx).await {
-                return failed_all(&e);
-            }
-        }
-        results.push(result);
     }
     if let Err(e) = forget(&mut tx).await {
         return failed_all(&e);
@@ -190,4 +179,43 @@ pub async fn commit_batch(
         Ok(()) => results,
         Err(e) => failed_all(&e),
     }
+}
+
+/// One actor's payments: together, or one by one if the database refuses them together.
+/// `Err` when even that cannot be done (the whole transaction is then lost).
+async fn record_run(
+    conn: &mut SqliteConnection,
+    actor: &Actor,
+    run: &[&NewPayment],
+) -> sqlx::Result<Vec<Result<PaymentReceipt, PaymentError>>> {
+    declare(&mut *conn, actor).await?;
+    sqlx::query("SAVEPOINT payments")
+        .execute(&mut *conn)
+        .await?;
+    match record_payments(&mut *conn, run).await {
+        Ok(results) => {
+            sqlx::query("RELEASE payments").execute(&mut *conn).await?;
+            return Ok(results);
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, payments = run.len(), "recording payments together failed; recording them one by one");
+            sqlx::query("ROLLBACK TO payments")
+                .execute(&mut *conn)
+                .await?;
+            sqlx::query("RELEASE payments").execute(&mut *conn).await?;
+        }
+    }
+    let mut results = Vec::with_capacity(run.len());
+    for payment in run {
+        sqlx::query("SAVEPOINT payment").execute(&mut *conn).await?;
+        let result = record_payment(&mut *conn, payment).await;
+        if result.is_err() {
+            sqlx::query("ROLLBACK TO payment")
+                .execute(&mut *conn)
+                .await?;
+        }
+        sqlx::query("RELEASE payment").execute(&mut *conn).await?;
+        results.push(result);
+    }
+    Ok(results)
 }

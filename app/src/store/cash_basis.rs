@@ -1,11 +1,12 @@
 //! Deriving the cash-basis journal for books written before it existed, and checking the
 //! stored one against a fresh derivation.
 
-use super::ledger::{cash_twin, composition, get_entry, insert_cash_postings};
+use super::ledger::{cash_twin, composition, compositions, get_entry, insert_cash_postings};
 use super::payments::invoice_settlement;
 use crate::domain::cash_basis::{cash_postings, credit_note_twin, InvoiceEvent};
-use crate::domain::{InvoiceId, Money, Posting};
+use crate::domain::{Currency, InvoiceId, Money, Posting};
 use sqlx::{SqliteConnection, SqlitePool};
+use std::collections::HashMap;
 
 /// Derives the cash-basis twin of every entry once, when a database from before the cash
 /// basis is first opened. New entries get their twin as they are posted.
@@ -119,7 +120,7 @@ pub async fn invoice_history(
         .bind(invoice.0)
         .fetch_one(&mut *conn)
         .await?;
-    let currency = crate::domain::Currency::parse(&currency)?;
+    let currency = Currency::parse(&currency)?;
     invoice_history_in(conn, invoice, currency, before).await
 }
 
@@ -127,35 +128,70 @@ pub async fn invoice_history(
 pub async fn invoice_history_in(
     conn: &mut SqliteConnection,
     invoice: InvoiceId,
-    currency: crate::domain::Currency,
+    currency: Currency,
     before: Option<(i64, i64)>,
 ) -> anyhow::Result<Vec<InvoiceEvent>> {
+    Ok(invoice_histories(conn, &[(invoice, currency)], before)
+        .await?
+        .remove(&invoice)
+        .unwrap_or_default())
+}
+
+/// `invoice_history` of several invoices (each with its currency) in two queries, however
+/// many there are: a batch of payments reads those of every invoice it settles.
+pub async fn invoice_histories(
+    conn: &mut SqliteConnection,
+    invoices: &[(InvoiceId, Currency)],
+    before: Option<(i64, i64)>,
+) -> anyhow::Result<HashMap<InvoiceId, Vec<InvoiceEvent>>> {
     let (entry, allocation) = before.unwrap_or((i64::MAX, i64::MAX));
-    let rows: Vec<(String, i64, i64, i64)> = sqlx::query_as(
-        "SELECT kind, entry_id, id, amount FROM (
-            SELECT 'paid' AS kind, COALESCE(a.entry_id, p.entry_id) AS entry_id, a.id,
-                a.amount_minor AS amount FROM allocations a
+    let ids: Vec<i64> = invoices.iter().map(|(invoice, _)| invoice.0).collect();
+    let rows: Vec<(i64, String, i64, i64, i64)> = sqlx::query_as(
+        "SELECT invoice_id, kind, entry_id, id, amount FROM (
+            SELECT a.invoice_id, 'paid' AS kind, COALESCE(a.entry_id, p.entry_id) AS entry_id,
+                a.id, a.amount_minor AS amount FROM allocations a
                 JOIN payments p ON p.id = a.payment_id
                 LEFT JOIN payment_reversals r ON r.payment_id = a.payment_id
                 -- a payment reversed before this point no longer counts: its reversal mirrored
                 -- what it recognised
-                WHERE a.invoice_id = ?1 AND (r.entry_id IS NULL OR r.entry_id >= ?2)
+                WHERE a.invoice_id IN (SELECT value FROM json_each(?1))
+                    AND (r.entry_id IS NULL OR r.entry_id >= ?2)
             UNION ALL
-            SELECT 'credited', c.entry_id, 0, c.total_minor FROM credit_notes c WHERE c.invoice_id = ?1)
+            SELECT c.invoice_id, 'credited', c.entry_id, 0, c.total_minor FROM credit_notes c
+                WHERE c.invoice_id IN (SELECT value FROM json_each(?1)))
          WHERE entry_id < ?2 OR (entry_id = ?2 AND kind = 'paid' AND id < ?3)
-         ORDER BY entry_id, id",
+         ORDER BY invoice_id, entry_id, id",
     )
-    .bind(invoice.0)
+    .bind(serde_json::json!(ids).to_string())
     .bind(entry)
     .bind(allocation)
     .fetch_all(&mut *conn)
     .await?;
-    let mut events = Vec::new();
-    for (kind, entry_id, _, minor) in rows {
-        events.push(match kind.as_str() {
-            "paid" => InvoiceEvent::Paid(Money::from_minor(minor, currency)),
-            _ => InvoiceEvent::Credited(composition_of_credit(conn, entry_id).await?),
-        });
+    let credit_entries: Vec<i64> = rows
+        .iter()
+        .filter(|(_, kind, ..)| kind != "paid")
+        .map(|(_, _, entry_id, ..)| *entry_id)
+        .collect();
+    let mut credits = if credit_entries.is_empty() {
+        HashMap::new()
+    } else {
+        compositions(conn, &credit_entries).await?
+    };
+    let currencies: HashMap<InvoiceId, Currency> = invoices.iter().copied().collect();
+    let mut histories: HashMap<InvoiceId, Vec<InvoiceEvent>> = HashMap::new();
+    for (invoice, kind, entry_id, _, minor) in rows {
+        let invoice = InvoiceId(invoice);
+        let currency = currencies
+            .get(&invoice)
+            .copied()
+            .ok_or_else(|| anyhow::anyhow!("invoice {} has no currency", invoice.0))?;
+        histories
+            .entry(invoice)
+            .or_default()
+            .push(match kind.as_str() {
+                "paid" => InvoiceEvent::Paid(Money::from_minor(minor, currency)),
+                _ => InvoiceEvent::Credited(credits.remove(&entry_id).unwrap_or_default()),
+            });
     }
-    Ok(events)
+    Ok(histories)
 }

@@ -18,6 +18,7 @@ use crate::domain::{
 use anyhow::{anyhow, Context};
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::SqliteConnection;
+use std::collections::HashMap;
 
 /// A validated draft, ready to store.
 #[derive(Clone, Debug)]
@@ -557,22 +558,41 @@ pub async fn open_invoices(
     currency: Currency,
     as_of: NaiveDate,
 ) -> anyhow::Result<Vec<OpenInvoice>> {
-    // The triggers of `open_invoices` keep exactly the issued invoices with money still owed.
-    let rows: Vec<(i64, i64)> = sqlx::query_as(
-        "SELECT invoice_id, open_minor FROM open_invoices WHERE customer_id = ? AND issue_date <= ?
-         ORDER BY due_date, invoice_id",
-    )
-    .bind(customer.0)
-    .bind(as_of)
-    .fetch_all(conn)
-    .await?;
-    Ok(rows
+    Ok(open_invoices_of(conn, &[customer.0])
+        .await?
+        .remove(&customer.0)
+        .unwrap_or_default()
         .into_iter()
-        .map(|(id, open)| OpenInvoice {
-            invoice: InvoiceId(id),
+        .filter(|(_, issued, _)| *issued <= as_of)
+        .map(|(invoice, _, open)| OpenInvoice {
+            invoice,
             open: Money::from_minor(open, currency),
         })
         .collect())
+}
+
+/// The open invoices of several customers, in one query, in `open_invoices`' order: each
+/// with its issue date and what is open in minor units.
+pub async fn open_invoices_of(
+    conn: &mut SqliteConnection,
+    customers: &[i64],
+) -> sqlx::Result<HashMap<i64, Vec<(InvoiceId, NaiveDate, i64)>>> {
+    // The triggers of `open_invoices` keep exactly the issued invoices with money still owed.
+    let rows: Vec<(i64, i64, NaiveDate, i64)> = sqlx::query_as(
+        "SELECT customer_id, invoice_id, issue_date, open_minor FROM open_invoices
+         WHERE customer_id IN (SELECT value FROM json_each(?))
+         ORDER BY due_date, invoice_id",
+    )
+    .bind(serde_json::json!(customers).to_string())
+    .fetch_all(conn)
+    .await?;
+    let mut open: HashMap<i64, Vec<_>> = HashMap::new();
+    for (customer, invoice, issued, minor) in rows {
+        open.entry(customer)
+            .or_default()
+            .push((InvoiceId(invoice), issued, minor));
+    }
+    Ok(open)
 }
 
 /// An invoice with its lines, totals, payments and derived status.

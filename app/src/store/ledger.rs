@@ -5,7 +5,9 @@ use crate::domain::cash_basis::{cash_postings, is_control_account, Settlement};
 use crate::domain::posting::accounts;
 use crate::domain::{AccountCode, Currency, CustomerId, JournalEntry, Money, Posting};
 use chrono::NaiveDate;
+use serde_json::{json, Value};
 use sqlx::SqliteConnection;
+use std::collections::HashMap;
 
 /// Whose sub-ledger an entry's control postings belong to.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -46,48 +48,101 @@ pub async fn insert_entry(
     entry: &JournalEntry,
     posted: Posted<'_>,
 ) -> anyhow::Result<i64> {
-    let entry_id: i64 = sqlx::query_scalar(
-        "INSERT INTO journal_entries (date, memo, currency, source, reverses, created_at)
-         VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+    let ids = insert_entries(conn, &[(entry, posted)]).await?;
+    ids.first()
+        .copied()
+        .ok_or_else(|| anyhow::anyhow!("the entry was not written"))
+}
+
+/// Writes entries as `insert_entry` does, in order, and returns their ids. Whatever their
+/// number, it takes one statement per table: each statement is a round trip to the
+/// database's thread, and the payment writer records many payments at once (see
+/// `store::payment_batch`). The ids are chosen here, after the highest one, so the rows of
+/// each table can be written together; every writer holds the write lock, so no one else
+/// can take them meanwhile.
+pub async fn insert_entries(
+    conn: &mut SqliteConnection,
+    entries: &[(&JournalEntry, Posted<'_>)],
+) -> anyhow::Result<Vec<i64>> {
+    let first: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM journal_entries")
+        .fetch_one(&mut *conn)
+        .await?;
+    let ids: Vec<i64> = (first..).take(entries.len()).collect();
+    let created_at = super::now_text();
+    let mut heads = Vec::with_capacity(entries.len());
+    let mut postings = Vec::new();
+    let mut twins = Vec::new();
+    for ((entry, posted), id) in entries.iter().zip(&ids) {
+        heads.push(json!([
+            id,
+            entry.date,
+            entry.memo,
+            entry.currency().code(),
+            posted.source,
+            posted.reverses,
+            created_at
+        ]));
+        postings.extend(entry.postings().iter().map(|posting| {
+            let (customer, vendor) = sub_ledger(posting, posted.party);
+            json!([
+                id,
+                posting.account.0,
+                posting.amount.to_minor(),
+                customer,
+                vendor,
+                entry.date
+            ])
+        }));
+        let twin = twin_of(conn, entry, posted).await?;
+        twins.extend(
+            twin.iter()
+                .map(|p| json!([id, entry.date, p.account.0, p.amount.to_minor()])),
+        );
+    }
+    sqlx::query(
+        "INSERT INTO journal_entries (id, date, memo, currency, source, reverses, created_at)
+         SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5,
+             value ->> 6
+         FROM json_each(?) ORDER BY key",
     )
-    .bind(entry.date)
-    .bind(&entry.memo)
-    .bind(entry.currency().code())
-    .bind(posted.source)
-    .bind(posted.reverses)
-    .bind(super::now_text())
-    .fetch_one(&mut *conn)
+    .bind(Value::Array(heads).to_string())
+    .execute(&mut *conn)
     .await?;
-    // One statement for all the postings (and one for the cash twin below): each statement is
-    // a round trip to the database's thread, and a payment's are on every caller's path.
-    let mut insert = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
-        "INSERT INTO postings (entry_id, account_code, amount_minor, customer_id, vendor_id, date) ",
-    );
-    insert.push_values(entry.postings(), |mut row, posting| {
-        let code = posting.account.0.as_str();
-        let customer = match posted.party {
-            Party::Customer(c)
-                if [accounts::RECEIVABLES, accounts::CUSTOMER_CREDITS].contains(&code) =>
-            {
-                Some(c.0)
-            }
-            _ => None,
-        };
-        let vendor = match posted.party {
-            Party::Vendor(v) if code == accounts::PAYABLES => Some(v),
-            _ => None,
-        };
-        row.push_bind(entry_id)
-            .push_bind(code.to_string())
-            .push_bind(posting.amount.to_minor())
-            .push_bind(customer)
-            .push_bind(vendor)
-            .push_bind(entry.date);
-    });
-    insert.build().execute(&mut *conn).await?;
-    let twin = match (posted.twin, posted.reverses) {
-        (Some(twin), _) => twin,
-        // A reversal's twin mirrors the reversed entry's twin, whatever that was.
+    sqlx::query(
+        "INSERT INTO postings (entry_id, account_code, amount_minor, customer_id, vendor_id, date)
+         SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5
+         FROM json_each(?) ORDER BY key",
+    )
+    .bind(Value::Array(postings).to_string())
+    .execute(&mut *conn)
+    .await?;
+    write_cash_postings(conn, twins).await?;
+    Ok(ids)
+}
+
+/// The customer or vendor a posting's sub-ledger names, if it posts to a control account.
+fn sub_ledger(posting: &Posting, party: Party) -> (Option<i64>, Option<i64>) {
+    let code = posting.account.0.as_str();
+    match party {
+        Party::Customer(c)
+            if [accounts::RECEIVABLES, accounts::CUSTOMER_CREDITS].contains(&code) =>
+        {
+            (Some(c.0), None)
+        }
+        Party::Vendor(v) if code == accounts::PAYABLES => (None, Some(v)),
+        _ => (None, None),
+    }
+}
+
+/// An entry's cash-basis twin: the caller's, the mirror of the reversed entry's, or by the
+/// rules from its postings and what it settles.
+async fn twin_of(
+    conn: &mut SqliteConnection,
+    entry: &JournalEntry,
+    posted: &Posted<'_>,
+) -> anyhow::Result<Vec<Posting>> {
+    Ok(match (&posted.twin, posted.reverses) {
+        (Some(twin), _) => twin.clone(),
         (None, Some(reversed)) => cash_twin(conn, reversed)
             .await?
             .into_iter()
@@ -97,9 +152,22 @@ pub async fn insert_entry(
             })
             .collect(),
         (None, None) => cash_postings(entry.postings(), &posted.settlements)?,
-    };
-    insert_cash_postings(conn, entry_id, entry.date, &twin).await?;
-    Ok(entry_id)
+    })
+}
+
+/// Writes cash-basis posting rows (`[entry_id, date, account_code, amount_minor]`), in order.
+async fn write_cash_postings(conn: &mut SqliteConnection, rows: Vec<Value>) -> sqlx::Result<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    sqlx::query(
+        "INSERT INTO cash_postings (entry_id, date, account_code, amount_minor)
+         SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each(?) ORDER BY key",
+    )
+    .bind(Value::Array(rows).to_string())
+    .execute(conn)
+    .await?;
+    Ok(())
 }
 
 /// Writes the cash-basis postings of an entry.
@@ -109,20 +177,11 @@ pub async fn insert_cash_postings(
     date: NaiveDate,
     postings: &[Posting],
 ) -> sqlx::Result<()> {
-    if postings.is_empty() {
-        return Ok(());
-    }
-    let mut insert = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
-        "INSERT INTO cash_postings (entry_id, date, account_code, amount_minor) ",
-    );
-    insert.push_values(postings, |mut row, posting| {
-        row.push_bind(entry_id)
-            .push_bind(date)
-            .push_bind(posting.account.0.clone())
-            .push_bind(posting.amount.to_minor());
-    });
-    insert.build().execute(conn).await?;
-    Ok(())
+    let rows = postings
+        .iter()
+        .map(|p| json!([entry_id, date, p.account.0, p.amount.to_minor()]))
+        .collect();
+    write_cash_postings(conn, rows).await
 }
 
 /// An entry's cash-basis postings as written.
@@ -153,29 +212,42 @@ pub async fn composition(
     conn: &mut SqliteConnection,
     entry_id: i64,
 ) -> anyhow::Result<Vec<Posting>> {
-    // One query: a payment reads this for every invoice it settles.
-    let rows: Vec<(String, i64, String)> = sqlx::query_as(
-        "SELECT p.account_code, p.amount_minor, e.currency FROM postings p
-         JOIN journal_entries e ON e.id = p.entry_id WHERE p.entry_id = ? ORDER BY p.id",
-    )
-    .bind(entry_id)
-    .fetch_all(&mut *conn)
-    .await?;
-    let mut postings = Vec::with_capacity(rows.len());
-    for (code, minor, currency) in rows {
-        if is_control_account(&code) {
-            continue;
-        }
-        postings.push(Posting {
-            amount: Money::from_minor(minor, Currency::parse(&currency)?),
-            account: AccountCode(code),
-        });
-    }
+    let postings = compositions(conn, &[entry_id])
+        .await?
+        .remove(&entry_id)
+        .unwrap_or_default();
     anyhow::ensure!(
         !postings.is_empty() || entry_exists(conn, entry_id).await?,
         "journal entry {entry_id} not found"
     );
     Ok(postings)
+}
+
+/// The compositions of several entries, in one query: a batch of payments reads those of
+/// every invoice it settles. An entry with none (or none at all) is missing from the map.
+pub async fn compositions(
+    conn: &mut SqliteConnection,
+    entry_ids: &[i64],
+) -> anyhow::Result<HashMap<i64, Vec<Posting>>> {
+    let rows: Vec<(i64, String, i64, String)> = sqlx::query_as(
+        "SELECT p.entry_id, p.account_code, p.amount_minor, e.currency FROM postings p
+         JOIN journal_entries e ON e.id = p.entry_id
+         WHERE p.entry_id IN (SELECT value FROM json_each(?)) ORDER BY p.id",
+    )
+    .bind(json!(entry_ids).to_string())
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut found: HashMap<i64, Vec<Posting>> = HashMap::new();
+    for (entry, code, minor, currency) in rows {
+        if is_control_account(&code) {
+            continue;
+        }
+        found.entry(entry).or_default().push(Posting {
+            amount: Money::from_minor(minor, Currency::parse(&currency)?),
+            account: AccountCode(code),
+        });
+    }
+    Ok(found)
 }
 
 async fn entry_exists(conn: &mut SqliteConnection, entry_id: i64) -> sqlx::Result<bool> {

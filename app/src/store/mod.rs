@@ -35,6 +35,7 @@ pub mod journal;
 pub mod ledger;
 pub mod listing;
 pub mod numbering;
+pub mod payment_batch;
 pub mod payment_changes;
 pub mod payment_detail;
 pub mod payments;

@@ -1,14 +1,10 @@
 //! Payments: recorded once (idempotency key), allocated to open invoices, posted in the same
 //! transaction.
 
-use super::ledger::{Party, Posted};
-use super::{invoices, ledger};
+use super::ledger;
 use crate::api::types::{Page, PaymentMethod, PaymentReceipt, PaymentSummary};
 use crate::domain::cash_basis::{invoice_payment_settlement, Settlement};
-use crate::domain::posting::{check_fee, payment_entry_with_fee, PaymentFee};
-use crate::domain::{
-    allocate_payment, AllocationError, Currency, CustomerId, Excess, InvoiceId, Money, PaymentId,
-};
+use crate::domain::{AllocationError, Currency, CustomerId, Excess, InvoiceId, Money, PaymentId};
 use chrono::NaiveDate;
 use sqlx::SqliteConnection;
 
@@ -68,112 +64,11 @@ pub async fn record_payment(
     conn: &mut SqliteConnection,
     payment: &NewPayment,
 ) -> Result<PaymentReceipt, PaymentError> {
-    if let Some(receipt) = find_by_key(conn, payment).await? {
-        return Ok(receipt);
-    }
-    // The customer and the lock date in one query: each statement is a round trip, and every
-    // payment waits for the ones before it (see `api::payment_writer`).
-    let (currency, customer_name, lock): (Option<String>, Option<String>, Option<NaiveDate>) =
-        sqlx::query_as(
-            "SELECT (SELECT currency FROM customers WHERE id = ?1),
-                (SELECT name FROM customers WHERE id = ?1),
-                (SELECT lock_date FROM business WHERE id = 1)",
-        )
-        .bind(payment.customer.0)
-        .fetch_one(&mut *conn)
-        .await?;
-    let (Some(currency), Some(customer_name)) = (currency, customer_name) else {
-        return Err(PaymentError::CustomerNotFound);
-    };
-    let currency = Currency::parse(&currency).map_err(anyhow::Error::from)?;
-    if currency != payment.amount.currency() {
-        return Err(PaymentError::WrongCurrency(currency));
-    }
-    let bank = super::bank_accounts::by_id(conn, payment.bank_account_id)
+    // One way to record, alone or many together: see `store::payment_batch`.
+    super::payment_batch::record_payments(conn, &[payment])
         .await?
-        .filter(|b| !b.archived)
-        .ok_or(PaymentError::BankAccountNotFound)?;
-    if let Some(message) = ledger::lock_message(lock, payment.received_on) {
-        return Err(PaymentError::Locked(message));
-    }
-    let fee = match &payment.fee {
-        Some(fee) => fee.clone(),
-        None => Fee {
-            account: crate::domain::posting::accounts::PAYMENT_FEES.to_string(),
-            amount: Money::zero(currency),
-        },
-    };
-    check_fee(payment.amount, fee.amount).map_err(|e| PaymentError::Fee(e.to_string()))?;
-    if !fee.amount.is_zero() && !is_expense_account(conn, &fee.account).await? {
-        return Err(PaymentError::Fee(
-            "choose an expense account for the fee".into(),
-        ));
-    }
-    let open =
-        invoices::open_invoices(conn, payment.customer, currency, payment.received_on).await?;
-    let plan = allocate_payment(payment.amount, &payment.requested, &open, payment.excess)?;
-    // The memo names the customer so the bank's register reads without opening each entry.
-    let memo = format!(
-        "Payment received from {customer_name} ({})",
-        payment.method.label()
-    );
-    let entry = payment_entry_with_fee(
-        payment.received_on,
-        memo,
-        &bank.account_code,
-        payment.amount,
-        &PaymentFee {
-            account: &fee.account,
-            amount: fee.amount,
-        },
-        &plan,
-    )
-    .map_err(anyhow::Error::from)?;
-    let mut settlements = Vec::new();
-    for (invoice, amount) in &plan.allocations {
-        settlements.push(invoice_settlement(conn, *invoice, *amount, None).await?);
-    }
-    let posted = Posted {
-        settlements,
-        ..Posted::new("payment", Party::Customer(payment.customer))
-    };
-    let entry_id = ledger::insert_entry(conn, &entry, posted).await?;
-    let payment_id: i64 = sqlx::query_scalar(
-        "INSERT INTO payments (customer_id, received_on, amount_minor, currency, method, reference, idempotency_key,
-            entry_id, created_at, bank_account_id, fee_minor, fee_account)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-    )
-    .bind(payment.customer.0)
-    .bind(payment.received_on)
-    .bind(payment.amount.to_minor())
-    .bind(currency.code())
-    .bind(payment.method.key())
-    .bind(&payment.reference)
-    .bind(&payment.idempotency_key)
-    .bind(entry_id)
-    .bind(super::now_text())
-    .bind(bank.id)
-    .bind(fee.amount.to_minor())
-    .bind((!fee.amount.is_zero()).then_some(&fee.account))
-    .fetch_one(&mut *conn)
-    .await?;
-    if !plan.allocations.is_empty() {
-        let mut insert = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
-            "INSERT INTO allocations (payment_id, invoice_id, amount_minor) ",
-        );
-        insert.push_values(&plan.allocations, |mut row, (invoice, amount)| {
-            row.push_bind(payment_id)
-                .push_bind(invoice.0)
-                .push_bind(amount.to_minor());
-        });
-        insert.build().execute(&mut *conn).await?;
-    }
-    Ok(PaymentReceipt {
-        payment_id: PaymentId(payment_id),
-        amount: payment.amount,
-        allocated: plan.allocations,
-        credit: plan.credit,
-    })
+        .pop()
+        .unwrap_or_else(|| Err(anyhow::anyhow!("the payment was not recorded").into()))
 }
 
 /// Money received against an invoice: it credits receivables, and on the cash basis recognises
@@ -212,16 +107,7 @@ pub async fn invoice_settlement(
     Ok(invoice_payment_settlement(&composition, &history, amount))
 }
 
-/// Whether `code` is an expense account of the chart.
-pub async fn is_expense_account(conn: &mut SqliteConnection, code: &str) -> sqlx::Result<bool> {
-    let kind: Option<String> = sqlx::query_scalar("SELECT kind FROM accounts WHERE code = ?")
-        .bind(code)
-        .fetch_optional(conn)
-        .await?;
-    Ok(kind.as_deref() == Some("expense"))
-}
-
-async fn find_by_key(
+pub(super) async fn find_by_key(
     conn: &mut SqliteConnection,
     payment: &NewPayment,
 ) -> Result<Option<PaymentReceipt>, PaymentError> {
