@@ -146,8 +146,12 @@ pub async fn invoice_histories(
 ) -> anyhow::Result<HashMap<InvoiceId, Vec<InvoiceEvent>>> {
     let (entry, allocation) = before.unwrap_or((i64::MAX, i64::MAX));
     let ids: Vec<i64> = invoices.iter().map(|(invoice, _)| invoice.0).collect();
-    let rows: Vec<(i64, String, i64, i64, i64)> = sqlx::query_as(
-        "SELECT invoice_id, kind, entry_id, id, amount FROM (
+    let rows: Vec<(i64, String, i64, i64, i64)> = super::json_rows(
+        conn,
+        sqlx::query_scalar(
+            "SELECT json_group_array(json_array(invoice_id, kind, entry_id, id, amount)
+            ORDER BY invoice_id, entry_id, id)
+         FROM (
             SELECT a.invoice_id, 'paid' AS kind, COALESCE(a.entry_id, p.entry_id) AS entry_id,
                 a.id, a.amount_minor AS amount FROM allocations a
                 JOIN payments p ON p.id = a.payment_id
@@ -159,13 +163,12 @@ pub async fn invoice_histories(
             UNION ALL
             SELECT c.invoice_id, 'credited', c.entry_id, 0, c.total_minor FROM credit_notes c
                 WHERE c.invoice_id IN (SELECT value FROM json_each(?1)))
-         WHERE entry_id < ?2 OR (entry_id = ?2 AND kind = 'paid' AND id < ?3)
-         ORDER BY invoice_id, entry_id, id",
+         WHERE entry_id < ?2 OR (entry_id = ?2 AND kind = 'paid' AND id < ?3)",
+        )
+        .bind(serde_json::json!(ids).to_string())
+        .bind(entry)
+        .bind(allocation),
     )
-    .bind(serde_json::json!(ids).to_string())
-    .bind(entry)
-    .bind(allocation)
-    .fetch_all(&mut *conn)
     .await?;
     let credit_entries: Vec<i64> = rows
         .iter()

@@ -576,15 +576,17 @@ pub async fn open_invoices(
 pub async fn open_invoices_of(
     conn: &mut SqliteConnection,
     customers: &[i64],
-) -> sqlx::Result<HashMap<i64, Vec<(InvoiceId, NaiveDate, i64)>>> {
+) -> anyhow::Result<HashMap<i64, Vec<(InvoiceId, NaiveDate, i64)>>> {
     // The triggers of `open_invoices` keep exactly the issued invoices with money still owed.
-    let rows: Vec<(i64, i64, NaiveDate, i64)> = sqlx::query_as(
-        "SELECT customer_id, invoice_id, issue_date, open_minor FROM open_invoices
-         WHERE customer_id IN (SELECT value FROM json_each(?))
-         ORDER BY due_date, invoice_id",
+    let rows: Vec<(i64, i64, NaiveDate, i64)> = super::json_rows(
+        conn,
+        sqlx::query_scalar(
+            "SELECT json_group_array(json_array(customer_id, invoice_id, issue_date, open_minor)
+            ORDER BY due_date, invoice_id)
+             FROM open_invoices WHERE customer_id IN (SELECT value FROM json_each(?))",
+        )
+        .bind(serde_json::json!(customers).to_string()),
     )
-    .bind(serde_json::json!(customers).to_string())
-    .fetch_all(conn)
     .await?;
     let mut open: HashMap<i64, Vec<_>> = HashMap::new();
     for (customer, invoice, issued, minor) in rows {

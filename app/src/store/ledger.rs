@@ -229,13 +229,16 @@ pub async fn compositions(
     conn: &mut SqliteConnection,
     entry_ids: &[i64],
 ) -> anyhow::Result<HashMap<i64, Vec<Posting>>> {
-    let rows: Vec<(i64, String, i64, String)> = sqlx::query_as(
-        "SELECT p.entry_id, p.account_code, p.amount_minor, e.currency FROM postings p
-         JOIN journal_entries e ON e.id = p.entry_id
-         WHERE p.entry_id IN (SELECT value FROM json_each(?)) ORDER BY p.id",
+    let rows: Vec<(i64, String, i64, String)> = super::json_rows(
+        conn,
+        sqlx::query_scalar(
+            "SELECT json_group_array(json_array(p.entry_id, p.account_code, p.amount_minor, e.currency)
+            ORDER BY p.id)
+         FROM postings p JOIN journal_entries e ON e.id = p.entry_id
+             WHERE p.entry_id IN (SELECT value FROM json_each(?))",
+        )
+        .bind(json!(entry_ids).to_string()),
     )
-    .bind(json!(entry_ids).to_string())
-    .fetch_all(&mut *conn)
     .await?;
     let mut found: HashMap<i64, Vec<Posting>> = HashMap::new();
     for (entry, code, minor, currency) in rows {

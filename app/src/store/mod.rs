@@ -130,6 +130,18 @@ impl std::ops::DerefMut for WriteTx {
     }
 }
 
+/// The rows of a query that selects them as one JSON array of arrays (`json_group_array`).
+/// sqlx hands each row from the database's thread to the caller on its own, a wake-up of
+/// each thread per row; the payment writer's reads run to thousands of rows per batch, and
+/// this makes them one.
+pub async fn json_rows<T: serde::de::DeserializeOwned>(
+    conn: &mut sqlx::SqliteConnection,
+    query: sqlx::query::QueryScalar<'_, Sqlite, String, sqlx::sqlite::SqliteArguments>,
+) -> anyhow::Result<Vec<T>> {
+    let rows = query.fetch_one(conn).await?;
+    Ok(serde_json::from_str(&rows)?)
+}
+
 /// Now, as stored in `created_at` columns.
 pub fn now_text() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)

@@ -140,11 +140,14 @@ struct Desk {
 impl Desk {
     async fn read(conn: &mut SqliteConnection, payments: &[&NewPayment]) -> anyhow::Result<Desk> {
         let customer_ids: Vec<i64> = payments.iter().map(|p| p.customer.0).collect();
-        let rows: Vec<(i64, String, String)> = sqlx::query_as(
-            "SELECT id, currency, name FROM customers WHERE id IN (SELECT value FROM json_each(?))",
+        let rows: Vec<(i64, String, String)> = super::json_rows(
+            conn,
+            sqlx::query_scalar(
+                "SELECT json_group_array(json_array(id, currency, name)) FROM customers
+                 WHERE id IN (SELECT value FROM json_each(?))",
+            )
+            .bind(json!(customer_ids).to_string()),
         )
-        .bind(json!(customer_ids).to_string())
-        .fetch_all(&mut *conn)
         .await?;
         let mut customers = HashMap::new();
         for (id, currency, name) in rows {
