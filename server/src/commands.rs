@@ -80,6 +80,9 @@ pub async fn generate(db: &Path, seed: u64, transactions: u64) -> anyhow::Result
     tx.commit()
         .await
         .context("cannot save the generated book")?;
+    // Closing copies the write-ahead log into the database file and removes it, so the book
+    // is one file of its real size and whoever opens it next does not inherit that work.
+    pool.close().await;
     println!(
         "Generated {} in {:.1} s: {} journal entries, {} postings ({} invoices, {} payments, {} expenses, {} bills, {} bill payments).",
         db.display(),
