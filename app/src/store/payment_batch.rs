@@ -8,6 +8,9 @@
 //! allocated in memory, and the accepted ones are written with one statement per table.
 //! Each statement is a round trip to the database's thread, and every caller waits for the
 //! whole chain, so this is what makes a busy writer fast.
+//!
+//! One difference shows: in the audit log, the payments one person recorded in one batch
+//! share the number of the transaction (they were committed together).
 
 use super::ledger::{self, Party, Posted};
 use super::payments::{find_by_key, Fee, NewPayment, PaymentError};
