@@ -1,10 +1,11 @@
 //! Payments: recorded once (idempotency key), allocated to open invoices, posted in the same
 //! transaction.
 
+use super::cash_twin::{self, Database};
 use super::ledger::{Party, Posted};
 use super::{invoices, ledger};
 use crate::api::types::{Page, PaymentMethod, PaymentReceipt, PaymentSummary};
-use crate::domain::cash_basis::{invoice_payment_settlement, Settlement};
+use crate::domain::cash_basis::Settlement;
 use crate::domain::posting::{check_fee, payment_entry_with_fee, PaymentFee};
 use crate::domain::{
     allocate_payment, AllocationError, Currency, CustomerId, Excess, InvoiceId, Money, PaymentId,
@@ -131,7 +132,7 @@ pub async fn record_payment(
     .map_err(anyhow::Error::from)?;
     let mut settlements = Vec::new();
     for (invoice, amount) in &plan.allocations {
-        settlements.push(invoice_settlement(conn, *invoice, *amount, None).await?);
+        settlements.push(invoice_settlement(conn, *invoice, *amount).await?);
     }
     let posted = Posted {
         settlements,
@@ -176,40 +177,15 @@ pub async fn record_payment(
     })
 }
 
-/// Money received against an invoice: it credits receivables, and on the cash basis recognises
-/// the invoice's revenue and tax in proportion (after any credit notes, see
+/// Money received against an invoice now: it credits receivables, and on the cash basis
+/// recognises the invoice's revenue and tax in proportion (after any credit notes, see
 /// `domain::cash_basis::invoice_payment_settlement`).
-///
-/// `before` is the allocation this amount is (when re-deriving a recorded payment): only what
-/// was posted before it counts. `None` counts everything so far.
 pub async fn invoice_settlement(
     conn: &mut SqliteConnection,
     invoice: InvoiceId,
     amount: Money,
-    before: Option<i64>,
 ) -> anyhow::Result<Settlement> {
-    let (issue_entry, currency): (i64, String) =
-        sqlx::query_as("SELECT issue_entry_id, currency FROM invoices WHERE id = ?")
-            .bind(invoice.0)
-            .fetch_one(&mut *conn)
-            .await?;
-    let currency = Currency::parse(&currency)?;
-    let before = match before {
-        Some(allocation) => Some((
-            sqlx::query_scalar(
-                "SELECT COALESCE(a.entry_id, p.entry_id) FROM allocations a JOIN payments p ON p.id = a.payment_id
-                 WHERE a.id = ?",
-            )
-            .bind(allocation)
-            .fetch_one(&mut *conn)
-            .await?,
-            allocation,
-        )),
-        None => None,
-    };
-    let history = super::cash_basis::invoice_history_in(conn, invoice, currency, before).await?;
-    let composition = ledger::composition(conn, issue_entry).await?;
-    Ok(invoice_payment_settlement(&composition, &history, amount))
+    cash_twin::invoice_settlement(&mut Database(conn), invoice.0, amount, None).await
 }
 
 /// Whether `code` is an expense account of the chart.
