@@ -70,6 +70,13 @@ pub fn cash_postings(
     Ok(out)
 }
 
+/// The cash-basis twin of an entry that reverses another: the reversed entry's twin with each
+/// posting negated, whatever that twin was (a reversal undoes exactly what the cash basis
+/// recognised, even if the rules have changed since).
+pub fn mirror(twin: &[Posting]) -> Vec<Posting> {
+    twin.iter().map(negate).collect()
+}
+
 /// The settlement of one part of a document. Parts are recognised in proportion, except the
 /// part that settles the document completely: it takes exactly what the earlier parts left of
 /// each posting, so over its life the cash basis carries the document's own figures to the
@@ -361,6 +368,28 @@ mod tests {
         }];
 
         assert!(cash_postings(&payment, &settled).is_err());
+    }
+
+    #[test]
+    fn a_reversal_mirrors_the_twin_posting_by_posting_without_merging_accounts() {
+        let twin = [
+            post("1000", "60.00"),
+            post("4000", "-25.00"),
+            post("4000", "-25.00"),
+            post("2200", "-10.00"),
+        ];
+
+        let mirrored = mirror(&twin);
+
+        assert_eq!(
+            mirrored,
+            vec![
+                post("1000", "-60.00"),
+                post("4000", "25.00"),
+                post("4000", "25.00"),
+                post("2200", "10.00")
+            ]
+        );
     }
 
     #[test]

@@ -5,7 +5,6 @@ use super::business::get_business;
 use crate::domain::posting::accounts;
 use crate::domain::{Currency, Money};
 use sqlx::SqliteConnection;
-use std::collections::HashMap;
 
 /// Runs every check; an empty list means the books are sound.
 pub async fn check_books(conn: &mut SqliteConnection) -> anyhow::Result<Vec<String>> {
@@ -24,7 +23,7 @@ pub async fn check_books(conn: &mut SqliteConnection) -> anyhow::Result<Vec<Stri
     problems.extend(monthly_balances_match(conn, currency).await?);
     problems.extend(open_invoices_match(conn, currency).await?);
     problems.extend(super::check_totals::kept_totals_match(conn, currency).await?);
-    problems.extend(cash_basis_sound(conn, currency).await?);
+    problems.extend(super::check_cash_basis::cash_basis_sound(conn, currency).await?);
     problems.extend(super::expense_void::voids_sound(conn).await?);
     problems.extend(super::business::profile_problems(conn).await?);
     Ok(problems)
@@ -402,67 +401,4 @@ async fn open_invoices_match(
             )
         })
         .collect())
-}
-
-/// Every cash-basis entry balances, and each equals a fresh derivation from its accrual entry.
-async fn cash_basis_sound(
-    conn: &mut SqliteConnection,
-    currency: Currency,
-) -> anyhow::Result<Vec<String>> {
-    let mut problems = Vec::new();
-    let unbalanced: Vec<(i64, i64)> = sqlx::query_as(
-        "SELECT entry_id, SUM(amount_minor) FROM cash_postings GROUP BY entry_id HAVING SUM(amount_minor) <> 0",
-    )
-    .fetch_all(&mut *conn)
-    .await?;
-    problems.extend(unbalanced.into_iter().map(|(entry, sum)| {
-        format!(
-            "the cash-basis twin of journal entry {entry} sums to {} instead of zero",
-            Money::from_minor(sum, currency)
-        )
-    }));
-    let entries: Vec<(i64, Option<i64>, String)> =
-        sqlx::query_as("SELECT id, reverses, source FROM journal_entries ORDER BY id")
-            .fetch_all(&mut *conn)
-            .await?;
-    let sort = |mut v: Vec<(String, i64)>| {
-        v.sort();
-        v
-    };
-    // The stored twins are read a few thousand entries at a time rather than one by one.
-    for chunk in entries.chunks(4096) {
-        let (first, last) = (chunk[0].0, chunk[chunk.len() - 1].0);
-        let rows: Vec<(i64, String, i64)> = sqlx::query_as(
-            "SELECT entry_id, account_code, amount_minor FROM cash_postings
-             WHERE entry_id BETWEEN ? AND ?",
-        )
-        .bind(first)
-        .bind(last)
-        .fetch_all(&mut *conn)
-        .await?;
-        let mut stored: HashMap<i64, Vec<(String, i64)>> = HashMap::new();
-        for (entry, code, minor) in rows {
-            stored.entry(entry).or_default().push((code, minor));
-        }
-        for (id, reverses, source) in chunk {
-            // A year-end close computes its cash-basis twin from cash balances, not by rule.
-            if source == "year_end_close" {
-                continue;
-            }
-            // An entry that cannot be read back (it does not balance) is reported above already.
-            let Ok(expected) = super::cash_basis::derive_twin(conn, *id, *reverses).await else {
-                continue;
-            };
-            let expected: Vec<(String, i64)> = expected
-                .iter()
-                .map(|p| (p.account.0.clone(), p.amount.to_minor()))
-                .collect();
-            if sort(expected) != sort(stored.remove(id).unwrap_or_default()) {
-                problems.push(format!(
-                    "the cash-basis twin of journal entry {id} differs from what its accrual entry implies"
-                ));
-            }
-        }
-    }
-    Ok(problems)
 }

@@ -1,12 +1,12 @@
 //! Credit notes: taking back part or all of an issued invoice with a numbered document and
 //! its entry (Dr revenue and tax, Cr receivables), in one transaction; and reading them.
 
+use super::cash_twin::{credit_twin, Database};
 use super::ledger::{self, Party, Posted};
 use super::numbering::{next_number, NumberingError};
 use super::{from_scaled, to_scaled};
 use crate::api::credit_notes::{CreditNoteDetail, CreditNoteSummary};
 use crate::api::types::Page;
-use crate::domain::cash_basis::credit_note_twin;
 use crate::domain::credit::{
     check_credit, credit_note_entry, split_credit, Composition, CreditError, RatePart,
 };
@@ -158,9 +158,8 @@ pub async fn create_credit_note(
     let numbered = next_number(conn, DocumentKind::CreditNote, zone, now).await?;
     let entry = credit_note_entry(note.date, &numbered.number, &invoice.number, &credit)
         .map_err(anyhow::Error::from)?;
-    let composition = ledger::composition(conn, invoice.issue_entry).await?;
-    let history = super::cash_basis::invoice_history(conn, note.invoice, None).await?;
-    let twin = credit_note_twin(&composition, &history, &credit.reversing_postings());
+    let credited = credit.reversing_postings();
+    let twin = credit_twin(&mut Database(conn), note.invoice.0, &credited, None).await?;
     let posted = Posted {
         twin: Some(twin),
         ..Posted::new("credit_note", Party::Customer(invoice.customer))

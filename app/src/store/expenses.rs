@@ -1,6 +1,7 @@
 //! Expenses paid now, bills to pay later, their payments and receipt files: each recorded
 //! once (idempotency key) and posted in the same transaction.
 
+use super::cash_twin::Database;
 use super::ledger::{self, Party, Posted};
 use crate::api::types::{ExpenseDetail, ExpenseLineView, ExpenseSummary, Page};
 use crate::domain::cash_basis::Settlement;
@@ -367,7 +368,7 @@ pub async fn pay_bill(
     )
     .map_err(anyhow::Error::from)?;
     let posted = Posted {
-        settlements: vec![bill_settlement(conn, bill, bill_entry, amount, None).await?],
+        settlements: vec![bill_settlement(conn, bill, bill_entry, amount).await?],
         ..Posted::new("bill_payment", Party::Vendor(vendor))
     };
     let entry_id = ledger::insert_entry(conn, &entry, posted).await?;
@@ -387,34 +388,15 @@ pub async fn pay_bill(
     Ok(id)
 }
 
-/// Money paid against a bill: on the cash basis it recognises the bill's expenses and input
-/// tax, the final payment exactly what earlier ones left. `before` is the bill payment this
-/// is, when re-deriving; `None` counts every payment so far as earlier.
+/// Money paid against a bill now: on the cash basis it recognises the bill's expenses and
+/// input tax, the final payment exactly what earlier ones left.
 pub async fn bill_settlement(
     conn: &mut SqliteConnection,
     bill: i64,
     bill_entry: i64,
     amount: Money,
-    before: Option<i64>,
 ) -> anyhow::Result<Settlement> {
-    let earlier: Vec<i64> = sqlx::query_scalar(
-        "SELECT amount_minor FROM bill_payments WHERE bill_id = ?1 AND (?2 IS NULL OR id < ?2) ORDER BY id",
-    )
-    .bind(bill)
-    .bind(before)
-    .fetch_all(&mut *conn)
-    .await?;
-    let currency = amount.currency();
-    let earlier: Vec<Money> = earlier
-        .into_iter()
-        .map(|m| Money::from_minor(m, currency))
-        .collect();
-    let composition = ledger::composition(conn, bill_entry).await?;
-    Ok(crate::domain::cash_basis::settlement_for(
-        amount,
-        &composition,
-        &earlier,
-    ))
+    super::cash_twin::bill_settlement(&mut Database(conn), bill, bill_entry, amount, None).await
 }
 
 /// Expenses and bills per page, newest first, with what is still owed on each bill.

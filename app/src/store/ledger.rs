@@ -1,9 +1,10 @@
 //! The ledger: journal entries and their postings, append-only, each with its cash-basis
 //! twin. Balances are summed from postings (or their per-month sums kept by triggers).
 
-use crate::domain::cash_basis::{cash_postings, is_control_account, Settlement};
+use super::ledger_rows::{composition_from, entry_from, postings_in};
+use crate::domain::cash_basis::{cash_postings, mirror, Settlement};
 use crate::domain::posting::accounts;
-use crate::domain::{AccountCode, Currency, CustomerId, JournalEntry, Money, Posting};
+use crate::domain::{Currency, CustomerId, JournalEntry, Posting};
 use chrono::NaiveDate;
 use serde_json::{json, Value};
 use sqlx::SqliteConnection;
@@ -143,14 +144,7 @@ async fn twin_of(
 ) -> anyhow::Result<Vec<Posting>> {
     Ok(match (&posted.twin, posted.reverses) {
         (Some(twin), _) => twin.clone(),
-        (None, Some(reversed)) => cash_twin(conn, reversed)
-            .await?
-            .into_iter()
-            .map(|p| Posting {
-                account: p.account,
-                amount: -p.amount,
-            })
-            .collect(),
+        (None, Some(reversed)) => mirror(&cash_twin(conn, reversed).await?),
         (None, None) => cash_postings(entry.postings(), &posted.settlements)?,
     })
 }
@@ -197,13 +191,7 @@ pub async fn cash_twin(conn: &mut SqliteConnection, entry_id: i64) -> anyhow::Re
     .bind(entry_id)
     .fetch_all(&mut *conn)
     .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(code, minor)| Posting {
-            account: AccountCode(code),
-            amount: Money::from_minor(minor, currency),
-        })
-        .collect())
+    Ok(postings_in(currency, rows))
 }
 
 /// A document's own income or expense and tax postings: its entry without the control
@@ -212,19 +200,26 @@ pub async fn composition(
     conn: &mut SqliteConnection,
     entry_id: i64,
 ) -> anyhow::Result<Vec<Posting>> {
-    let postings = compositions(conn, &[entry_id])
-        .await?
-        .remove(&entry_id)
-        .unwrap_or_default();
-    anyhow::ensure!(
-        !postings.is_empty() || entry_exists(conn, entry_id).await?,
-        "journal entry {entry_id} not found"
-    );
-    Ok(postings)
+    // One query: a payment reads this for every invoice it settles. An entry without
+    // postings gives one row of NULLs; a missing entry gives none.
+    let rows: Vec<(String, Option<String>, Option<i64>)> = sqlx::query_as(
+        "SELECT e.currency, p.account_code, p.amount_minor FROM journal_entries e
+         LEFT JOIN postings p ON p.entry_id = e.id WHERE e.id = ? ORDER BY p.id",
+    )
+    .bind(entry_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let Some(currency) = rows.first().map(|r| r.0.clone()) else {
+        anyhow::bail!("journal entry {entry_id} not found");
+    };
+    let postings = rows
+        .into_iter()
+        .filter_map(|(_, code, minor)| Some((code?, minor?)));
+    composition_from(&currency, postings)
 }
 
 /// The compositions of several entries, in one query: a batch of payments reads those of
-/// every invoice it settles. An entry with none (or none at all) is missing from the map.
+/// every invoice it settles. An entry with no composition (or none at all) is missing.
 pub async fn compositions(
     conn: &mut SqliteConnection,
     entry_ids: &[i64],
@@ -233,31 +228,28 @@ pub async fn compositions(
         conn,
         sqlx::query_scalar(
             "SELECT json_group_array(json_array(p.entry_id, p.account_code, p.amount_minor, e.currency)
-            ORDER BY p.id)
-         FROM postings p JOIN journal_entries e ON e.id = p.entry_id
+                ORDER BY p.id)
+             FROM postings p JOIN journal_entries e ON e.id = p.entry_id
              WHERE p.entry_id IN (SELECT value FROM json_each(?))",
         )
         .bind(json!(entry_ids).to_string()),
     )
     .await?;
-    let mut found: HashMap<i64, Vec<Posting>> = HashMap::new();
+    let mut by_entry: HashMap<i64, (String, Vec<(String, i64)>)> = HashMap::new();
     for (entry, code, minor, currency) in rows {
-        if is_control_account(&code) {
-            continue;
+        let (_, postings) = by_entry
+            .entry(entry)
+            .or_insert_with(|| (currency, Vec::new()));
+        postings.push((code, minor));
+    }
+    let mut found = HashMap::new();
+    for (entry, (currency, postings)) in by_entry {
+        let composition = composition_from(&currency, postings)?;
+        if !composition.is_empty() {
+            found.insert(entry, composition);
         }
-        found.entry(entry).or_default().push(Posting {
-            amount: Money::from_minor(minor, Currency::parse(&currency)?),
-            account: AccountCode(code),
-        });
     }
     Ok(found)
-}
-
-async fn entry_exists(conn: &mut SqliteConnection, entry_id: i64) -> sqlx::Result<bool> {
-    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM journal_entries WHERE id = ?)")
-        .bind(entry_id)
-        .fetch_one(conn)
-        .await
 }
 
 /// The day the books are locked up to (included), if any.
@@ -288,21 +280,13 @@ pub async fn get_entry(conn: &mut SqliteConnection, entry_id: i64) -> anyhow::Re
             .bind(entry_id)
             .fetch_one(&mut *conn)
             .await?;
-    let currency = Currency::parse(&currency)?;
     let rows: Vec<(String, i64)> = sqlx::query_as(
         "SELECT account_code, amount_minor FROM postings WHERE entry_id = ? ORDER BY id",
     )
     .bind(entry_id)
     .fetch_all(&mut *conn)
     .await?;
-    let postings = rows
-        .into_iter()
-        .map(|(code, minor)| Posting {
-            account: AccountCode(code),
-            amount: Money::from_minor(minor, currency),
-        })
-        .collect();
-    Ok(JournalEntry::new(date, memo, postings)?)
+    entry_from(date, memo, &currency, rows)
 }
 
 /// The debit-positive balance of one account, over every posting or up to and including

@@ -392,7 +392,7 @@ async fn settle<'p>(
         issue_entries.insert(InvoiceId(invoice), entry);
         currencies.push((InvoiceId(invoice), Currency::parse(&currency)?));
     }
-    let mut histories = super::cash_basis::invoice_histories(conn, &currencies, None).await?;
+    let mut histories = super::cash_basis::invoice_histories(conn, &currencies).await?;
     let entries: Vec<i64> = issue_entries.values().copied().collect();
     let compositions = ledger::compositions(conn, &entries).await?;
     let mut settlements = Vec::new();

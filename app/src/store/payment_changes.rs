@@ -13,6 +13,7 @@
 //!   customer rather than the payment being a mistake). A processor that keeps its fee on a
 //!   refund charges a new fee, which is recorded as an expense of its own.
 
+use super::cash_twin::Database;
 use super::ledger::{self, Party, Posted};
 use super::payments::invoice_settlement;
 use crate::api::types::{ChangeReceipt, ReversalKind};
@@ -277,7 +278,7 @@ pub async fn apply_credit(
             ],
         )
         .map_err(anyhow::Error::from)?;
-        let settlement = invoice_settlement(conn, request.invoice, amount, None).await?;
+        let settlement = invoice_settlement(conn, request.invoice, amount).await?;
         let posted = Posted {
             settlements: vec![settlement],
             ..Posted::new("credit_applied", Party::Customer(request.customer))
@@ -385,7 +386,10 @@ pub async fn refund_credit(
 }
 
 /// The entries a payment posted: its own and those that applied its credit later.
-async fn payment_entries(conn: &mut SqliteConnection, payment: i64) -> sqlx::Result<Vec<i64>> {
+pub(super) async fn payment_entries(
+    conn: &mut SqliteConnection,
+    payment: i64,
+) -> sqlx::Result<Vec<i64>> {
     sqlx::query_scalar(
         "SELECT entry_id FROM payments WHERE id = ?1
          UNION SELECT entry_id FROM allocations WHERE payment_id = ?1 AND entry_id IS NOT NULL
@@ -397,28 +401,9 @@ async fn payment_entries(conn: &mut SqliteConnection, payment: i64) -> sqlx::Res
 }
 
 /// The cash-basis twin of a payment's reversal: the negation of the twins of everything the
-/// payment posted. `None` when `entry_id` is not a payment reversal.
-pub async fn reversal_twin_of_entry(
-    conn: &mut SqliteConnection,
-    entry_id: i64,
-) -> anyhow::Result<Option<Vec<Posting>>> {
-    let payment: Option<i64> =
-        sqlx::query_scalar("SELECT payment_id FROM payment_reversals WHERE entry_id = ?")
-            .bind(entry_id)
-            .fetch_optional(&mut *conn)
-            .await?;
-    match payment {
-        Some(payment) => Ok(Some(reversal_twin(conn, payment).await?)),
-        None => Ok(None),
-    }
-}
-
+/// payment posted.
 async fn reversal_twin(conn: &mut SqliteConnection, payment: i64) -> anyhow::Result<Vec<Posting>> {
-    let mut twins = Vec::new();
-    for entry in payment_entries(conn, payment).await? {
-        twins.extend(ledger::cash_twin(conn, entry).await?);
-    }
-    Ok(reversing_postings(&twins))
+    super::cash_twin::payment_reversal_twin(&mut Database(conn), payment).await
 }
 
 /// Reverses or refunds a whole payment: see the module's notes for what it posts.

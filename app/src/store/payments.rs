@@ -1,9 +1,9 @@
 //! Payments: recorded once (idempotency key), allocated to open invoices, posted in the same
 //! transaction.
 
-use super::ledger;
+use super::cash_twin::{self, Database};
 use crate::api::types::{Page, PaymentMethod, PaymentReceipt, PaymentSummary};
-use crate::domain::cash_basis::{invoice_payment_settlement, Settlement};
+use crate::domain::cash_basis::Settlement;
 use crate::domain::{AllocationError, Currency, CustomerId, Excess, InvoiceId, Money, PaymentId};
 use chrono::NaiveDate;
 use sqlx::SqliteConnection;
@@ -71,40 +71,15 @@ pub async fn record_payment(
         .unwrap_or_else(|| Err(anyhow::anyhow!("the payment was not recorded").into()))
 }
 
-/// Money received against an invoice: it credits receivables, and on the cash basis recognises
-/// the invoice's revenue and tax in proportion (after any credit notes, see
+/// Money received against an invoice now: it credits receivables, and on the cash basis
+/// recognises the invoice's revenue and tax in proportion (after any credit notes, see
 /// `domain::cash_basis::invoice_payment_settlement`).
-///
-/// `before` is the allocation this amount is (when re-deriving a recorded payment): only what
-/// was posted before it counts. `None` counts everything so far.
 pub async fn invoice_settlement(
     conn: &mut SqliteConnection,
     invoice: InvoiceId,
     amount: Money,
-    before: Option<i64>,
 ) -> anyhow::Result<Settlement> {
-    let (issue_entry, currency): (i64, String) =
-        sqlx::query_as("SELECT issue_entry_id, currency FROM invoices WHERE id = ?")
-            .bind(invoice.0)
-            .fetch_one(&mut *conn)
-            .await?;
-    let currency = Currency::parse(&currency)?;
-    let before = match before {
-        Some(allocation) => Some((
-            sqlx::query_scalar(
-                "SELECT COALESCE(a.entry_id, p.entry_id) FROM allocations a JOIN payments p ON p.id = a.payment_id
-                 WHERE a.id = ?",
-            )
-            .bind(allocation)
-            .fetch_one(&mut *conn)
-            .await?,
-            allocation,
-        )),
-        None => None,
-    };
-    let history = super::cash_basis::invoice_history_in(conn, invoice, currency, before).await?;
-    let composition = ledger::composition(conn, issue_entry).await?;
-    Ok(invoice_payment_settlement(&composition, &history, amount))
+    cash_twin::invoice_settlement(&mut Database(conn), invoice.0, amount, None).await
 }
 
 pub(super) async fn find_by_key(
