@@ -1,8 +1,9 @@
 //! The gate in front of every server function: without a valid session, only the sign-in
-//! functions answer. Each function checks the session again itself; this layer makes sure a
+//! functions answer. Each function checks the session again itself (`require_user`, from what
+//! this gate found for the same request, handed on in its extensions); this layer makes sure a
 //! function that forgot to cannot leak anything.
 
-use app::api::context::{AppState, SESSION_COOKIE};
+use app::api::context::{AppState, SignedIn, SESSION_COOKIE};
 use app::api::AppError;
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -46,6 +47,19 @@ pub async fn has_session(state: &AppState, headers: &HeaderMap) -> bool {
     }
 }
 
+/// The request's session, if it is valid, with the business's settings.
+async fn signed_in(state: &AppState, headers: &HeaderMap) -> Option<SignedIn> {
+    let token = session_token(headers)?;
+    let mut conn = state.pool.acquire().await.ok()?;
+    match app::store::users::session_user_and_business(&mut conn, &token).await {
+        Ok(found) => found.map(|(user, business)| SignedIn { user, business }),
+        Err(e) => {
+            tracing::error!(error = format!("{e:#}"), "cannot read the session");
+            None
+        }
+    }
+}
+
 pub async fn require_session(
     State(state): State<AppState>,
     request: Request,
@@ -63,10 +77,15 @@ pub async fn require_session(
     if let Some(refusal) = crate::limits::announced_too_large(&request) {
         return refusal;
     }
-    let request = crate::limits::limit_body(request);
+    let mut request = crate::limits::limit_body(request);
     let path = request.uri().path();
     let guarded = path.starts_with("/api/") && !PUBLIC_FUNCTIONS.contains(&path);
-    if guarded && !has_session(&state, request.headers()).await {
+    if !guarded {
+        return next.run(request).await;
+    }
+    // The function checks the session again, from what is found here for this very request
+    // (`require_user`), so one query serves both and the business's settings come with it.
+    let Some(found) = signed_in(&state, request.headers()).await else {
         let body = serde_json::to_string(&AppError::Unauthorised).unwrap_or_default();
         return (
             StatusCode::UNAUTHORIZED,
@@ -74,7 +93,8 @@ pub async fn require_session(
             body,
         )
             .into_response();
-    }
+    };
+    request.extensions_mut().insert(found);
     next.run(request).await
 }
 

@@ -167,9 +167,30 @@ pub fn session_token() -> Option<String> {
     })
 }
 
-/// The signed-in user, or `Unauthorised`.
+/// What the gate in front of the server functions found for this request's session, read in
+/// one query and handed on in the request's extensions: who is signed in and the business's
+/// settings as they were when the request arrived.
+#[derive(Clone, Debug)]
+pub struct SignedIn {
+    pub user: User,
+    pub business: Business,
+}
+
+/// The gate's finding for this request, when the gate saw it.
+fn signed_in() -> Option<SignedIn> {
+    use_context::<http::request::Parts>()?
+        .extensions
+        .get::<SignedIn>()
+        .cloned()
+}
+
+/// The signed-in user, or `Unauthorised`: as the gate found the session for this request, or
+/// looked up here when no gate did.
 pub async fn require_user() -> Result<(AppState, User), AppError> {
     let state = state()?;
+    if let Some(found) = signed_in() {
+        return Ok((state, found.user));
+    }
     let token = session_token().ok_or(AppError::Unauthorised)?;
     let mut conn = state.pool.acquire().await.map_err(internal)?;
     let user = session_user(&mut conn, &token)
@@ -207,7 +228,12 @@ pub fn actor(user: &User) -> crate::store::audit::Actor {
     }
 }
 
+/// The business's settings: as the gate read them with the session for this request, or
+/// read now.
 pub async fn business(state: &AppState) -> Result<Business, AppError> {
+    if let Some(found) = signed_in() {
+        return Ok(found.business);
+    }
     let mut conn = state.pool.acquire().await.map_err(internal)?;
     get_business(&mut conn).await.map_err(internal)
 }

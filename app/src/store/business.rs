@@ -34,13 +34,23 @@ pub async fn get_business(conn: &mut SqliteConnection) -> anyhow::Result<Busines
     .fetch_one(conn)
     .await
     .context("cannot read the business settings")?;
+    business_from_columns(name, &currency, &tz, &rounding)
+}
+
+/// The settings from their stored columns (name, base currency, time zone, tax rounding).
+pub fn business_from_columns(
+    name: String,
+    currency: &str,
+    tz: &str,
+    rounding: &str,
+) -> anyhow::Result<Business> {
     Ok(Business {
         name,
-        base_currency: Currency::parse(&currency)?,
+        base_currency: Currency::parse(currency)?,
         time_zone: tz
             .parse()
             .map_err(|_| anyhow::anyhow!("unknown time zone {tz}"))?,
-        tax_rounding: rounding_from_text(&rounding),
+        tax_rounding: rounding_from_text(rounding),
     })
 }
 

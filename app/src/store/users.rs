@@ -1,6 +1,7 @@
 //! Users and their sessions. Passwords are argon2id hashes; session tokens are stored only
 //! as SHA-256 hashes.
 
+use super::business::{business_from_columns, Business};
 use argon2::password_hash::{
     rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
 };
@@ -162,6 +163,29 @@ pub async fn session_user(conn: &mut SqliteConnection, token: &str) -> sqlx::Res
     .fetch_optional(conn)
     .await?;
     Ok(row.map(|(id, email, role)| User { id, email, role }))
+}
+
+/// A session's user together with the business's settings, in one query: what every
+/// request behind the sign-in gate needs first. `None` as `session_user`.
+pub async fn session_user_and_business(
+    conn: &mut SqliteConnection,
+    token: &str,
+) -> anyhow::Result<Option<(User, Business)>> {
+    type Row = (i64, String, String, String, String, String, String);
+    let row: Option<Row> = sqlx::query_as(
+        "SELECT u.id, u.email, u.role, b.name, b.base_currency, b.time_zone, b.tax_rounding
+         FROM sessions s JOIN users u ON u.id = s.user_id JOIN business b ON b.id = 1
+         WHERE s.token_hash = ? AND s.expires_at > ? AND u.disabled_at IS NULL",
+    )
+    .bind(token_hash(token))
+    .bind(chrono::Utc::now().to_rfc3339())
+    .fetch_optional(conn)
+    .await?;
+    let Some((id, email, role, name, currency, tz, rounding)) = row else {
+        return Ok(None);
+    };
+    let business = business_from_columns(name, &currency, &tz, &rounding)?;
+    Ok(Some((User { id, email, role }, business)))
 }
 
 pub async fn delete_session(conn: &mut SqliteConnection, token: &str) -> sqlx::Result<()> {
