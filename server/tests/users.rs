@@ -456,3 +456,28 @@ fn every_server_function_checks_the_role_its_work_needs() {
         );
     }
 }
+
+#[tokio::test]
+async fn settings_the_app_cannot_read_leave_people_signed_in_and_say_so_where_needed() {
+    let app = TestApp::signed_in().await;
+    assert!(app.call("get_dashboard", json!({})).await.is_ok());
+    // A time zone this build does not know (written behind the app's back).
+    sqlx::query("UPDATE business SET time_zone = 'Mars/Olympus_Mons'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    // Still signed in: what does not need the settings answers...
+    let team = app.ok("list_team", json!({})).await;
+    assert!(team.to_string().contains("@"), "{team}");
+    // ...and what needs them fails plainly, not as a lost session.
+    let refused = app.call("get_dashboard", json!({})).await.unwrap_err();
+    let text = refused.to_string();
+    assert!(!text.contains("Unauthorised"), "{text}");
+    assert!(text.contains("went wrong"), "{text}");
+    // Put right, the same session sees the settings again on its next request.
+    sqlx::query("UPDATE business SET time_zone = 'Europe/Berlin'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    assert!(app.call("get_dashboard", json!({})).await.is_ok());
+}

@@ -169,11 +169,11 @@ pub fn session_token() -> Option<String> {
 
 /// What the gate in front of the server functions found for this request's session, read in
 /// one query and handed on in the request's extensions: who is signed in and the business's
-/// settings as they were when the request arrived.
+/// settings as they were when the request arrived (`None` if they could not be read).
 #[derive(Clone, Debug)]
 pub struct SignedIn {
     pub user: User,
-    pub business: Business,
+    pub business: Option<Business>,
 }
 
 /// The gate's finding for this request, when the gate saw it.
@@ -231,8 +231,8 @@ pub fn actor(user: &User) -> crate::store::audit::Actor {
 /// The business's settings: as the gate read them with the session for this request, or
 /// read now.
 pub async fn business(state: &AppState) -> Result<Business, AppError> {
-    if let Some(found) = signed_in() {
-        return Ok(found.business);
+    if let Some(business) = signed_in().and_then(|found| found.business) {
+        return Ok(business);
     }
     let mut conn = state.pool.acquire().await.map_err(internal)?;
     get_business(&mut conn).await.map_err(internal)

@@ -166,11 +166,13 @@ pub async fn session_user(conn: &mut SqliteConnection, token: &str) -> sqlx::Res
 }
 
 /// A session's user together with the business's settings, in one query: what every
-/// request behind the sign-in gate needs first. `None` as `session_user`.
+/// request behind the sign-in gate needs first. `None` as `session_user`. Settings that
+/// cannot be read (say, a time zone this build does not know) leave the user signed in,
+/// without them: whoever needs them then reads them and gets the error.
 pub async fn session_user_and_business(
     conn: &mut SqliteConnection,
     token: &str,
-) -> anyhow::Result<Option<(User, Business)>> {
+) -> sqlx::Result<Option<(User, Option<Business>)>> {
     type Row = (i64, String, String, String, String, String, String);
     let row: Option<Row> = sqlx::query_as(
         "SELECT u.id, u.email, u.role, b.name, b.base_currency, b.time_zone, b.tax_rounding
@@ -184,7 +186,7 @@ pub async fn session_user_and_business(
     let Some((id, email, role, name, currency, tz, rounding)) = row else {
         return Ok(None);
     };
-    let business = business_from_columns(name, &currency, &tz, &rounding)?;
+    let business = business_from_columns(name, &currency, &tz, &rounding).ok();
     Ok(Some((User { id, email, role }, business)))
 }
 
